@@ -1,0 +1,136 @@
+"""Accounts: a person's sign-in identity, created when they claim it.
+
+An Account belongs to a directory Person (district IT staff created with
+createsuperuser have none). Its username is the Person's, in lower case, so
+sign-in is case-insensitive: S0123456 and s0123456 are the same account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Person
+
+
+class AccountManager(BaseUserManager["Account"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> Account:
+        return self.get(username=(username or "").casefold())
+
+    def create_user(
+        self, username: str, password: str | None = None, **extra: Any
+    ) -> Account:
+        account = self.model(username=username.casefold(), **extra)
+        account.set_password(password)
+        account.save(using=self._db)
+        return account
+
+    def create_superuser(
+        self, username: str, password: str | None = None, **extra: Any
+    ) -> Account:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(username, password, **extra)
+
+
+class Account(AbstractBaseUser, PermissionsMixin):
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    person = models.OneToOneField(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="account"
+    )
+    # A technician's switch, separate from the directory's status: either one
+    # being off stops sign-in.
+    is_active = models.BooleanField(_("enabled"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    # Self-service password recovery: failed challenge answers, and when it locked.
+    recovery_failures = models.PositiveSmallIntegerField(default=0)
+    recovery_locked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username = self.username.casefold()
+        super().save(*args, **kwargs)
+
+    @property
+    def email(self) -> str:
+        return self.person.email if self.person is not None else ""
+
+    @property
+    def display_name(self) -> str:
+        return self.person.display_name if self.person is not None else self.username
+
+    @property
+    def is_claimed(self) -> bool:
+        return self.claimed_at is not None
+
+
+class PasswordHistory(models.Model):
+    """Hashes of an account's earlier passwords, for "Passwords cannot be reused"."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "password history"
+
+    def __str__(self) -> str:
+        return f"{self.account_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class ChallengeQuestion(models.Model):
+    """A question in the catalog administrators keep; one text per language."""
+
+    text_en = models.CharField(_("question (English)"), max_length=255)
+    text_es = models.CharField(_("question (Spanish)"), max_length=255)
+    text_vi = models.CharField(_("question (Vietnamese)"), max_length=255)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text_en
+
+    def text_for(self, language: str) -> str:
+        return str(getattr(self, f"text_{language[:2]}", "") or self.text_en)
+
+
+class ChallengeAnswer(models.Model):
+    """A hashed, normalised answer. Never displayed, logged or emailed."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="challenge_answers")
+    question = models.ForeignKey(ChallengeQuestion, on_delete=models.PROTECT, related_name="+")
+    answer_hash = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"answer of {self.account_id} to {self.question_id}"

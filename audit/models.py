@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.TextChoices):
+    CLAIM_STARTED = "claim.started", _("Claim started")
+    CLAIM_COMPLETED = "claim.completed", _("Claim completed")
+    CLAIM_FAILED = "claim.failed", _("Claim failed")
+    LOGIN_SUCCEEDED = "login.succeeded", _("Login succeeded")
+    LOGIN_FAILED = "login.failed", _("Login failed")
+    LOGOUT = "logout", _("Logout")
+    THROTTLED = "throttled", _("Throttled")
+    PASSWORD_CHANGED = "password.changed", _("Password changed")
+    PASSWORD_RESET = "password.reset", _("Password reset")
+    PASSWORD_RESET_FAILED = "password.reset_failed", _("Password reset failed")
+    RECOVERY_LOCKED = "recovery.locked", _("Self-service recovery locked")
+    CHALLENGES_CHANGED = "challenges.changed", _("Challenge questions changed")
+    USERNAME_RECOVERED = "username.recovered", _("Username recovery requested")
+    ACCOUNT_RESET = "account.reset", _("Account reset")
+    ACCOUNT_DISABLED = "account.disabled", _("Account disabled")
+    ACCOUNT_ENABLED = "account.enabled", _("Account enabled")
+    PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated by sync")
+    PERSON_REACTIVATED = "person.reactivated", _("Person reactivated by sync")
+    SYNC_APPLIED = "sync.applied", _("Directory sync applied")
+    SYNC_REFUSED = "sync.refused", _("Directory sync refused")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One security event. Rows are never updated or deleted by the application."""
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    event_type = models.CharField(max_length=40, choices=EventType.choices, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    person = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        help_text=_("The staff member who acted, when it was not the person themself."),
+    )
+    ip_address = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    details: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["account", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events cannot be deleted.")

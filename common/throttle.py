@@ -1,0 +1,50 @@
+"""Failure counters kept in the shared cache, so every app process sees them.
+
+A counter is identified by a scope ("login-account", "claim-ip", ...) and a key
+(a username, an IP). Keys are hashed before they reach the cache so usernames
+and addresses do not sit in Redis in the clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    max_failures: int
+    window_seconds: int
+
+
+def _cache_key(scope: str, key: str) -> str:
+    digest = hashlib.sha256(key.casefold().encode()).hexdigest()[:32]
+    return f"throttle:{scope}:{digest}"
+
+
+def failures(limit: Limit, key: str) -> int:
+    return int(cache.get(_cache_key(limit.scope, key), 0))
+
+
+def is_blocked(limit: Limit, key: str) -> bool:
+    """True once `max_failures` have been recorded within the window."""
+    return failures(limit, key) >= limit.max_failures
+
+
+def record_failure(limit: Limit, key: str) -> int:
+    """Count one failure; the window starts at the first failure and is not extended."""
+    cache_key = _cache_key(limit.scope, key)
+    if cache.add(cache_key, 1, timeout=limit.window_seconds):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(cache_key, 1, timeout=limit.window_seconds)
+        return 1
+
+
+def reset(limit: Limit, key: str) -> None:
+    cache.delete(_cache_key(limit.scope, key))

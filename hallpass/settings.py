@@ -1,0 +1,324 @@
+"""Hallpass settings.
+
+Every deploy knob comes from an environment variable with a safe default for the
+demo. Only this module reads os.environ; apps read django.conf.settings.
+With HALLPASS_ENV=production the process refuses to start on an unsafe setting.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("HALLPASS_VAR_DIR", BASE_DIR / "var"))
+
+DEMO_SECRET_KEY = "demo-only-insecure-secret-key-change-me"  # noqa: S105 - refused in production
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value in ("True", "true", "1", "yes", "on"):
+        return True
+    if value in ("False", "false", "0", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
+def envstr(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def envsecret(name: str, default: str) -> str:
+    """A secret from NAME, or from the file named by NAME_FILE (Docker/K8s secrets)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+HALLPASS_ENV = envstr("HALLPASS_ENV", "demo")  # demo | production | test
+PRODUCTION = HALLPASS_ENV == "production"
+
+DEBUG = envbool("DEBUG", not PRODUCTION)
+SECRET_KEY = envsecret("SECRET_KEY", DEMO_SECRET_KEY)
+ALLOWED_HOSTS = envlist(
+    "ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
+)
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "common",
+    "audit",
+    "directory",
+    "outbox",
+    "accounts",
+    "portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AccountLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hallpass.urls"
+WSGI_APPLICATION = "hallpass.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "common.context_processors.district",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hallpass.sqlite3'}")
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60)))
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed during a sync; IMMEDIATE avoids "database is locked"
+    # upgrade deadlocks when two requests write at once.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: shared by every process (throttles, sessions). Never LocMem. -----
+REDIS_URL = envstr("REDIS_URL", "")
+if REDIS_URL:
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "hallpass"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hallpass_cache",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Background tasks (django-tasks) -------------------------------------------
+# "immediate" runs a task in the enqueuing process (demo, tests); "database" stores it
+# for `manage.py db_worker` processes on any machine.
+TASKS_BACKEND = envstr("TASKS_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
+
+# --- Auth ------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.Account"
+AUTHENTICATION_BACKENDS = ["accounts.authentication.AccountBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Argon2id at OWASP's recommended minimum (m=19 MiB, t=2, p=1).
+ARGON2_TIME_COST = envint("ARGON2_TIME_COST", 2)
+ARGON2_MEMORY_COST_KIB = envint("ARGON2_MEMORY_COST_KIB", 19456)
+ARGON2_PARALLELISM = envint("ARGON2_PARALLELISM", 1)
+PASSWORD_HASHERS = [
+    "accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+PASSWORD_MIN_LENGTH = envint("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_HISTORY_COUNT = envint("PASSWORD_HISTORY_COUNT", 5)
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.password_validation.NoPersonalInformationValidator"},
+    {
+        "NAME": "accounts.password_validation.PasswordHistoryValidator",
+        "OPTIONS": {"history_count": PASSWORD_HISTORY_COUNT},
+    },
+]
+
+# --- Sessions: shared devices, so short idle timeout ------------------------------
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # makes SESSION_COOKIE_AGE an idle timeout
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if envbool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Throttles (counted in the shared cache) -------------------------------------
+LOGIN_MAX_FAILURES_PER_ACCOUNT = envint("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+LOGIN_MAX_FAILURES_PER_IP = envint("LOGIN_MAX_FAILURES_PER_IP", 50)
+LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+CLAIM_MAX_FAILURES_PER_IP = envint("CLAIM_MAX_FAILURES_PER_IP", 20)
+CLAIM_MAX_FAILURES_PER_IDENTITY = envint("CLAIM_MAX_FAILURES_PER_IDENTITY", 5)
+CLAIM_LOCKOUT_SECONDS = envint("CLAIM_LOCKOUT_SECONDS", 15 * 60)
+RECOVERY_MAX_FAILURES = envint("RECOVERY_MAX_FAILURES", 5)
+RECOVERY_MAX_REQUESTS_PER_IP = envint("RECOVERY_MAX_REQUESTS_PER_IP", 20)
+
+# --- Directory sync ------------------------------------------------------------------
+CLAIM_DELAY_HOURS = envfloat("HALLPASS_CLAIM_DELAY_HOURS", 24.0)
+SYNC_DEACTIVATION_THRESHOLD = envfloat("HALLPASS_SYNC_DEACTIVATION_THRESHOLD", 0.05)
+# Username templates per role; {identifier} is the normalised SIS/HR number.
+USERNAME_TEMPLATES = {
+    "student": envstr("HALLPASS_USERNAME_TEMPLATE_STUDENT", "s0{identifier}"),
+    "teacher": envstr("HALLPASS_USERNAME_TEMPLATE_EMPLOYEE", "e{identifier}"),
+    "staff": envstr("HALLPASS_USERNAME_TEMPLATE_EMPLOYEE", "e{identifier}"),
+    "administrator": envstr("HALLPASS_USERNAME_TEMPLATE_EMPLOYEE", "e{identifier}"),
+}
+EMPLOYEE_ID_DIGITS = envint("HALLPASS_EMPLOYEE_ID_DIGITS", 6)
+# Where the student number lives in users.csv: identifier | username | userIds:<Type>
+ONEROSTER_STUDENT_ID_SOURCE = envstr("HALLPASS_ONEROSTER_STUDENT_ID_SOURCE", "identifier")
+ONEROSTER_EMPLOYEE_ID_SOURCE = envstr("HALLPASS_ONEROSTER_EMPLOYEE_ID_SOURCE", "identifier")
+
+# --- The district (branding and help; never hard-coded in templates) -------------
+DISTRICT = {
+    "name": envstr("HALLPASS_DISTRICT_NAME", "Hallpass Demo School District"),
+    "short_name": envstr("HALLPASS_DISTRICT_SHORT_NAME", "HDSD"),
+    "portal_url": envstr("HALLPASS_PORTAL_URL", "http://127.0.0.1:8000"),
+    "logo_url": envstr("HALLPASS_LOGO_URL", "/static/hallpass/logo.svg"),
+    "primary_color": envstr("HALLPASS_PRIMARY_COLOR", "#0b5394"),
+    "accent_color": envstr("HALLPASS_ACCENT_COLOR", "#f1c232"),
+    "help_email": envstr("HALLPASS_HELP_EMAIL", "ithelp@example.org"),
+    "help_phone": envstr("HALLPASS_HELP_PHONE", "(555) 010-2772"),
+    "support_center_name": envstr("HALLPASS_SUPPORT_CENTER_NAME", "Technology Support Center"),
+    "sis_name": envstr("HALLPASS_SIS_NAME", "the student information system"),
+    "email_domain": envstr("HALLPASS_EMAIL_DOMAIN", "example.org"),
+    "claim_deadline": envstr("HALLPASS_CLAIM_DEADLINE", ""),
+}
+
+# --- Email -------------------------------------------------------------------------------
+# Demo: an outbox stored in the database that staff can read at /outbox/.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "outbox.backends.OutboxEmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Hallpass <no-reply@example.org>")
+
+# --- i18n -------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("vi", _("Vietnamese"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = envstr("TIME_ZONE", "America/New_York")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+if PRODUCTION:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+
+def _refuse_unsafe_production_settings() -> None:
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG is on")
+    if SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 40:
+        problems.append("SECRET_KEY is the demo key or shorter than 40 characters")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is empty")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not envbool(
+        "ALLOW_SQLITE_IN_PRODUCTION", True
+    ):
+        problems.append("SQLite is not allowed")
+    if problems:
+        raise ImproperlyConfigured(
+            "Refusing to start in production: " + "; ".join(problems) + "."
+        )
+
+
+if PRODUCTION:
+    _refuse_unsafe_production_settings()
