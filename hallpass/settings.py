@@ -134,6 +134,7 @@ DATABASES: dict[str, dict[str, Any]] = {
     "default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60)))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers proceed during a sync; IMMEDIATE avoids "database is locked"
     # upgrade deadlocks when two requests write at once.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
