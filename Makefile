@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0 && $(BIN)/python manage.py check
+	$(BIN)/python manage.py check
 
 unit: $(STAMP) e2e-deps
 	$(BIN)/pytest

@@ -311,10 +311,6 @@ def _refuse_unsafe_production_settings() -> None:
         problems.append("SECRET_KEY is the demo key or shorter than 40 characters")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not envbool(
-        "ALLOW_SQLITE_IN_PRODUCTION", True
-    ):
-        problems.append("SQLite is not allowed")
     if problems:
         raise ImproperlyConfigured(
             "Refusing to start in production: " + "; ".join(problems) + "."

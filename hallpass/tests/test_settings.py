@@ -1,0 +1,75 @@
+"""Production refuses to start with unsafe settings; the demo starts with none set."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRINT_SETTINGS = "import hallpass.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE)"
+SAFE_PRODUCTION = {
+    "HALLPASS_ENV": "production",
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "portal.example.org",
+}
+
+
+def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {
+        "HALLPASS_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_demo_starts_with_no_settings_at_all() -> None:
+    result = load_settings({})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_production_starts_with_safe_settings_and_secure_cookies() -> None:
+    result = load_settings(SAFE_PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize(
+    ("override", "complaint"),
+    [
+        ({"DEBUG": "true"}, "DEBUG is on"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY is the demo key"),
+        ({"SECRET_KEY": "short"}, "shorter than 40 characters"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),
+    ],
+)
+def test_production_refuses_an_unsafe_setting(override: dict[str, str], complaint: str) -> None:
+    env = {**SAFE_PRODUCTION, **override}
+    if override.get("SECRET_KEY") == "":
+        env.pop("SECRET_KEY")
+    result = load_settings(env)
+    assert result.returncode != 0
+    assert "Refusing to start in production" in result.stderr
+    assert complaint in result.stderr
+
+
+def test_a_boolean_setting_rejects_anything_but_true_or_false() -> None:
+    result = load_settings({"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_secrets_can_come_from_a_file(tmp_path) -> None:
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("f" * 60 + "\n")
+    env = {**SAFE_PRODUCTION, "SECRET_KEY_FILE": str(secret_file)}
+    env.pop("SECRET_KEY")
+    result = load_settings(env)
+    assert result.returncode == 0, result.stderr
