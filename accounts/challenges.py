@@ -1,0 +1,75 @@
+"""Challenge questions: the catalog and an account's hashed, normalised answers.
+
+Answers are never displayed, logged or emailed; only their hashes are stored."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.db.models import QuerySet
+
+from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
+from common.text import fold
+
+REQUIRED_ANSWERS = 3
+
+# A hash of a random value that no answer matches; checked in place of missing
+# answers so a check costs the same whether or not the account has any.
+_DUMMY_ANSWER_HASH: str | None = None
+
+
+def active_questions() -> QuerySet[ChallengeQuestion]:
+    return ChallengeQuestion.objects.filter(is_active=True).order_by("position", "id")
+
+
+def normalize_answer(text: str) -> str:
+    """Case, accents and spacing do not matter: "  Fluffy " matches "fluffy"."""
+    return fold(text)
+
+
+def do_set_answers(account: Account, answers: dict[int, str]) -> None:
+    """Replace the account's answers with these (question id -> answer text).
+
+    Exactly three different questions and three different normalised answers;
+    a ValueError otherwise (forms validate first, so this guards programming errors)."""
+    normalized = {int(qid): normalize_answer(text) for qid, text in answers.items()}
+    if len(normalized) != REQUIRED_ANSWERS:
+        raise ValueError("Exactly three different questions are required.")
+    if len(set(normalized.values())) != REQUIRED_ANSWERS or "" in normalized.values():
+        raise ValueError("Three different, non-empty answers are required.")
+    known = set(ChallengeQuestion.objects.filter(pk__in=normalized).values_list("pk", flat=True))
+    if known != set(normalized):
+        raise ValueError("Unknown challenge question.")
+    hashed = [
+        ChallengeAnswer(account=account, question_id=qid, answer_hash=make_password(text))
+        for qid, text in normalized.items()
+    ]
+    with transaction.atomic():
+        ChallengeAnswer.objects.filter(account=account).delete()
+        ChallengeAnswer.objects.bulk_create(hashed)
+
+
+def check_answers(account: Account, answers: dict[int, str]) -> bool:
+    """True when all three answers match the account's stored answers.
+
+    Always runs exactly three hash checks, whatever the account has stored and
+    however many answers were given, so timing does not tell an account with
+    answers from one without."""
+    global _DUMMY_ANSWER_HASH
+    if _DUMMY_ANSWER_HASH is None:
+        _DUMMY_ANSWER_HASH = make_password(None)  # unusable, but hashed like the rest
+        _DUMMY_ANSWER_HASH = make_password("not an answer: " + _DUMMY_ANSWER_HASH)
+    stored = (
+        dict(ChallengeAnswer.objects.filter(account=account).values_list("question_id", "answer_hash"))
+        if account.pk is not None
+        else {}
+    )
+    given = {int(qid): normalize_answer(text) for qid, text in answers.items()}
+    pairs = list(given.items())[:REQUIRED_ANSWERS]
+    pairs += [(0, "")] * (REQUIRED_ANSWERS - len(pairs))
+    ok = len(stored) == REQUIRED_ANSWERS and len(given) == REQUIRED_ANSWERS
+    for qid, text in pairs:
+        encoded = stored.get(qid)
+        matched = check_password(text, encoded or _DUMMY_ANSWER_HASH)
+        ok = ok and encoded is not None and bool(text) and matched
+    return ok

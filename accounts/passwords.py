@@ -1,0 +1,52 @@
+"""Setting an account's password, keeping the history that "Passwords cannot be
+reused" is checked against (accounts.password_validation.PasswordHistoryValidator)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+
+from accounts.models import Account, PasswordHistory
+from audit.models import EventType, Outcome
+from audit.services import record
+
+
+def do_set_password(
+    account: Account,
+    raw_password: str,
+    *,
+    request: HttpRequest | None = None,
+    event: EventType = EventType.PASSWORD_CHANGED,
+) -> None:
+    """Replace the password, pushing the previous usable hash into the history.
+
+    Callers validate first with validate_password(raw_password, user=account).
+    Only the last PASSWORD_HISTORY_COUNT hashes are kept: older ones are deleted so
+    hashes of long-abandoned passwords do not pile up in the database."""
+    with transaction.atomic():
+        if account.pk is not None and account.has_usable_password():
+            PasswordHistory.objects.create(account=account, password=account.password)
+        account.set_password(raw_password)
+        account.save()
+        _trim_history(account)
+        record(event, Outcome.SUCCESS, request=request, account=account)
+
+
+def do_set_password_hash(account: Account, encoded: str) -> None:
+    """Store an already-hashed password (the claim wizard hashes at step 2 so the raw
+    password never sits in the session). No audit row: the claim's own row covers it."""
+    if account.pk is not None and account.has_usable_password():
+        PasswordHistory.objects.create(account=account, password=account.password)
+    account.password = encoded
+    account.save()
+    _trim_history(account)
+
+
+def _trim_history(account: Account) -> None:
+    keep = max(settings.PASSWORD_HISTORY_COUNT, 0)
+    stale = list(
+        PasswordHistory.objects.filter(account=account).values_list("pk", flat=True)[keep:]
+    )
+    if stale:
+        PasswordHistory.objects.filter(pk__in=stale).delete()
