@@ -59,11 +59,10 @@ def check_answers(account: Account, answers: dict[int, str]) -> bool:
     if _DUMMY_ANSWER_HASH is None:
         _DUMMY_ANSWER_HASH = make_password(None)  # unusable, but hashed like the rest
         _DUMMY_ANSWER_HASH = make_password("not an answer: " + _DUMMY_ANSWER_HASH)
-    stored = (
-        dict(ChallengeAnswer.objects.filter(account=account).values_list("question_id", "answer_hash"))
-        if account.pk is not None
-        else {}
-    )
+    stored: dict[int, str] = {}
+    if account.pk is not None:
+        rows = ChallengeAnswer.objects.filter(account=account)
+        stored = dict(rows.values_list("question_id", "answer_hash"))
     given = {int(qid): normalize_answer(text) for qid, text in answers.items()}
     pairs = list(given.items())[:REQUIRED_ANSWERS]
     pairs += [(0, "")] * (REQUIRED_ANSWERS - len(pairs))

@@ -28,3 +28,82 @@ def test_builders_make_a_claimed_account_with_hashed_answers():
 
 def test_answers_are_normalised_for_case_accents_and_spaces():
     assert normalize_answer("  Señor   FLUFFY ") == "senor fluffy"
+
+
+@pytest.mark.django_db
+def test_check_answers_accepts_the_right_answers_typed_loosely():
+    account = make_claimed_account()
+    answers = answers_for()
+    loose = {qid: f"  {text.upper()} " for qid, text in answers.items()}
+    assert check_answers(account, loose)
+
+
+@pytest.mark.django_db
+def test_check_answers_rejects_one_wrong_answer():
+    account = make_claimed_account()
+    answers = answers_for()
+    first = next(iter(answers))
+    answers[first] = "wrong"
+    assert not check_answers(account, answers)
+
+
+@pytest.mark.django_db
+def test_check_answers_rejects_answers_to_other_questions():
+    account = make_claimed_account()
+    other_ids = list(active_questions().values_list("pk", flat=True)[3:6])
+    assert not check_answers(
+        account, dict(zip(other_ids, ("Blue", "Rex", "Springfield"), strict=True))
+    )
+
+
+@pytest.mark.django_db
+def test_check_answers_is_false_for_an_account_without_answers():
+    account = make_claimed_account()
+    ChallengeAnswer.objects.filter(account=account).delete()
+    assert not check_answers(account, answers_for())
+
+
+@pytest.mark.django_db
+def test_check_answers_always_runs_three_hash_checks(monkeypatch):
+    # Counting calls is the timing guarantee: same work with or without answers.
+    import accounts.challenges as challenges
+
+    calls = []
+    real = challenges.check_password
+
+    def counting(password, encoded, *args, **kwargs):
+        calls.append(encoded)
+        return real(password, encoded, *args, **kwargs)
+
+    monkeypatch.setattr(challenges, "check_password", counting)
+    with_answers = make_claimed_account()
+    without = make_claimed_account()
+    ChallengeAnswer.objects.filter(account=without).delete()
+    check_answers(with_answers, answers_for())
+    check_answers(without, answers_for())
+    check_answers(without, {})
+    assert len(calls) == 9
+
+
+@pytest.mark.django_db
+def test_do_set_answers_replaces_the_old_answers():
+    account = make_claimed_account()
+    new_ids = list(active_questions().values_list("pk", flat=True)[3:6])
+    do_set_answers(account, dict(zip(new_ids, ("one", "two", "three"), strict=True)))
+    assert set(
+        ChallengeAnswer.objects.filter(account=account).values_list("question_id", flat=True)
+    ) == set(new_ids)
+    assert check_answers(account, dict(zip(new_ids, ("One", "TWO", "three "), strict=True)))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "texts",
+    [("same", "Same", "other"), ("a", "b", ""), ("one", "two")],
+)
+def test_do_set_answers_refuses_duplicate_empty_or_missing_answers(texts):
+    account = make_claimed_account()
+    ids = list(active_questions().values_list("pk", flat=True)[: len(texts)])
+    with pytest.raises(ValueError):
+        do_set_answers(account, dict(zip(ids, texts, strict=True)))
+    assert ChallengeAnswer.objects.filter(account=account).count() == 3
