@@ -1,0 +1,99 @@
+"""Forms for signing in, recovering a username or password, and changing them.
+
+Password and challenge-question rules come from accounts.forms_common (shared with
+the claim wizard); these forms only add what signing in and recovery need."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, ChallengeQuestion
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        error_messages={"required": _("Enter your username.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=4096,
+        error_messages={"required": _("Enter your password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ForgotUsernameForm(forms.Form):
+    email = forms.EmailField(
+        label=_("District email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your district email address."),
+            "invalid": _("Enter an email address, like name@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ForgotPasswordUsernameForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        error_messages={"required": _("Enter your username.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class RecoveryAnswersForm(forms.Form):
+    """One answer box per challenge question, labelled with the question in the
+    active language. Answers are compared by accounts.challenges.check_answers."""
+
+    def __init__(self, questions: Sequence[ChallengeQuestion], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = get_language() or "en"
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"answer_{question.pk}"] = forms.CharField(
+                label=question.text_for(language),
+                max_length=255,
+                strip=False,
+                error_messages={"required": _("Answer this question.")},
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            )
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: str(self.cleaned_data[f"answer_{q.pk}"]) for q in self.questions}
+
+
+class CurrentPasswordMixin(forms.Form):
+    """Asks for the current password before a signed-in change (someone else may be
+    using a shared device that was left signed in)."""
+
+    account: Account
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        max_length=4096,
+        error_messages={"required": _("Enter your current password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_current_password(self) -> str:
+        value = str(self.cleaned_data["current_password"])
+        if not self.account.check_password(value):
+            raise forms.ValidationError(
+                _("Your current password is not correct."), code="wrong_current_password"
+            )
+        return value

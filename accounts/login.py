@@ -1,0 +1,119 @@
+"""Signing in and out, with brute-force throttles kept in the shared cache.
+
+Throttles: failures are counted per typed username (folded) and per client IP
+(common.throttle); once either reaches its limit within LOGIN_LOCKOUT_SECONDS,
+attempts are refused without checking the password until the window ends.
+The per-username counter exists whether or not the account does, so "this
+username is locked" reveals nothing about the account's existence. Locked
+attempts skip the password hash on every path (existing or not), so their
+timing is uniform too, and a locked-out attacker cannot burn our CPU.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest
+
+from accounts.models import Account
+from audit.models import EventType, Outcome
+from audit.services import record
+from common import throttle
+from common.net import client_ip
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    account: Account | None
+    throttled: bool = False
+
+    @property
+    def succeeded(self) -> bool:
+        return self.account is not None
+
+
+def normalize_username(typed: str) -> str:
+    """The form every username is stored and throttled in (S0123456 -> s0123456)."""
+    return typed.strip().casefold()
+
+
+def account_limit() -> throttle.Limit:
+    return throttle.Limit(
+        "login-account", settings.LOGIN_MAX_FAILURES_PER_ACCOUNT, settings.LOGIN_LOCKOUT_SECONDS
+    )
+
+
+def ip_limit() -> throttle.Limit:
+    return throttle.Limit(
+        "login-ip", settings.LOGIN_MAX_FAILURES_PER_IP, settings.LOGIN_LOCKOUT_SECONDS
+    )
+
+
+def _failure_reason(username: str) -> tuple[Account | None, str]:
+    """Why a failed sign-in failed, for the audit log only (never shown)."""
+    account = Account.objects.select_related("person").filter(username=username).first()
+    if account is None:
+        return None, "unknown_username"
+    if not account.is_active:
+        return account, "account_disabled"
+    if account.person is not None and not account.person.is_active:
+        return account, "person_inactive"
+    if account.person is not None and account.claimed_at is None:
+        return account, "unclaimed"
+    return account, "wrong_password"
+
+
+def do_login_attempt(request: HttpRequest, username: str, password: str) -> LoginResult:
+    """Check the credentials and sign the person in on success.
+
+    Writes LOGIN_SUCCEEDED, LOGIN_FAILED or THROTTLED. The typed username is kept
+    in the details of failures (it is not a secret, and helpdesk staff need it to
+    see why someone cannot sign in); the password never is."""
+    key = normalize_username(username)
+    ip = client_ip(request)
+    blocked_scope = (
+        "login-ip" if throttle.is_blocked(ip_limit(), ip)
+        else "login-account" if throttle.is_blocked(account_limit(), key)
+        else ""
+    )
+    if blocked_scope:
+        record(
+            EventType.THROTTLED,
+            Outcome.BLOCKED,
+            request=request,
+            details={"scope": blocked_scope, "username": key[:150]},
+        )
+        return LoginResult(None, throttled=True)
+
+    user = authenticate(request, username=key, password=password)
+    if isinstance(user, Account):
+        throttle.reset(account_limit(), key)
+        login(request, user)  # cycles the session key (session fixation)
+        record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
+        return LoginResult(user)
+
+    account_failures = throttle.record_failure(account_limit(), key)
+    ip_failures = throttle.record_failure(ip_limit(), ip)
+    account, reason = _failure_reason(key)
+    now_locked = (
+        account_failures >= account_limit().max_failures
+        or ip_failures >= ip_limit().max_failures
+    )
+    record(
+        EventType.LOGIN_FAILED,
+        Outcome.FAILURE,
+        request=request,
+        account=account,
+        details={"username": key[:150], "reason": reason, "locked": now_locked},
+    )
+    return LoginResult(None, throttled=now_locked)
+
+
+def do_logout(request: HttpRequest) -> None:
+    """Sign out and throw the session away (families share devices)."""
+    user = request.user
+    if isinstance(user, Account):
+        record(EventType.LOGOUT, Outcome.SUCCESS, request=request, account=user)
+    logout(request)

@@ -1,0 +1,286 @@
+"""Self-service recovery: forgot username (by email) and forgot password (by the
+three challenge questions).
+
+Nothing here tells a visitor whether an account exists:
+- forgot username answers the same page whatever the address;
+- forgot password shows three questions for any username. An unknown (or
+  unclaimed, disabled, deactivated) username gets three plausible questions picked
+  deterministically from the catalog by a keyed hash of the typed username, so a
+  reload shows the same ones; its answers always fail, and its failures are
+  counted in the cache so it locks after the same number of tries as a real
+  account (whose count is on the Account row: recovery_failures).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from enum import Enum
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts import login as login_service
+from accounts.challenges import active_questions, check_answers
+from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
+from accounts.passwords import do_set_password
+from audit.models import EventType, Outcome
+from audit.services import record
+from common import throttle
+from common.mail import language_for, send_templated_email
+from common.net import client_ip
+from directory.models import Person, Status
+
+# Long, so an unknown username does not visibly "unlock" on its own while a real
+# locked account stays locked until a technician resets it.
+UNKNOWN_USERNAME_LOCK_SECONDS = 365 * 24 * 3600
+
+
+class AnswerOutcome(Enum):
+    CORRECT = "correct"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+def username_ip_limit() -> throttle.Limit:
+    return throttle.Limit(
+        "recovery-username-ip",
+        settings.RECOVERY_MAX_REQUESTS_PER_IP,
+        settings.RECOVERY_WINDOW_SECONDS,
+    )
+
+
+def password_ip_limit() -> throttle.Limit:
+    return throttle.Limit(
+        "recovery-password-ip",
+        settings.RECOVERY_MAX_REQUESTS_PER_IP,
+        settings.RECOVERY_WINDOW_SECONDS,
+    )
+
+
+def unknown_username_limit() -> throttle.Limit:
+    return throttle.Limit(
+        "recovery-unknown", settings.RECOVERY_MAX_FAILURES, UNKNOWN_USERNAME_LOCK_SECONDS
+    )
+
+
+def is_request_throttled(request: HttpRequest, limit: throttle.Limit) -> bool:
+    """Count this request against the per-IP limit; True once over it."""
+    ip = client_ip(request)
+    if throttle.is_blocked(limit, ip):
+        record(
+            EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": limit.scope}
+        )
+        return True
+    throttle.record_failure(limit, ip)
+    return False
+
+
+# --- Forgot username ---------------------------------------------------------------
+
+
+def do_send_username(request: HttpRequest, email: str) -> None:
+    """Email the username to every active person with this district address.
+
+    A claimed account gets its username; a person who has not claimed yet gets
+    a "claim your account first" message (only the mailbox owner learns this).
+    Disabled accounts and people who left get nothing. The caller shows the same
+    page in every case."""
+    people = list(
+        Person.objects.filter(email__iexact=email.strip(), status=Status.ACTIVE)
+        .select_related("account")
+    )
+    sent = False
+    for person in people:
+        account: Account | None = getattr(person, "account", None)
+        if account is not None and account.is_claimed and account.is_active:
+            send_templated_email(
+                "username",
+                [person.email],
+                {
+                    "name": person.display_name,
+                    "username": account.username,
+                    "login_url": _absolute(reverse("accounts:login")),
+                },
+                language_for(account.language),
+            )
+            record(EventType.USERNAME_RECOVERED, Outcome.SUCCESS, request=request, account=account)
+            sent = True
+        elif person.claimable_at <= timezone.now() and (
+            account is None or (not account.is_claimed and account.is_active)
+        ):
+            send_templated_email(
+                "unclaimed",
+                [person.email],
+                {"name": person.display_name, "claim_url": _absolute(_claim_path())},
+                language_for(account.language if account is not None else ""),
+            )
+            record(
+                EventType.USERNAME_RECOVERED,
+                Outcome.FAILURE,
+                request=request,
+                account=account,
+                person_id=person.pk,
+                details={"reason": "unclaimed"},
+            )
+            sent = True
+    if not sent:
+        # The typed address is not kept: it may be a stranger's personal address.
+        record(
+            EventType.USERNAME_RECOVERED,
+            Outcome.FAILURE,
+            request=request,
+            details={"reason": "no_match"},
+        )
+
+
+def _claim_path() -> str:
+    try:
+        return reverse("accounts:claim")
+    except NoReverseMatch:  # the claim wizard's URLs are registered separately
+        return "/account/claim/"
+
+
+def _absolute(path: str) -> str:
+    return settings.DISTRICT["portal_url"].rstrip("/") + path
+
+
+# --- Forgot password ---------------------------------------------------------------
+
+
+def find_recoverable_account(username: str) -> Account | None:
+    """The account behind a typed username, if it may recover its password itself:
+    claimed, enabled, its person active. IT staff accounts without a person use
+    the admin instead."""
+    key = login_service.normalize_username(username)
+    account = (
+        Account.objects.select_related("person")
+        .filter(username=key, is_active=True, claimed_at__isnull=False, person__isnull=False)
+        .first()
+    )
+    if account is None or account.person is None or not account.person.is_active:
+        return None
+    return account
+
+
+def questions_for(username: str, account: Account | None) -> list[ChallengeQuestion]:
+    """The three questions to ask: the account's own, or three plausible ones."""
+    if account is not None:
+        ids = list(
+            ChallengeAnswer.objects.filter(account=account).values_list("question_id", flat=True)
+        )
+        if len(ids) == 3:
+            return list(ChallengeQuestion.objects.filter(pk__in=ids).order_by("position", "id"))
+    key = login_service.normalize_username(username)
+    catalog = list(active_questions())
+    if len(catalog) < 3:
+        return catalog
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"recovery-questions:{key}".encode(), hashlib.sha256
+    ).digest()
+    chosen = random.Random(digest).sample(catalog, 3)  # a stable pick, not a secret
+    return sorted(chosen, key=lambda q: (q.position, q.pk))
+
+
+def is_recovery_locked(username: str, account: Account | None) -> bool:
+    if account is not None:
+        return account.recovery_locked_at is not None
+    return throttle.is_blocked(
+        unknown_username_limit(), login_service.normalize_username(username)
+    )
+
+
+def do_check_recovery_answers(
+    request: HttpRequest, username: str, account: Account | None, answers: dict[int, str]
+) -> AnswerOutcome:
+    """Check the three answers; count a failure and lock after RECOVERY_MAX_FAILURES.
+
+    Locked attempts are refused before any hashing, whether or not the account
+    exists, so timing does not tell them apart."""
+    key = login_service.normalize_username(username)
+    if account is not None:
+        account.refresh_from_db(fields=["recovery_failures", "recovery_locked_at"])
+    if is_recovery_locked(key, account):
+        record(
+            EventType.PASSWORD_RESET_FAILED,
+            Outcome.BLOCKED,
+            request=request,
+            account=account,
+            details={"username": key[:150], "reason": "locked"},
+        )
+        return AnswerOutcome.LOCKED
+
+    if check_answers(account if account is not None else Account(), answers):
+        assert account is not None  # an unsaved Account has no answers to match
+        Account.objects.filter(pk=account.pk).update(recovery_failures=0)
+        return AnswerOutcome.CORRECT
+
+    if account is None:
+        failures = throttle.record_failure(unknown_username_limit(), key)
+        locked = failures >= settings.RECOVERY_MAX_FAILURES
+    else:
+        with transaction.atomic():
+            Account.objects.filter(pk=account.pk).update(
+                recovery_failures=F("recovery_failures") + 1
+            )
+            account.refresh_from_db(fields=["recovery_failures"])
+            locked = account.recovery_failures >= settings.RECOVERY_MAX_FAILURES
+            if locked:
+                Account.objects.filter(pk=account.pk, recovery_locked_at__isnull=True).update(
+                    recovery_locked_at=timezone.now()
+                )
+    record(
+        EventType.PASSWORD_RESET_FAILED,
+        Outcome.FAILURE,
+        request=request,
+        account=account,
+        details={"username": key[:150], "reason": "wrong_answers"},
+    )
+    if locked:
+        record(
+            EventType.RECOVERY_LOCKED,
+            Outcome.BLOCKED,
+            request=request,
+            account=account,
+            details={"username": key[:150]},
+        )
+        return AnswerOutcome.LOCKED
+    return AnswerOutcome.WRONG
+
+
+def do_reset_password(request: HttpRequest, account: Account, raw_password: str) -> None:
+    """Set the new password chosen after correct answers (validated by the caller).
+
+    The sign-in lock for this username is lifted: the person just proved who they
+    are. Every other session of the account ends on its next request, because
+    Django ties sessions to the password hash (get_session_auth_hash); nobody is
+    signed in by this, the person signs in with the new password. The person is
+    told by email, so a reset they did not make does not go unnoticed."""
+    with transaction.atomic():
+        do_set_password(account, raw_password, request=request, event=EventType.PASSWORD_RESET)
+        Account.objects.filter(pk=account.pk).update(recovery_failures=0, recovery_locked_at=None)
+        _notify_password_changed(account)
+    throttle.reset(login_service.account_limit(), account.username)
+
+
+def do_change_password(request: HttpRequest, account: Account, raw_password: str) -> None:
+    """A signed-in change (current password checked by the form). The current
+    session is kept by the caller (update_session_auth_hash); others end."""
+    with transaction.atomic():
+        do_set_password(account, raw_password, request=request, event=EventType.PASSWORD_CHANGED)
+        _notify_password_changed(account)
+
+
+def _notify_password_changed(account: Account) -> None:
+    if account.email:
+        send_templated_email(
+            "password_changed",
+            [account.email],
+            {"name": account.display_name, "username": account.username},
+            language_for(account.language),
+        )
