@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "outbox",
     "accounts",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
