@@ -291,10 +291,10 @@ def test_names_are_diverse_with_accents_and_compound_family_names(tmp_path: Path
 
 
 def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(tmp_path: Path) -> None:
-    kwargs = {"students": 120, "staff": 30, "schools": 3, "today": TODAY}
-    write_demo_district(tmp_path / "a", seed=1, **kwargs)
-    write_demo_district(tmp_path / "b", seed=1, **kwargs)
-    write_demo_district(tmp_path / "c", seed=2, **kwargs)
+    for name, seed in (("a", 1), ("b", 1), ("c", 2)):
+        write_demo_district(
+            tmp_path / name, students=120, staff=30, schools=3, seed=seed, today=TODAY
+        )
     for name in [*SPEC_HEADERS, "hr_employees.csv"]:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert (tmp_path / "a" / "users.csv").read_bytes() != (
