@@ -6,5 +6,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("outbox/", include("outbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("common.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "common.views.server_error"
