@@ -1,0 +1,156 @@
+"""Forms shared by the claim wizard and the AUTH engineer's recovery and
+change pages: a new password (with the policy), and three challenge answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.challenges import REQUIRED_ANSWERS, active_questions, normalize_answer
+from accounts.models import Account, ChallengeQuestion
+
+
+class NewPasswordForm(forms.Form):
+    """Password + re-entry, checked against every rule in AUTH_PASSWORD_VALIDATORS
+    for `user` (which may be an unsaved Account during a first claim)."""
+
+    error_messages = {
+        "password_mismatch": _("The passwords do not match."),
+    }
+
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Enter a password.")},
+    )
+    password2 = forms.CharField(
+        label=_("Re-enter the new password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Enter the password again.")},
+    )
+
+    def __init__(self, user: Account, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = _(
+            "At least %(min_length)s characters. Passwords are case sensitive, cannot "
+            "be reused, and cannot contain your username or your name."
+        ) % {"min_length": _min_length()}
+
+    def clean_password1(self) -> str:
+        password: str = self.cleaned_data["password1"]
+        validate_password(password, user=self.user)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error(
+                "password2",
+                ValidationError(self.error_messages["password_mismatch"], code="password_mismatch"),
+            )
+        return cleaned
+
+    @property
+    def password(self) -> str:
+        return str(self.cleaned_data["password1"])
+
+
+def _min_length() -> int:
+    from django.conf import settings
+
+    return int(settings.PASSWORD_MIN_LENGTH)
+
+
+class QuestionChoiceField(forms.ModelChoiceField[ChallengeQuestion]):
+    """Shows each question in the language active when the page is rendered."""
+
+    def label_from_instance(self, obj: ChallengeQuestion) -> str:
+        return obj.text_for(get_language() or "en")
+
+
+class ChallengeAnswersForm(forms.Form):
+    """Three different questions from the catalog, three different answers."""
+
+    error_messages = {
+        "duplicate_question": _("Choose three different questions."),
+        "duplicate_answer": _("Your answers must all be different."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        questions = list(active_questions()[:REQUIRED_ANSWERS])
+        for n in range(1, REQUIRED_ANSWERS + 1):
+            self.fields[f"question_{n}"] = QuestionChoiceField(
+                queryset=active_questions(),
+                label=_("Question %(number)s") % {"number": n},
+                empty_label=None,
+                initial=questions[n - 1].pk if len(questions) >= n else None,
+                error_messages={
+                    "required": _("Choose a question."),
+                    "invalid_choice": _("Choose a question from the list."),
+                },
+            )
+            self.fields[f"answer_{n}"] = forms.CharField(
+                label=_("Answer to question %(number)s") % {"number": n},
+                max_length=200,
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+                ),
+                error_messages={
+                    "required": _("Answer this question."),
+                    "max_length": _("Keep the answer under 200 characters."),
+                },
+            )
+
+    def pairs(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """(question, answer) bound fields in order, for the template."""
+        return [
+            (self[f"question_{n}"], self[f"answer_{n}"]) for n in range(1, REQUIRED_ANSWERS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen_questions: set[int] = set()
+        seen_answers: set[str] = set()
+        for n in range(1, REQUIRED_ANSWERS + 1):
+            question = cleaned.get(f"question_{n}")
+            if question is not None:
+                if question.pk in seen_questions:
+                    self.add_error(
+                        f"question_{n}",
+                        ValidationError(
+                            self.error_messages["duplicate_question"], code="duplicate_question"
+                        ),
+                    )
+                seen_questions.add(question.pk)
+            answer = cleaned.get(f"answer_{n}")
+            if answer is not None:
+                folded = normalize_answer(answer)
+                if not folded:
+                    self.add_error(f"answer_{n}", _("Answer this question."))
+                elif folded in seen_answers:
+                    self.add_error(
+                        f"answer_{n}",
+                        ValidationError(
+                            self.error_messages["duplicate_answer"], code="duplicate_answer"
+                        ),
+                    )
+                seen_answers.add(folded)
+        return cleaned
+
+    @property
+    def answers(self) -> dict[int, str]:
+        """Question id -> answer as typed (services normalise it)."""
+        return {
+            self.cleaned_data[f"question_{n}"].pk: self.cleaned_data[f"answer_{n}"]
+            for n in range(1, REQUIRED_ANSWERS + 1)
+        }

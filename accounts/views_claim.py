@@ -1,0 +1,216 @@
+"""Claim My Account: a four-page wizard whose state lives in the session.
+
+State (request.session["claim"]) = {"person_id", "step", "password_hash"}; the raw
+password never enters the session. The state's step is the truth: a request for
+a later step than reached, or a POST to a step already passed, is redirected to
+the current step, so Back, reload, a second tab or a double submit cannot skip or
+redo a step. Nothing is written to the account until the last step, in one
+transaction (claiming.do_complete_claim); abandoning leaves the person unclaimed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts import claiming
+from accounts.forms_claim import ClaimIdentityForm
+from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
+from accounts.models import Account
+from audit.models import EventType, Outcome
+from audit.services import record
+from common import throttle
+from common.net import client_ip
+from directory.models import Person
+
+STATE_KEY = "claim"
+DONE_KEY = "claimed_username"
+
+Step = Literal["password", "challenges"]
+
+
+class ClaimState(TypedDict, total=False):
+    person_id: int
+    step: Step
+    password_hash: str
+
+
+def _state(request: HttpRequest) -> ClaimState | None:
+    state = request.session.get(STATE_KEY)
+    if not isinstance(state, dict) or "person_id" not in state:
+        return None
+    return ClaimState(**state)  # type: ignore[typeddict-item]
+
+
+def _save_state(request: HttpRequest, state: ClaimState) -> None:
+    request.session[STATE_KEY] = dict(state)
+
+
+def _redirect_to_current(request: HttpRequest, state: ClaimState | None) -> HttpResponseRedirect:
+    if state is None:
+        if request.session.get(DONE_KEY):
+            return redirect("accounts:claim-done")
+        return redirect("accounts:claim")
+    if state.get("step") == "challenges":
+        return redirect("accounts:claim-challenges")
+    return redirect("accounts:claim-password")
+
+
+CLAIM_STEPS = [
+    ("identify", _("Who are you")),
+    ("password", _("Create a password")),
+    ("challenges", _("Challenge questions")),
+    ("done", _("Done")),
+]
+
+
+def _context(step: str, **extra: Any) -> dict[str, Any]:
+    keys = [key for key, _label in CLAIM_STEPS]
+    return {
+        "claim_steps": CLAIM_STEPS,
+        "current_step": step,
+        "steps_done": keys[: keys.index(step)],
+        "claim_delay_hours": round(settings.CLAIM_DELAY_HOURS),
+        "employee_id_digits": settings.EMPLOYEE_ID_DIGITS,
+        **extra,
+    }
+
+
+def _person_of(state: ClaimState) -> Person | None:
+    return Person.objects.filter(pk=state["person_id"]).select_related("account").first()
+
+
+def _failure_page(request: HttpRequest, form: ClaimIdentityForm) -> HttpResponse:
+    """The one page every failure shows, whatever the reason."""
+    return render(
+        request, "accounts/claim_identify.html", _context("identify", form=form, failed=True)
+    )
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def identify(request: HttpRequest) -> HttpResponse:
+    """Step 1. Always available: submitting it starts the wizard afresh (for
+    instance a parent claiming a second child's account on the same device)."""
+    if request.method != "POST":
+        return render(
+            request, "accounts/claim_identify.html", _context("identify", form=ClaimIdentityForm())
+        )
+
+    form = ClaimIdentityForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/claim_identify.html", _context("identify", form=form))
+
+    family, given, identifier = (
+        form.cleaned_data["family_name"],
+        form.cleaned_data["given_name"],
+        form.cleaned_data["identifier"],
+    )
+    ip_key = client_ip(request)
+    identity_key = claiming.identity_key(family, identifier)
+    if throttle.is_blocked(claiming.ip_limit(), ip_key) or throttle.is_blocked(
+        claiming.identity_limit(), identity_key
+    ):
+        record(EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": "claim"})
+        response = render(
+            request,
+            "accounts/claim_identify.html",
+            _context("identify", form=form, throttled=True),
+        )
+        response.status_code = 429
+        return response
+
+    match = claiming.find_claimable_person(family, given, identifier)
+    if not match.ok or match.person is None:
+        throttle.record_failure(claiming.ip_limit(), ip_key)
+        throttle.record_failure(claiming.identity_limit(), identity_key)
+        record(
+            EventType.CLAIM_FAILED,
+            Outcome.FAILURE,
+            request=request,
+            person_id=match.person.pk if match.person is not None else None,
+            details={"step": "identify", "reason": match.reason},
+        )
+        request.session.pop(STATE_KEY, None)
+        return _failure_page(request, form)
+
+    # A new session key here stops a planted session id from riding along.
+    request.session.cycle_key()
+    request.session.pop(DONE_KEY, None)
+    _save_state(request, ClaimState(person_id=match.person.pk, step="password"))
+    record(EventType.CLAIM_STARTED, Outcome.SUCCESS, request=request, person_id=match.person.pk)
+    return redirect("accounts:claim-password")
+
+
+def _account_for_validation(person: Person) -> Account:
+    """The account the new password is checked against: the existing one after a
+    reset (so its history applies), otherwise an unsaved one for the name rules."""
+    existing = Account.objects.filter(person=person).first()
+    return existing or Account(username=person.username, person=person)
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password(request: HttpRequest) -> HttpResponse:
+    """Step 2. The password is validated here and kept only as its hash."""
+    state = _state(request)
+    if state is None or state.get("step") != "password":
+        return _redirect_to_current(request, state)
+    person = _person_of(state)
+    if person is None:
+        request.session.pop(STATE_KEY, None)
+        return redirect("accounts:claim")
+    form = NewPasswordForm(_account_for_validation(person), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        state["password_hash"] = make_password(form.password)
+        state["step"] = "challenges"
+        _save_state(request, state)
+        return redirect("accounts:claim-challenges")
+    return render(request, "accounts/claim_password.html", _context("password", form=form))
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def challenges(request: HttpRequest) -> HttpResponse:
+    """Step 3, and the only step that writes: the claim, in one transaction."""
+    state = _state(request)
+    if state is None or state.get("step") != "challenges" or not state.get("password_hash"):
+        return _redirect_to_current(request, state)
+    form = ChallengeAnswersForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = claiming.do_complete_claim(
+            state["person_id"], state["password_hash"], form.answers, request=request
+        )
+        request.session.pop(STATE_KEY, None)
+        if result.account is None:
+            return _failure_page(request, ClaimIdentityForm())
+        person = result.account.person
+        role = person.role if person is not None else ""
+        request.session[DONE_KEY] = claiming.display_username(result.account.username, role)
+        if person is not None:
+            throttle.reset(
+                claiming.identity_limit(),
+                claiming.identity_key(person.family_name, person.identifier),
+            )
+        return redirect("accounts:claim-done")
+    return render(request, "accounts/claim_challenges.html", _context("challenges", form=form))
+
+
+@never_cache
+@require_http_methods(["GET"])
+def done(request: HttpRequest) -> HttpResponse:
+    username = request.session.get(DONE_KEY)
+    if not username:
+        return _redirect_to_current(request, _state(request))
+    return render(request, "accounts/claim_done.html", _context("done", username=username))
