@@ -12,10 +12,29 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
 from accounts.models import Account, ChallengeQuestion
 
 
-class LoginForm(forms.Form):
+class AccessibleErrorsMixin(forms.BaseForm):
+    """Marks invalid inputs with aria-invalid and points aria-describedby at their
+    error message (and help text), as auth_field.html renders them."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            auto_id = self[name].auto_id
+            described = [f"{auto_id}_error"]
+            if field.help_text:
+                described.append(f"{auto_id}_helptext")
+            field.widget.attrs["aria-invalid"] = "true"
+            field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class LoginForm(AccessibleErrorsMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -33,7 +52,7 @@ class LoginForm(forms.Form):
     )
 
 
-class ForgotUsernameForm(forms.Form):
+class ForgotUsernameForm(AccessibleErrorsMixin, forms.Form):
     email = forms.EmailField(
         label=_("District email address"),
         max_length=254,
@@ -45,7 +64,7 @@ class ForgotUsernameForm(forms.Form):
     )
 
 
-class ForgotPasswordUsernameForm(forms.Form):
+class ForgotPasswordUsernameForm(AccessibleErrorsMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -56,7 +75,7 @@ class ForgotPasswordUsernameForm(forms.Form):
     )
 
 
-class RecoveryAnswersForm(forms.Form):
+class RecoveryAnswersForm(AccessibleErrorsMixin, forms.Form):
     """One answer box per challenge question, labelled with the question in the
     active language. Answers are compared by accounts.challenges.check_answers."""
 
@@ -97,3 +116,25 @@ class CurrentPasswordMixin(forms.Form):
                 _("Your current password is not correct."), code="wrong_current_password"
             )
         return value
+
+
+class ChangePasswordForm(AccessibleErrorsMixin, CurrentPasswordMixin, NewPasswordForm):
+    """Current password, then a new one under the full policy (history included)."""
+
+    def __init__(self, account: Account, *args: Any, **kwargs: Any) -> None:
+        self.account = account
+        super().__init__(account, *args, **kwargs)
+        self.order_fields(["current_password", "password1", "password2"])
+
+
+class ChangeChallengesForm(AccessibleErrorsMixin, CurrentPasswordMixin, ChallengeAnswersForm):
+    """Current password, then three new questions and answers."""
+
+    def __init__(self, account: Account, *args: Any, **kwargs: Any) -> None:
+        self.account = account
+        super().__init__(*args, **kwargs)
+        self.order_fields(["current_password"])
+
+
+class ResetPasswordForm(AccessibleErrorsMixin, NewPasswordForm):
+    """The new password at the end of "Forgot My Password"."""

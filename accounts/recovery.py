@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts import login as login_service
-from accounts.challenges import active_questions, check_answers
+from accounts.challenges import active_questions, check_answers, do_set_answers
 from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
 from accounts.passwords import do_set_password
 from audit.models import EventType, Outcome
@@ -284,3 +284,10 @@ def _notify_password_changed(account: Account) -> None:
             {"name": account.display_name, "username": account.username},
             language_for(account.language),
         )
+
+
+def do_change_challenges(request: HttpRequest, account: Account, answers: dict[int, str]) -> None:
+    """Replace the three questions and answers (current password checked by the form)."""
+    with transaction.atomic():
+        do_set_answers(account, answers)
+        record(EventType.CHALLENGES_CHANGED, Outcome.SUCCESS, request=request, account=account)

@@ -1,8 +1,29 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
+
+from accounts.models import Account
+from portal.models import AppTile
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """The person's apps: the active tiles for their directory role."""
+    account = request.user
+    assert isinstance(account, Account)
+    role = account.person.role if account.person is not None else None
+    language = get_language() or "en"
+    tiles = [
+        {
+            "name": tile.name_for(language),
+            "description": tile.description_for(language),
+            "url": tile.url,
+            "letter": tile.letter,
+            "color": tile.icon_color,
+            "icon_url": tile.icon_url,
+            "external": tile.is_external,
+        }
+        for tile in AppTile.objects.for_role(role)
+    ]
+    return render(request, "portal/home.html", {"tiles": tiles})

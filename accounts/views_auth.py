@@ -1,0 +1,296 @@
+"""Sign in and out, "Need help?" (forgot username / password) and the signed-in
+changes of password and challenge questions. Views parse, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts import login as login_service
+from accounts import recovery
+from accounts.forms_auth import (
+    ChangeChallengesForm,
+    ChangePasswordForm,
+    ForgotPasswordUsernameForm,
+    ForgotUsernameForm,
+    LoginForm,
+    RecoveryAnswersForm,
+    ResetPasswordForm,
+)
+from accounts.models import Account, ChallengeQuestion
+
+RECOVERY_SESSION_KEY = "password_recovery"
+RECOVERY_DONE_SESSION_KEY = "password_recovery_done"
+
+
+def _example_username(role: str, identifier: str) -> tuple[str, str]:
+    """(prefix, example) of a role's username template, displayed as the letter
+    does: upper case for students (S0123456)."""
+    template = settings.USERNAME_TEMPLATES[role]
+    prefix = template.split("{identifier}")[0]
+    example = template.format(identifier=identifier)
+    if role == "student":
+        return prefix.upper(), example.upper()
+    return prefix, example
+
+
+def login_tips_context() -> dict[str, Any]:
+    student_prefix, student_example = _example_username("student", "123456")
+    employee_prefix, employee_example = _example_username(
+        "teacher", "77777".zfill(settings.EMPLOYEE_ID_DIGITS)
+    )
+    return {
+        "student_prefix": student_prefix,
+        "student_example": student_example,
+        "employee_prefix": employee_prefix,
+        "employee_example": employee_example,
+        "lockout_minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60),
+    }
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@csrf_protect
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
+    if request.method == "GET" and request.user.is_authenticated:
+        return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
+    failed = throttled = False
+    if request.method == "POST":
+        form = LoginForm(request.POST)
+        if form.is_valid():
+            result = login_service.do_login_attempt(
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
+            )
+            if result.succeeded:
+                return HttpResponseRedirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
+            failed, throttled = True, result.throttled
+            # Keep the typed username, never the password.
+            form = LoginForm(initial={"username": form.cleaned_data["username"]})
+    else:
+        form = LoginForm()
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "failed": failed,
+            "throttled": throttled,
+            "next": next_url,
+            **login_tips_context(),
+        },
+    )
+
+
+@require_POST
+@csrf_protect
+@never_cache
+def logout_view(request: HttpRequest) -> HttpResponse:
+    login_service.do_logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@never_cache
+def help_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/help.html")
+
+
+@never_cache
+@csrf_protect
+def forgot_username_view(request: HttpRequest) -> HttpResponse:
+    sent = throttled = False
+    form = ForgotUsernameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if recovery.is_request_throttled(request, recovery.username_ip_limit()):
+            throttled = True
+        else:
+            recovery.do_send_username(request, form.cleaned_data["email"])
+            sent = True
+            form = ForgotUsernameForm()
+    return render(
+        request,
+        "accounts/forgot_username.html",
+        {"form": form, "sent": sent, "throttled": throttled},
+    )
+
+
+# --- Forgot password: username -> questions -> new password -> done ----------------
+# The wizard's state lives in the session: {"username": typed username (folded),
+# "account_id": id or None, "question_ids": [...], "verified": bool}. Only a server
+# side session holds the account id; the visitor never sees whether one was found.
+
+
+def _recovery_state(request: HttpRequest) -> dict[str, Any] | None:
+    state = request.session.get(RECOVERY_SESSION_KEY)
+    return state if isinstance(state, dict) else None
+
+
+def _state_account(state: dict[str, Any]) -> Account | None:
+    account_id = state.get("account_id")
+    if account_id is None:
+        return None
+    account = recovery.find_recoverable_account(str(state["username"]))
+    # The account may have been reset, disabled or renamed since step 1.
+    return account if account is not None and account.pk == account_id else None
+
+
+def _locked_response(request: HttpRequest) -> HttpResponse:
+    request.session.pop(RECOVERY_SESSION_KEY, None)
+    return render(request, "accounts/forgot_password_locked.html")
+
+
+@never_cache
+@csrf_protect
+def forgot_password_view(request: HttpRequest) -> HttpResponse:
+    form = ForgotPasswordUsernameForm(request.POST or None)
+    throttled = False
+    if request.method == "POST" and form.is_valid():
+        if recovery.is_request_throttled(request, recovery.password_ip_limit()):
+            throttled = True
+        else:
+            typed = form.cleaned_data["username"]
+            key = login_service.normalize_username(typed)
+            account = recovery.find_recoverable_account(key)
+            if recovery.is_recovery_locked(key, account):
+                return _locked_response(request)
+            questions = recovery.questions_for(key, account)
+            request.session.cycle_key()
+            request.session.pop(RECOVERY_DONE_SESSION_KEY, None)
+            request.session[RECOVERY_SESSION_KEY] = {
+                "username": key,
+                "account_id": account.pk if account is not None else None,
+                "question_ids": [q.pk for q in questions],
+                "verified": False,
+            }
+            return redirect("accounts:forgot-password-questions")
+    return render(
+        request, "accounts/forgot_password.html", {"form": form, "throttled": throttled}
+    )
+
+
+@sensitive_post_parameters()
+@never_cache
+@csrf_protect
+def forgot_password_questions_view(request: HttpRequest) -> HttpResponse:
+    state = _recovery_state(request)
+    if state is None:
+        return redirect("accounts:forgot-password")
+    if state.get("verified"):
+        return redirect("accounts:forgot-password-new")
+    ids = [int(pk) for pk in state["question_ids"]]
+    by_id = ChallengeQuestion.objects.in_bulk(ids)
+    questions = [by_id[pk] for pk in ids if pk in by_id]
+    account = _state_account(state)
+    username = str(state["username"])
+    wrong = False
+    form = RecoveryAnswersForm(questions, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = recovery.do_check_recovery_answers(request, username, account, form.answers())
+        if outcome is recovery.AnswerOutcome.LOCKED:
+            return _locked_response(request)
+        if outcome is recovery.AnswerOutcome.CORRECT:
+            state["verified"] = True
+            request.session[RECOVERY_SESSION_KEY] = state
+            return redirect("accounts:forgot-password-new")
+        wrong = True
+        form = RecoveryAnswersForm(questions)
+    elif request.method == "GET" and recovery.is_recovery_locked(username, account):
+        return _locked_response(request)
+    return render(
+        request,
+        "accounts/forgot_password_questions.html",
+        {"form": form, "wrong": wrong, "username": username},
+    )
+
+
+@sensitive_post_parameters()
+@never_cache
+@csrf_protect
+def forgot_password_new_view(request: HttpRequest) -> HttpResponse:
+    state = _recovery_state(request)
+    if state is None or not state.get("verified"):
+        return redirect("accounts:forgot-password")
+    account = _state_account(state)
+    if account is None:
+        request.session.pop(RECOVERY_SESSION_KEY, None)
+        return redirect("accounts:forgot-password")
+    form = ResetPasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recovery.do_reset_password(request, account, form.cleaned_data["password1"])
+        request.session.pop(RECOVERY_SESSION_KEY, None)
+        request.session[RECOVERY_DONE_SESSION_KEY] = account.username
+        return redirect("accounts:forgot-password-done")
+    return render(
+        request, "accounts/forgot_password_new.html", {"form": form, "username": account.username}
+    )
+
+
+@never_cache
+def forgot_password_done_view(request: HttpRequest) -> HttpResponse:
+    username = request.session.get(RECOVERY_DONE_SESSION_KEY)
+    if not username:
+        return redirect("accounts:forgot-password")
+    return render(request, "accounts/forgot_password_done.html", {"username": username})
+
+
+# --- Signed in: change password, change challenge questions ---------------------------
+
+
+@sensitive_post_parameters()
+@never_cache
+@csrf_protect
+@login_required
+def change_password_view(request: HttpRequest) -> HttpResponse:
+    account = request.user
+    assert isinstance(account, Account)
+    form = ChangePasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recovery.do_change_password(request, account, form.cleaned_data["password1"])
+        # Keep this session; every other session of the account ends.
+        update_session_auth_hash(request, account)
+        messages.success(
+            request,
+            _(
+                "Your password has been changed. Any other device signed in to your "
+                "account has been signed out."
+            ),
+        )
+        return redirect("portal:home")
+    return render(request, "accounts/change_password.html", {"form": form})
+
+
+@sensitive_post_parameters()
+@never_cache
+@csrf_protect
+@login_required
+def change_challenges_view(request: HttpRequest) -> HttpResponse:
+    account = request.user
+    assert isinstance(account, Account)
+    form = ChangeChallengesForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recovery.do_change_challenges(request, account, form.answers)
+        messages.success(request, _("Your challenge questions were successfully updated."))
+        return redirect("portal:home")
+    return render(request, "accounts/change_challenges.html", {"form": form})
