@@ -29,7 +29,7 @@ def do_set_password(
             PasswordHistory.objects.create(account=account, password=account.password)
         account.set_password(raw_password)
         account.save()
-        _trim_history(account)
+        trim_history(account)
         record(event, Outcome.SUCCESS, request=request, account=account)
 
 
@@ -40,10 +40,10 @@ def do_set_password_hash(account: Account, encoded: str) -> None:
         PasswordHistory.objects.create(account=account, password=account.password)
     account.password = encoded
     account.save()
-    _trim_history(account)
+    trim_history(account)
 
 
-def _trim_history(account: Account) -> None:
+def trim_history(account: Account) -> None:
     keep = max(settings.PASSWORD_HISTORY_COUNT, 0)
     stale = list(
         PasswordHistory.objects.filter(account=account).values_list("pk", flat=True)[keep:]
