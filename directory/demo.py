@@ -317,6 +317,7 @@ class _Generator:
         seed: int | str,
         today: date,
         email_domain: str,
+        district_name: str,
     ) -> None:
         if students < 1 or schools < 1:
             raise ValueError("A district needs at least one school and one student.")
@@ -332,6 +333,7 @@ class _Generator:
         self.rng = random.Random(f"hallpass-demo:{seed}")
         self.today = today
         self.domain = email_domain
+        self.district_name = district_name
         start_year = today.year if today.month >= 7 else today.year - 1
         self.year_start = date(start_year, 8, 3)
         self.year_end = date(start_year + 1, 5, 29)  # OneRoster endDate is exclusive
@@ -425,6 +427,7 @@ def write_demo_district(
     seed: int | str = 2026,
     today: date | None = None,
     email_domain: str | None = None,
+    district_name: str | None = None,
 ) -> DemoDistrict:
     """Write a demo district's OneRoster 1.1 package and HR CSV into `out_dir`.
 
@@ -435,10 +438,11 @@ def write_demo_district(
     written to a temporary folder first and moved into place, so an interrupted run
     never leaves a half-written package behind.
     """
-    if email_domain is None:
+    if email_domain is None or district_name is None:
         from django.conf import settings
 
-        email_domain = str(settings.DISTRICT["email_domain"])
+        email_domain = email_domain or str(settings.DISTRICT["email_domain"])
+        district_name = district_name or str(settings.DISTRICT["name"])
     gen = _Generator(
         students=students,
         staff=staff,
@@ -447,6 +451,7 @@ def write_demo_district(
         seed=seed,
         today=today or date.today(),
         email_domain=email_domain,
+        district_name=district_name,
     )
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -475,8 +480,7 @@ def _write_all(gen: _Generator, out: Path) -> DemoDistrict:
 
     # orgs.csv
     with _csv_writer(out / "orgs.csv", ORGS_COLUMNS) as w:
-        w.writerow([district_id, "", "", "Hallpass Demo School District", "district",
-                    "1300001", ""])
+        w.writerow([district_id, "", "", gen.district_name, "district", "1300001", ""])
         for s in schools:
             w.writerow([s.sourced_id, "", "", s.name, "school", s.identifier, district_id])
 

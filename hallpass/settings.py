@@ -253,6 +253,9 @@ EMPLOYEE_ID_DIGITS = envint("HALLPASS_EMPLOYEE_ID_DIGITS", 6)
 ONEROSTER_STUDENT_ID_SOURCE = envstr("HALLPASS_ONEROSTER_STUDENT_ID_SOURCE", "identifier")
 ONEROSTER_EMPLOYEE_ID_SOURCE = envstr("HALLPASS_ONEROSTER_EMPLOYEE_ID_SOURCE", "identifier")
 
+# `manage.py demo` creates the IT superuser "admin" with this password (random if empty).
+DEMO_ADMIN_PASSWORD = envsecret("HALLPASS_DEMO_ADMIN_PASSWORD", "")
+
 # --- The district (branding and help; never hard-coded in templates) -------------
 DISTRICT = {
     "name": envstr("HALLPASS_DISTRICT_NAME", "Hallpass Demo School District"),

@@ -322,11 +322,13 @@ def test_regenerating_replaces_the_files_in_place(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".demo-district-")]
 
 
-@override_settings(DISTRICT={"email_domain": "schools.example.net"})
-def test_emails_default_to_the_district_domain_setting(tmp_path: Path) -> None:
+@override_settings(DISTRICT={"email_domain": "schools.example.net", "name": "Lakeside ISD"})
+def test_emails_and_district_name_default_to_the_district_settings(tmp_path: Path) -> None:
     write_demo_district(tmp_path / "d", students=10, staff=10, schools=2, today=TODAY)
     _h, users = read(tmp_path / "d" / "users.csv")
     assert all(u["email"].endswith("@schools.example.net") for u in users)
+    _h, orgs = read(tmp_path / "d" / "orgs.csv")
+    assert [o["name"] for o in orgs if o["type"] == "district"] == ["Lakeside ISD"]
 
 
 @pytest.mark.parametrize(
