@@ -8,6 +8,8 @@ and addresses do not sit in Redis in the clear.
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -35,16 +37,30 @@ def is_blocked(limit: Limit, key: str) -> bool:
 
 
 def record_failure(limit: Limit, key: str) -> int:
-    """Count one failure; the window starts at the first failure and is not extended."""
+    """Count one failure; the window starts at the first failure and is not extended.
+
+    Backends without a native increment (DatabaseCache) rewrite the entry with the
+    default timeout on incr(), so the window's end is kept in a second entry and
+    restored with touch(). Their increment is not atomic either: two failures at
+    the same instant may count as one, which a limit of several failures absorbs."""
     cache_key = _cache_key(limit.scope, key)
+    deadline_key = f"{cache_key}:until"
+    now = time.time()
     if cache.add(cache_key, 1, timeout=limit.window_seconds):
+        cache.set(deadline_key, now + limit.window_seconds, timeout=limit.window_seconds)
         return 1
     try:
-        return cache.incr(cache_key)
+        count = int(cache.incr(cache_key))
     except ValueError:  # expired between add() and incr()
         cache.add(cache_key, 1, timeout=limit.window_seconds)
+        cache.set(deadline_key, now + limit.window_seconds, timeout=limit.window_seconds)
         return 1
+    deadline = cache.get(deadline_key)
+    remaining = float(deadline) - now if deadline is not None else limit.window_seconds
+    cache.touch(cache_key, max(1, math.ceil(remaining)))
+    return count
 
 
 def reset(limit: Limit, key: str) -> None:
-    cache.delete(_cache_key(limit.scope, key))
+    cache_key = _cache_key(limit.scope, key)
+    cache.delete_many([cache_key, f"{cache_key}:until"])

@@ -1,0 +1,60 @@
+"""Failure counters in the shared cache."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.test import TestCase
+
+from common import throttle
+
+LIMIT = throttle.Limit("test-scope", max_failures=3, window_seconds=60)
+
+
+class ThrottleTests(TestCase):
+    def setUp(self) -> None:
+        cache.clear()
+
+    def test_it_counts_failures_per_key(self) -> None:
+        self.assertEqual(throttle.record_failure(LIMIT, "s0123456"), 1)
+        self.assertEqual(throttle.record_failure(LIMIT, "s0123456"), 2)
+        self.assertEqual(throttle.failures(LIMIT, "s0123456"), 2)
+        self.assertEqual(throttle.failures(LIMIT, "s0654321"), 0)
+
+    def test_it_blocks_at_the_limit(self) -> None:
+        for _ in range(2):
+            throttle.record_failure(LIMIT, "k")
+        self.assertFalse(throttle.is_blocked(LIMIT, "k"))
+        throttle.record_failure(LIMIT, "k")
+        self.assertTrue(throttle.is_blocked(LIMIT, "k"))
+
+    def test_keys_ignore_case(self) -> None:
+        throttle.record_failure(LIMIT, "S0123456")
+        self.assertEqual(throttle.failures(LIMIT, "s0123456"), 1)
+
+    def test_scopes_are_separate(self) -> None:
+        other = throttle.Limit("other-scope", 3, 60)
+        throttle.record_failure(LIMIT, "k")
+        self.assertEqual(throttle.failures(other, "k"), 0)
+
+    def test_reset_clears_the_count(self) -> None:
+        for _ in range(3):
+            throttle.record_failure(LIMIT, "k")
+        throttle.reset(LIMIT, "k")
+        self.assertFalse(throttle.is_blocked(LIMIT, "k"))
+        self.assertEqual(throttle.record_failure(LIMIT, "k"), 1)
+
+    def test_the_key_is_not_stored_in_the_clear(self) -> None:
+        cache_key = throttle._cache_key("login-account", "s0123456")
+        self.assertNotIn("s0123456", cache_key)
+
+    def test_the_window_starts_at_the_first_failure_and_is_not_extended(self) -> None:
+        short = throttle.Limit("short", max_failures=2, window_seconds=2)
+        throttle.record_failure(short, "k")
+        time.sleep(1.2)
+        self.assertEqual(throttle.record_failure(short, "k"), 2)
+        self.assertTrue(throttle.is_blocked(short, "k"))
+        time.sleep(1.1)
+        self.assertFalse(throttle.is_blocked(short, "k"))
+        self.assertEqual(throttle.failures(short, "k"), 0)
