@@ -274,7 +274,7 @@ def test_the_troubleshooting_help_uses_the_districts_settings(settings):
     }
     text = text_of(Client().get(CLAIM_URL).content)
     assert "exactly as they appear in Infinite Campus" in text
-    assert 'the ID number does NOT include the letter “S”' in text
+    assert "the ID number does NOT include the letter “S”" in text
     assert "with zeros in front to make 6 digits" in text
     assert "claim their account 24 hours after they are entered into Infinite Campus" in text
     assert "incognito mode" in text and "Ctrl+Shift+Delete" in text
