@@ -82,6 +82,9 @@ class Person(models.Model):
 
     # OneRoster sourcedId, or "hr:<employee id>" for people only HR knows.
     sourced_id = models.CharField(max_length=255, unique=True)
+    # An HR-owned employee's sourcedId in OneRoster, when it differs from sourced_id:
+    # enrollments in the SIS point at it, and the SIS must not create a second person.
+    oneroster_sourced_id = models.CharField(max_length=255, blank=True, db_index=True)
     source_system = models.CharField(max_length=20, choices=SourceSystem.choices)
     role = models.CharField(max_length=20, choices=Role.choices, db_index=True)
 
@@ -146,6 +149,7 @@ class Class(models.Model):
     class_code = models.CharField(max_length=255, blank=True)
     class_type = models.CharField(max_length=40, blank=True)
     course_sourced_id = models.CharField(max_length=255, blank=True)
+    course_title = models.CharField(max_length=255, blank=True)
     school = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="classes")
     grades = models.CharField(max_length=255, blank=True)
     terms = models.ManyToManyField(AcademicSession, blank=True, related_name="classes")

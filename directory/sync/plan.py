@@ -1,0 +1,170 @@
+"""Comparing what a source says with what the database holds, and applying the difference.
+
+Everything is compared in memory, keyed by sourcedId, with foreign keys expressed as
+sourcedIds too: a re-run of the same files therefore produces an empty plan and writes
+no row. Applying uses bulk statements only (no per-row queries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+from directory.models import Status
+from directory.sync.report import Counts
+
+Values = tuple[Any, ...]
+BATCH_SIZE = 2000
+# Keeps `pk IN (...)` lists below every database's parameter limit.
+IN_BATCH = 900
+
+
+@dataclass(slots=True)
+class Existing:
+    pk: int
+    active: bool
+    values: Values
+
+
+@dataclass
+class EntityPlan:
+    create: dict[str, Values] = field(default_factory=dict)
+    update: dict[str, Values] = field(default_factory=dict)  # includes reactivations
+    reactivate: set[str] = field(default_factory=set)
+    deactivate: set[str] = field(default_factory=set)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.create or self.update or self.deactivate)
+
+
+def plan_entity(
+    counts: Counts,
+    existing: Mapping[str, Existing],
+    desired: Mapping[str, Values],
+    removed: Iterable[str],
+    *,
+    bulk: bool,
+) -> EntityPlan:
+    """Sort rows into create / update / reactivate / deactivate / unchanged.
+
+    ``removed`` are rows the source says are gone (delta ``tobedeleted``, a disabled
+    user, a terminated employee). In ``bulk`` mode every active existing row missing
+    from ``desired`` is deactivated too; ``existing`` must hold only rows the source owns.
+    """
+    plan = EntityPlan()
+    for sid, values in desired.items():
+        current = existing.get(sid)
+        if current is None:
+            plan.create[sid] = values
+            counts.created += 1
+        elif not current.active:
+            plan.update[sid] = values
+            plan.reactivate.add(sid)
+            counts.reactivated += 1
+        elif current.values != values:
+            plan.update[sid] = values
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    removed_set = set(removed)
+    for sid in removed_set:
+        current = existing.get(sid)
+        if current is None:
+            counts.ignored += 1
+        elif current.active:
+            plan.deactivate.add(sid)
+            counts.deactivated += 1
+        else:
+            counts.unchanged += 1
+    if bulk:
+        for sid, current in existing.items():
+            if current.active and sid not in desired and sid not in removed_set:
+                plan.deactivate.add(sid)
+                counts.deactivated += 1
+    return plan
+
+
+def in_batches(items: Sequence[Any], size: int = IN_BATCH) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def apply_entity(
+    model: type[models.Model],
+    plan: EntityPlan,
+    existing: Mapping[str, Existing],
+    to_fields: Callable[[Values], dict[str, Any]],
+    update_fields: Sequence[str],
+    *,
+    now: datetime,
+    create_extra: Callable[[str], dict[str, Any]] | None = None,
+    tracks_leaving: bool = False,
+    pk_map: dict[str, int] | None = None,
+) -> dict[str, int]:
+    """Write a plan; returns the new rows' primary keys by sourcedId.
+
+    ``to_fields`` turns compared values into model attributes (foreign keys as ``*_id``).
+    ``tracks_leaving`` models (Person) also get ``left_at`` set and cleared.
+    ``pk_map`` (sourcedId -> pk) gets the new rows before updates are built, so updated
+    rows may point at rows created in the same call.
+    """
+    manager = model._default_manager
+    created: dict[str, int] = {}
+    if plan.create:
+        objects = []
+        for sid, values in plan.create.items():
+            attrs = to_fields(values)
+            if create_extra is not None:
+                attrs.update(create_extra(sid))
+            objects.append(model(sourced_id=sid, status=Status.ACTIVE, **attrs))
+        manager.bulk_create(objects, batch_size=BATCH_SIZE)
+        created = {obj.sourced_id: obj.pk for obj in objects}  # type: ignore[attr-defined]
+        if pk_map is not None:
+            pk_map.update(created)
+    if plan.update:
+        objects = []
+        for sid, values in plan.update.items():
+            obj = model(pk=existing[sid].pk)
+            for name, value in to_fields(values).items():
+                setattr(obj, name, value)
+            obj.status = Status.ACTIVE  # type: ignore[attr-defined]
+            if tracks_leaving:
+                obj.left_at = None  # type: ignore[attr-defined]
+            objects.append(obj)
+        fields = [*update_fields, "status", *(["left_at"] if tracks_leaving else [])]
+        manager.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+    if plan.deactivate:
+        pks = sorted(existing[sid].pk for sid in plan.deactivate)
+        change: dict[str, Any] = {"status": Status.INACTIVE}
+        if tracks_leaving:
+            change["left_at"] = now
+        for batch in in_batches(pks):
+            manager.filter(pk__in=batch).update(**change)
+    return created
+
+
+def sync_m2m(
+    through: type[models.Model],
+    left: str,
+    right: str,
+    desired: Mapping[int, frozenset[int]],
+    existing: Mapping[int, set[int]],
+    through_pks: Mapping[tuple[int, int], int],
+) -> None:
+    """Make the through table hold ``desired`` for the given left-hand rows only."""
+    add = []
+    remove: list[int] = []
+    for left_pk, wanted in desired.items():
+        have = existing.get(left_pk, set())
+        for right_pk in wanted - have:
+            add.append(through(**{f"{left}_id": left_pk, f"{right}_id": right_pk}))
+        remove.extend(through_pks[(left_pk, right_pk)] for right_pk in have - wanted)
+    if add:
+        through._default_manager.bulk_create(add, batch_size=BATCH_SIZE)
+    for batch in in_batches(sorted(remove)):
+        through._default_manager.filter(pk__in=batch).delete()

@@ -1,0 +1,92 @@
+"""What a sync run found and did: counts per entity and every problem, with its place."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ENTITIES = ("orgs", "academicSessions", "courses", "classes", "users", "enrollments", "roles")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, named by file, line and field.
+
+    ``fatal`` problems stop the whole run (file-level damage, or any rejected row of a
+    bulk file); the others reject only their row (delta files).
+    """
+
+    file: str
+    line: int | None
+    field: str | None
+    reason: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.field:
+            place = f"{place} {self.field}"
+        return f"{place}: {self.reason}"
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    reactivated: int = 0
+    unchanged: int = 0
+    ignored: int = 0
+    rejected: int = 0
+
+    def changes(self) -> int:
+        return self.created + self.updated + self.deactivated + self.reactivated
+
+
+@dataclass
+class SyncReport:
+    """The outcome of ``sync_oneroster`` / ``sync_hr``.
+
+    ``result`` is one of ``applied``, ``dry_run``, ``refused`` (safety threshold) or
+    ``failed`` (errors; nothing applied).
+    """
+
+    kind: str
+    source: str
+    result: str = "failed"
+    version: str = ""
+    modes: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, Counts] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    message: str = ""
+    # Safety threshold figures for people of this source.
+    active_before: int = 0
+    would_deactivate: int = 0
+    sync_run_id: int | None = None
+
+    def entity(self, name: str) -> Counts:
+        if name not in self.counts:
+            self.counts[name] = Counts()
+        return self.counts[name]
+
+    @property
+    def fatal(self) -> bool:
+        return any(problem.fatal for problem in self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return self.result in ("applied", "dry_run")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "result": self.result,
+            "version": self.version,
+            "modes": dict(self.modes),
+            "counts": {name: asdict(counts) for name, counts in self.counts.items()},
+            "problems": [asdict(problem) for problem in self.problems],
+            "message": self.message,
+            "active_before": self.active_before,
+            "would_deactivate": self.would_deactivate,
+        }

@@ -1,0 +1,178 @@
+"""The part every sync shares: refuse, dry-run or apply, then keep the record.
+
+Parsing and planning happen before any write. Applying happens in one transaction, so
+a run that fails changes nothing; the SyncRun row of a failed or refused run is written
+outside it so the administrators can see what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent, EventType, Outcome
+from audit.services import record
+from directory.models import SyncRun
+from directory.sync.reader import FileProblem, Package
+from directory.sync.report import SyncReport
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+# The stored report keeps this many problems; the command prints them all.
+STORED_PROBLEMS = 5000
+
+
+@dataclass
+class Prepared:
+    """A validated, planned run: ``apply`` writes it."""
+
+    apply: Callable[[], None]
+    deactivated_people: list[int] = field(default_factory=list)
+    reactivated_people: list[int] = field(default_factory=list)
+
+
+Prepare = Callable[[Package, SyncReport, datetime, Progress], Prepared | None]
+
+
+def run_sync(
+    kind: SyncRun.Kind,
+    path: Path,
+    prepare: Prepare,
+    *,
+    dry_run: bool,
+    force: bool,
+    now: datetime | None,
+    progress: Progress | None,
+) -> SyncReport:
+    now = now or timezone.now()
+    report = SyncReport(kind=str(kind), source=str(path))
+    prepared: Prepared | None = None
+    try:
+        package = Package(path)
+    except FileProblem as problem:
+        report.problems.append(problem.problem)
+    else:
+        try:
+            prepared = prepare(package, report, now, progress or _no_progress)
+        except FileProblem as problem:
+            report.problems.append(problem.problem)
+        finally:
+            package.close()
+
+    if report.fatal or prepared is None:
+        report.result = SyncRun.Result.FAILED
+        report.message = _("Nothing was applied: fix the errors and run the sync again.")
+        _save_run(kind, report, now)
+        logger.info("%s sync of %s failed with %d problems", kind, path, len(report.problems))
+        return report
+
+    threshold: float = settings.SYNC_DEACTIVATION_THRESHOLD
+    if (
+        not force
+        and report.active_before
+        and report.would_deactivate > threshold * report.active_before
+    ):
+        report.result = SyncRun.Result.REFUSED
+        report.message = _(
+            "Refused: this run would deactivate %(count)d of %(active)d active people "
+            "(more than %(share)s). Nothing was applied. If the export is complete, run "
+            "again with --force."
+        ) % {
+            "count": report.would_deactivate,
+            "active": report.active_before,
+            "share": f"{threshold:.0%}",
+        }
+        run = _save_run(kind, report, now)
+        record(
+            EventType.SYNC_REFUSED,
+            Outcome.BLOCKED,
+            details={"sync_run": run.pk, "kind": str(kind), **_figures(report)},
+        )
+        return report
+
+    if dry_run:
+        report.result = SyncRun.Result.DRY_RUN
+        report.message = _("Dry run: nothing was applied.")
+        _save_run(kind, report, now)
+        return report
+
+    try:
+        with transaction.atomic():
+            prepared.apply()
+            report.result = SyncRun.Result.APPLIED
+            run = _save_run(kind, report, now)
+            _audit(run, kind, report, prepared)
+    except Exception:
+        report.result = SyncRun.Result.FAILED
+        report.message = _("The database refused the changes; nothing was applied.")
+        _save_run(kind, report, now)
+        logger.exception("%s sync of %s failed while applying", kind, path)
+        raise
+    logger.info("%s sync of %s applied", kind, path)
+    return report
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def _figures(report: SyncReport) -> dict[str, int]:
+    return {
+        "active_before": report.active_before,
+        "would_deactivate": report.would_deactivate,
+    }
+
+
+def _save_run(kind: SyncRun.Kind, report: SyncReport, now: datetime) -> SyncRun:
+    data = report.to_json()
+    if len(report.problems) > STORED_PROBLEMS:
+        data["problems"] = data["problems"][:STORED_PROBLEMS]
+        data["problems_not_stored"] = len(report.problems) - STORED_PROBLEMS
+    run = SyncRun.objects.create(
+        kind=kind,
+        source=str(report.source)[:1024],
+        started_at=now,
+        finished_at=timezone.now(),
+        result=report.result,
+        report=data,
+    )
+    report.sync_run_id = run.pk
+    return run
+
+
+def _audit(run: SyncRun, kind: SyncRun.Kind, report: SyncReport, prepared: Prepared) -> None:
+    details = {"sync_run": run.pk, "kind": str(kind)}
+    events = [
+        AuditEvent(
+            event_type=EventType.PERSON_DEACTIVATED,
+            outcome=Outcome.SUCCESS,
+            person_id=pk,
+            details=details,
+        )
+        for pk in prepared.deactivated_people
+    ] + [
+        AuditEvent(
+            event_type=EventType.PERSON_REACTIVATED,
+            outcome=Outcome.SUCCESS,
+            person_id=pk,
+            details=details,
+        )
+        for pk in prepared.reactivated_people
+    ]
+    # New rows only, so bulk_create cannot break the log's append-only rule.
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    changes = {name: counts.changes() for name, counts in report.counts.items()}
+    record(
+        EventType.SYNC_APPLIED,
+        Outcome.SUCCESS,
+        details={**details, "changes": changes, **_figures(report)},
+    )

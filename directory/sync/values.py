@@ -1,0 +1,131 @@
+"""Field parsers and the identifier/username rules shared by both importers.
+
+Each parser raises ``ValueError`` with a message meant for the person who has to fix
+the export.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+USERNAME_RE = re.compile(r"^[a-z0-9._-]{1,150}$")
+EMPLOYEE_ROLES = frozenset({"teacher", "staff", "administrator"})
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value: str, *, us_format: bool = False) -> date:
+    """A ``YYYY-MM-DD`` date (also ``M/D/YYYY`` when ``us_format``, for HR exports)."""
+    match = _ISO_DATE.match(value)
+    if not match and us_format:
+        us = _US_DATE.match(value)
+        match = us and _ISO_DATE.match(f"{us[3]}-{int(us[1]):02d}-{int(us[2]):02d}")
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise ValueError(_("%(value)r is not a date in the form YYYY-MM-DD.") % {"value": value})
+
+
+def parse_datetime(value: str) -> datetime:
+    """Lenient ISO 8601 (1.2.1 wants ``YYYY-MM-DDTHH:MM:SS.sssZ``; 1.1 sends less)."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            _("%(value)r is not a date-time such as 2024-08-01T12:00:00.000Z.")
+            % {"value": value}
+        ) from None
+
+
+def parse_bool(value: str) -> bool:
+    """``true``/``false`` in any letter case (vendors send ``TRUE``)."""
+    folded = value.casefold()
+    if folded == "true":
+        return True
+    if folded == "false":
+        return False
+    raise ValueError(_("%(value)r is not true or false.") % {"value": value})
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_user_ids(value: str) -> dict[str, str]:
+    """``{SIS:123},{LDAP:jdoe}`` -> {"SIS": "123", "LDAP": "jdoe"}."""
+    found: dict[str, str] = {}
+    for item in split_list(value):
+        inner = item.strip().removeprefix("{").removesuffix("}")
+        kind, sep, ident = inner.partition(":")
+        if sep:
+            found.setdefault(kind.strip(), ident.strip())
+    return found
+
+
+def normalise_employee_id(value: str) -> str:
+    """Digits only, zero-padded to EMPLOYEE_ID_DIGITS ("77777" -> "077777")."""
+    digits: int = settings.EMPLOYEE_ID_DIGITS
+    value = value.strip()
+    if not value.isascii() or not value.isdigit():
+        raise ValueError(
+            _("Employee ID %(value)r must contain only digits.") % {"value": value}
+        )
+    if len(value) > digits:
+        raise ValueError(
+            _("Employee ID %(value)r has more than %(digits)d digits.")
+            % {"value": value, "digits": digits}
+        )
+    return value.zfill(digits)
+
+
+def normalise_identifier(role: str, value: str) -> str:
+    """The person's number as Hallpass stores it, or ValueError."""
+    value = value.strip()
+    if not value:
+        raise ValueError(_("The ID is empty."))
+    if role in EMPLOYEE_ROLES:
+        return normalise_employee_id(value)
+    return value
+
+
+def make_username(role: str, identifier: str) -> str:
+    """The username from the role's template, lower case; ValueError if unusable."""
+    template: str = settings.USERNAME_TEMPLATES[role]
+    username = template.format(identifier=identifier).casefold()
+    if not USERNAME_RE.match(username):
+        raise ValueError(
+            _(
+                "ID %(identifier)r cannot form a valid username (%(username)r): only "
+                "letters a-z, digits, '.', '_' and '-' are allowed."
+            )
+            % {"identifier": identifier, "username": username}
+        )
+    return username
+
+
+def check_email(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValueError(_("%(value)r is not an email address.") % {"value": value}) from None
+    return value
+
+
+def check_text(value: str, *, required: bool = False, max_length: int = 255) -> str:
+    if required and not value:
+        raise ValueError(_("A value is required."))
+    if len(value) > max_length:
+        raise ValueError(
+            _("The value is longer than %(max)d characters.") % {"max": max_length}
+        )
+    return value
