@@ -1,0 +1,61 @@
+"""axe-core checks and screenshots for the browser suite."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+RUN_AXE = """async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+  }));
+}"""
+
+# Every page checked so far in this run, so the summary can say what was covered.
+CHECKED: list[str] = []
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            summary = " ".join(str(node["summary"] or "").split())
+            lines.append(f"    at {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+def check_accessibility(page: Any, name: str) -> None:
+    """Save a full-page screenshot, then fail on any WCAG 2.1 A/AA violation axe finds.
+
+    The screenshot is taken first so a failing page can still be looked at:
+    e2e/screenshots/<lang>-<width>-<name>.png.
+    """
+    lang = page.evaluate("document.documentElement.lang") or "unknown"
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    safe_name = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{lang}-{width}-{safe_name}.png"), full_page=True)
+
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_PATH))
+    violations: list[dict[str, Any]] = page.evaluate(RUN_AXE, WCAG_TAGS)
+    CHECKED.append(f"{lang}-{width}-{safe_name}")
+    assert not violations, (
+        f"axe found {len(violations)} WCAG 2.1 A/AA violation(s) on {name!r} "
+        f"({lang}, {width}px, {page.url}):\n{describe(violations)}"
+    )

@@ -1,0 +1,135 @@
+"""The browser suite: Debian's Chromium driven by Playwright, axe-core from npm.
+
+Without /usr/bin/chromium or node_modules/axe-core it does not pass silently: every
+test is skipped with the reason, and a banner at the end of the run says so.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from e2e.a11y import AXE_PATH, CHECKED
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LANGUAGES = ["en", "es", "vi"]
+WIDTHS = [375, 1280]
+HEIGHT = {375: 812, 1280: 900}
+
+_skip_reasons: set[str] = set()
+
+
+def missing_tools() -> str:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} not found (apt-get install chromium)")
+    if not AXE_PATH.exists():
+        missing.append(f"{AXE_PATH.relative_to(AXE_PATH.parents[2])} not found (make e2e-deps)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package is not installed")
+    return "; ".join(missing)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skip_reasons:
+        bar = "!" * 78
+        terminalreporter.write_line(bar, red=True, bold=True)
+        for reason in sorted(_skip_reasons):
+            terminalreporter.write_line(f"BROWSER SUITE SKIPPED: {reason}", red=True, bold=True)
+        terminalreporter.write_line(
+            "No page was checked in a real browser or by axe-core in this run.", red=True
+        )
+        terminalreporter.write_line(bar, red=True, bold=True)
+    elif CHECKED:
+        terminalreporter.write_line(
+            f"browser suite: axe-core checked {len(CHECKED)} page views "
+            f"(screenshots in e2e/screenshots/)"
+        )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = missing_tools()
+    if reason:
+        _skip_reasons.add(reason)
+        pytest.skip(f"BROWSER SUITE SKIPPED: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which makes
+    # Django refuse ORM calls from the test body; the ORM calls here are ordinary
+    # synchronous setup, so the check is lifted for the browser suite only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def site(live_server: Any, transactional_db: None, django_db_serialized_rollback: None) -> str:
+    """The live server's URL, with the seeded catalog restored and throttles cleared.
+
+    Throttle counters live in the cache, which a database flush does not empty."""
+    call_command("createcachetable", verbosity=0)
+    cache.clear()
+    return str(live_server.url)
+
+
+def new_page(browser: Any, lang: str, width: int) -> Any:
+    """A fresh browser (no cookies) whose Accept-Language asks for `lang`."""
+    context = browser.new_context(
+        viewport={"width": width, "height": HEIGHT.get(width, 900)},
+        locale=lang,
+        extra_http_headers={"Accept-Language": lang},
+        reduced_motion="reduce",
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    return page
+
+
+@pytest.fixture(params=[(lang, width) for lang in LANGUAGES for width in WIDTHS],
+                ids=lambda p: f"{p[0]}-{p[1]}")
+def page(request: pytest.FixtureRequest, browser: Any, site: str) -> Iterator[Any]:
+    """A page in one language at one width; every flow runs in all six."""
+    lang, width = request.param
+    page = new_page(browser, lang, width)
+    page.hallpass = (lang, width, site)
+    yield page
+    page.context.close()

@@ -1,0 +1,302 @@
+"""Every self-service page, in English, Spanish and Vietnamese, at 375 px and 1280 px,
+checked by axe-core (WCAG 2.1 A and AA) and saved as a screenshot.
+
+The claim wizard is driven by the keyboard alone (Tab, Shift+Tab, typing, Enter,
+Space, arrow keys) in every language and width; the other flows use ordinary
+clicks and typing.
+
+Pages that later issues add join `PAGES_ADDED_LATER` below when they land, each
+with its own walk here (support ticket, dashboard)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import check_password
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import Account
+from accounts.tests.builders import (
+    DEFAULT_PASSWORD,
+    answers_for,
+    make_claimed_account,
+    make_person,
+)
+from e2e.a11y import check_accessibility
+
+pytestmark = pytest.mark.e2e
+
+# Pages from later issues. Each one joins the walk in this file, in all three
+# languages and both widths, when its issue lands; none is faked meanwhile.
+PAGES_ADDED_LATER = [
+    "support: submit a ticket (support issue)",
+    "support: ticket detail and list (support issue)",
+    "dashboard: district dashboard (dashboard issue)",
+]
+
+NEW_PASSWORD = "Violet-Harbor-2718"
+OTHER_PASSWORD = "Quiet-Lantern-8153"
+
+
+def t(lang: str, message: str) -> str:
+    """`message` as a person reading `lang` sees it (from the compiled catalogs)."""
+    with translation.override(lang):
+        return translation.gettext(message)
+
+
+@dataclass
+class Visit:
+    """One browser tab in one language at one width, against the live server."""
+
+    page: Any
+    lang: str
+    width: int
+    site: str
+
+    def go(self, url_name: str, **kwargs: Any) -> None:
+        self.page.goto(self.site + reverse(url_name, kwargs=kwargs or None))
+        self.assert_language()
+
+    def assert_language(self) -> None:
+        assert self.page.evaluate("document.documentElement.lang") == self.lang
+        assert not self.page.js_errors, self.page.js_errors
+
+    def main_text(self) -> str:
+        return str(self.page.inner_text("main"))
+
+    def fill(self, field: str, value: str) -> None:
+        self.page.fill(f"#id_{field}", value)
+
+    def submit(self) -> None:
+        with self.page.expect_navigation():
+            self.page.click("main form button[type=submit]")
+        self.assert_language()
+
+    def check(self, name: str) -> None:
+        check_accessibility(self.page, name)
+
+    # -- keyboard alone ----------------------------------------------------------
+    def focused_matches(self, selector: str) -> bool:
+        return bool(
+            self.page.evaluate(
+                "(sel) => !!document.activeElement && document.activeElement.matches(sel)",
+                selector,
+            )
+        )
+
+    def tab_to(self, selector: str, *, backwards: bool = False, limit: int = 40) -> None:
+        """Press Tab (or Shift+Tab) until `selector` has the focus, as a person would."""
+        key = "Shift+Tab" if backwards else "Tab"
+        for _ in range(limit):
+            self.page.keyboard.press(key)
+            if self.focused_matches(selector):
+                return
+        raise AssertionError(f"{selector} never got the focus with {key}")
+
+    def type_into(self, selector: str, text: str, *, backwards: bool = False) -> None:
+        self.tab_to(selector, backwards=backwards)
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.type(text)
+
+    def press_and_wait(self, key: str) -> None:
+        with self.page.expect_navigation():
+            self.page.keyboard.press(key)
+        self.assert_language()
+
+
+@pytest.fixture
+def visit(page: Any, browser: Any) -> Visit:
+    lang, width, site = page.hallpass
+    return Visit(page=page, lang=lang, width=width, site=site)
+
+
+def test_login_page_and_authentication_failed(visit: Visit) -> None:
+    account = make_claimed_account(given_name="Maria", family_name="Lopez")
+    visit.go("accounts:login")
+    visit.check("login")
+
+    visit.fill("username", account.username.upper())
+    visit.fill("password", "not-the-password")
+    visit.submit()
+    assert t(visit.lang, "Authentication Failed") in visit.main_text()
+    visit.check("login-authentication-failed")
+
+    visit.go("accounts:help")
+    visit.check("help")
+
+
+def test_claim_wizard_with_the_keyboard_alone(visit: Visit) -> None:
+    person = make_person(given_name="Ana", family_name="Nguyễn", identifier="123456")
+    v = visit
+    v.go("accounts:claim")
+    v.check("claim-1-who-are-you")
+
+    # A wrong ID first: the district's failure message and its troubleshooting help.
+    v.type_into("#id_family_name", "nguyen")
+    v.type_into("#id_given_name", "Ana")
+    v.type_into("#id_identifier", "999999")
+    v.press_and_wait("Enter")
+    assert t(v.lang, "The Claim Account Operation Failed.") in v.main_text()
+    v.check("claim-1-failed")
+
+    # Then the right one; a typo in the first name is fixed by going back with Shift+Tab.
+    v.type_into("#id_family_name", "  NGUYEN ")
+    v.type_into("#id_given_name", "Anna")
+    v.type_into("#id_identifier", "123456")
+    v.type_into("#id_given_name", "ana", backwards=True)
+    v.tab_to("main form button[type=submit]")
+    v.press_and_wait("Space")
+    assert v.page.url.endswith(reverse("accounts:claim-password"))
+    v.check("claim-2-password")
+
+    # Passwords that differ: the error is announced and linked, then fixed.
+    v.type_into("#id_password1", NEW_PASSWORD)
+    v.type_into("#id_password2", NEW_PASSWORD + "x")
+    v.press_and_wait("Enter")
+    assert v.page.url.endswith(reverse("accounts:claim-password"))
+    assert v.page.locator("[role=alert]").count() >= 1
+    v.check("claim-2-password-error")
+    v.type_into("#id_password1", NEW_PASSWORD)
+    v.type_into("#id_password2", NEW_PASSWORD)
+    v.press_and_wait("Enter")
+    assert v.page.url.endswith(reverse("accounts:claim-challenges"))
+    v.check("claim-3-questions")
+
+    # Three questions: the third one is changed with the arrow keys.
+    v.type_into("#id_answer_1", "Blue")
+    v.tab_to("#id_question_3")
+    before = v.page.eval_on_selector("#id_question_3", "el => el.value")
+    v.page.keyboard.press("ArrowDown")
+    after = v.page.eval_on_selector("#id_question_3", "el => el.value")
+    assert after != before, "ArrowDown did not change the question"
+    v.type_into("#id_answer_2", "Rex", backwards=True)
+    v.type_into("#id_answer_3", "Springfield")
+    v.press_and_wait("Enter")
+    assert v.page.url.endswith(reverse("accounts:claim-done"))
+    assert person.username.casefold() in v.main_text().casefold()
+    v.check("claim-4-done")
+
+    account = Account.objects.get(person=person)
+    assert account.claimed_at is not None
+    assert account.check_password(NEW_PASSWORD)
+    assert account.challenge_answers.count() == 3
+
+
+def test_forgot_username(visit: Visit) -> None:
+    account = make_claimed_account(given_name="Maria", family_name="Lopez")
+    visit.go("accounts:forgot-username")
+    visit.check("forgot-username")
+    visit.fill("email", account.email)
+    visit.submit()
+    assert visit.page.locator("main [role=status]").count() == 1
+    visit.check("forgot-username-sent")
+
+
+def test_forgot_password_from_username_to_new_password(visit: Visit) -> None:
+    answers = answers_for()
+    account = make_claimed_account(given_name="Maria", family_name="Lopez", answers=answers)
+    visit.go("accounts:forgot-password")
+    visit.check("forgot-password-1-username")
+    visit.fill("username", account.username)
+    visit.submit()
+    assert visit.page.url.endswith(reverse("accounts:forgot-password-questions"))
+    visit.check("forgot-password-2-questions")
+
+    for question_id in answers:
+        visit.fill(f"answer_{question_id}", "wrong answer")
+    visit.submit()
+    assert visit.page.locator("main [role=alert]").count() >= 1
+    visit.check("forgot-password-2-wrong-answers")
+
+    for question_id, answer in answers.items():
+        visit.fill(f"answer_{question_id}", answer.upper())
+    visit.submit()
+    assert visit.page.url.endswith(reverse("accounts:forgot-password-new"))
+    visit.check("forgot-password-3-new-password")
+
+    visit.fill("password1", NEW_PASSWORD)
+    visit.fill("password2", NEW_PASSWORD)
+    visit.submit()
+    assert visit.page.url.endswith(reverse("accounts:forgot-password-done"))
+    visit.check("forgot-password-4-done")
+    account.refresh_from_db()
+    assert check_password(NEW_PASSWORD, account.password)
+
+
+def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
+    account = make_claimed_account(given_name="Maria", family_name="Lopez")
+    visit.go("accounts:login")
+    visit.fill("username", account.username)
+    visit.fill("password", DEFAULT_PASSWORD)
+    visit.submit()
+    assert visit.page.url.rstrip("/") == visit.site + reverse("portal:home").rstrip("/")
+    banner = str(visit.page.inner_text(".signed-in"))
+    assert "Maria Lopez" in banner and account.username in banner
+    visit.check("portal-home")
+
+    visit.go("accounts:change-password")
+    visit.check("change-password")
+    visit.fill("current_password", "not-my-password")
+    visit.fill("password1", OTHER_PASSWORD)
+    visit.fill("password2", OTHER_PASSWORD)
+    visit.submit()
+    assert visit.page.locator("main [role=alert]").count() >= 1
+    visit.check("change-password-error")
+
+    visit.fill("current_password", DEFAULT_PASSWORD)
+    visit.fill("password1", OTHER_PASSWORD)
+    visit.fill("password2", OTHER_PASSWORD)
+    visit.submit()
+    assert visit.page.locator("main [role=status]").count() >= 1
+    visit.check("change-password-done")
+
+    visit.go("accounts:change-challenges")
+    visit.check("change-challenges")
+
+    with visit.page.expect_navigation():
+        visit.page.click(".signed-in form button")
+    assert visit.page.locator(".signed-in").count() == 0
+    visit.check("signed-out")
+
+
+def test_the_language_switcher_works_with_the_keyboard(browser: Any, site: str) -> None:
+    from e2e.conftest import new_page
+
+    page = new_page(browser, "en", 375)
+    try:
+        v = Visit(page=page, lang="en", width=375, site=site)
+        v.go("accounts:login")
+        v.tab_to("#language-select")
+        # Typing the start of a language's own name picks it, as in any select.
+        page.keyboard.type("Ti")
+        v.tab_to(".language-switcher button")
+        v.lang = "vi"
+        v.press_and_wait("Enter")
+        assert page.url.endswith(reverse("accounts:login"))
+        assert t("vi", "Sign in") in v.main_text()
+        v.check("language-switched")
+    finally:
+        page.context.close()
+
+
+
+def test_the_checker_fails_and_names_each_violation(browser: Any, site: str) -> None:
+    from e2e.conftest import new_page
+
+    page = new_page(browser, "en", 375)
+    try:
+        page.set_content(
+            '<!doctype html><html lang="en"><title>t</title><body><main>'
+            '<h1>Broken</h1><input id="x" type="text">'
+            "</main></body></html>"
+        )
+        with pytest.raises(AssertionError) as failure:
+            check_accessibility(page, "deliberately-broken")
+        assert "label" in str(failure.value)
+        assert "#x" in str(failure.value)
+    finally:
+        page.context.close()
