@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -28,7 +30,7 @@ def admin_client(tech):
     return client
 
 
-def _act(client, action, *accounts):
+def _act(client: Client, action: str, *accounts: Account) -> Any:
     return client.post(
         CHANGELIST,
         {"action": action, "_selected_action": [a.pk for a in accounts]},

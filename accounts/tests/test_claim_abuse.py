@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -46,7 +48,9 @@ def _fresh_cache():
     cache.clear()
 
 
-def _attempt(family="Okafor", given="Chidi", identifier="246810", ip="10.0.0.1"):
+def _attempt(
+    family: str = "Okafor", given: str = "Chidi", identifier: str = "246810", ip: str = "10.0.0.1"
+) -> Any:
     return Client(REMOTE_ADDR=ip).post(
         CLAIM_URL, {"family_name": family, "given_name": given, "identifier": identifier}
     )
@@ -57,13 +61,17 @@ def test_every_kind_of_failure_gets_the_same_response():
     """No such person, inside the waiting period, already claimed, left the
     district, account disabled: one page, one status, byte for byte."""
     details = {"family": "Okafor", "given": "Chidi", "identifier": "246810"}
-    person_kwargs = {"family_name": "Okafor", "given_name": "Chidi", "identifier": "246810"}
+    person_kwargs: dict[str, Any] = {
+        "family_name": "Okafor",
+        "given_name": "Chidi",
+        "identifier": "246810",
+    }
 
     bodies = {}
     response = _attempt(**details)
     bodies["no_match"] = (response.status_code, without_csrf(response.content))
 
-    setups = {
+    setups: dict[str, Callable[[], Person | None]] = {
         "not_yet_claimable": lambda: make_person(claimable=False, **person_kwargs),
         "already_claimed": lambda: make_claimed_account(make_person(**person_kwargs)).person,
         "inactive": lambda: make_person(active=False, **person_kwargs),
@@ -74,6 +82,7 @@ def test_every_kind_of_failure_gets_the_same_response():
         response = _attempt(**details)
         bodies[reason] = (response.status_code, without_csrf(response.content))
         failed = AuditEvent.objects.filter(event_type=EventType.CLAIM_FAILED).first()
+        assert failed is not None and person is not None
         assert failed.details == {"step": "identify", "reason": reason}
         assert failed.person_id == person.pk
         Person.objects.filter(pk=person.pk).update(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils import translation
 
@@ -13,7 +15,7 @@ from accounts.tests.builders import make_claimed_account, make_person
 pytestmark = pytest.mark.django_db
 
 
-def _errors(user, password, again=None):
+def _errors(user: Account, password: str, again: str | None = None) -> Any:
     form = NewPasswordForm(
         user, {"password1": password, "password2": password if again is None else again}
     )
@@ -21,7 +23,7 @@ def _errors(user, password, again=None):
     return form.errors
 
 
-def _unsaved(**kwargs):
+def _unsaved(**kwargs: Any) -> Account:
     person = make_person(**kwargs)
     return Account(username=person.username, person=person)
 
