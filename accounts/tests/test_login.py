@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
@@ -33,7 +34,7 @@ class LoginTestCase(TestCase):
         cache.clear()  # throttles live in the cache (Redis in CI's second run)
         self.account = make_claimed_account()
 
-    def post(self, username: str, password: str, **extra: str):  # type: ignore[no-untyped-def]
+    def post(self, username: str, password: str, **extra: Any):
         return self.client.post(
             LOGIN, {"username": username, "password": password}, HTTP_USER_AGENT="TestBrowser/1",
             **extra,
@@ -102,7 +103,7 @@ class LoginSuccessTests(LoginTestCase):
 
 
 class LoginFailureTests(LoginTestCase):
-    def assert_failed(self, response) -> None:  # type: ignore[no-untyped-def]
+    def assert_failed(self, response) -> None:
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Authentication Failed")
         self.assertContains(response, 'role="alert"')
@@ -180,12 +181,12 @@ class LoginFailureTests(LoginTestCase):
 
 @override_settings(LOGIN_MAX_FAILURES_PER_ACCOUNT=3, LOGIN_MAX_FAILURES_PER_IP=50)
 class AccountThrottleTests(LoginTestCase):
-    def fail(self, username: str, times: int) -> None:
+    def fail_times(self, username: str, times: int) -> None:
         for _ in range(times):
             self.post(username, "wrong password 1")
 
     def test_it_locks_the_username_after_too_many_failures(self) -> None:
-        self.fail(self.account.username, 3)
+        self.fail_times(self.account.username, 3)
         response = self.post(self.account.username, DEFAULT_PASSWORD)
         self.assertContains(response, "Authentication Failed")
         self.assertContains(response, "too many failed attempts")
@@ -198,13 +199,13 @@ class AccountThrottleTests(LoginTestCase):
         )
 
     def test_the_lock_counts_any_spelling_of_the_username(self) -> None:
-        self.fail(self.account.username.upper(), 2)
-        self.fail(" " + self.account.username + " ", 1)
+        self.fail_times(self.account.username.upper(), 2)
+        self.fail_times(" " + self.account.username + " ", 1)
         self.assertContains(self.post(self.account.username, DEFAULT_PASSWORD), "too many failed")
 
     def test_the_lock_looks_the_same_for_an_unknown_username(self) -> None:
-        self.fail(self.account.username, 3)
-        self.fail("s0999999", 3)
+        self.fail_times(self.account.username, 3)
+        self.fail_times("s0999999", 3)
         real = self.post(self.account.username, "wrong password 1")
         unknown = self.post("s0999999", "wrong password 1")
         self.assertEqual(
@@ -214,28 +215,28 @@ class AccountThrottleTests(LoginTestCase):
         self.assertContains(unknown, "too many failed attempts")
 
     def test_the_lock_does_not_affect_other_usernames(self) -> None:
-        self.fail(self.account.username, 3)
+        self.fail_times(self.account.username, 3)
         other = make_claimed_account()
         self.assertRedirects(self.post(other.username, DEFAULT_PASSWORD), HOME)
 
     def test_a_success_resets_the_count(self) -> None:
-        self.fail(self.account.username, 2)
+        self.fail_times(self.account.username, 2)
         self.assertRedirects(self.post(self.account.username, DEFAULT_PASSWORD), HOME)
         self.client.logout()
-        self.fail(self.account.username, 2)
+        self.fail_times(self.account.username, 2)
         self.assertRedirects(self.post(self.account.username, DEFAULT_PASSWORD), HOME)
 
     @override_settings(LOGIN_LOCKOUT_SECONDS=1)
     def test_the_lock_ends_after_the_window(self) -> None:
-        self.fail(self.account.username, 3)
+        self.fail_times(self.account.username, 3)
         self.assertContains(self.post(self.account.username, DEFAULT_PASSWORD), "too many failed")
         time.sleep(1.2)
         self.assertRedirects(self.post(self.account.username, DEFAULT_PASSWORD), HOME)
 
     @override_settings(PASSWORD_HASHERS=COUNTING)
     def test_locked_attempts_skip_the_hash_whether_or_not_the_account_exists(self) -> None:
-        self.fail(self.account.username, 3)
-        self.fail("s0999999", 3)
+        self.fail_times(self.account.username, 3)
+        self.fail_times("s0999999", 3)
         for username in [self.account.username, "s0999999"]:
             CountingArgon2Hasher.calls = 0
             self.post(username, "wrong password 1")

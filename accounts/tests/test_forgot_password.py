@@ -1,0 +1,279 @@
+"""Forgot My Password: username -> three challenge questions -> new password."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client, TestCase, override_settings
+from django.urls import reverse
+
+from accounts.models import Account, ChallengeQuestion
+from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
+from audit.models import AuditEvent, EventType, Outcome
+
+START = reverse("accounts:forgot-password")
+QUESTIONS = reverse("accounts:forgot-password-questions")
+NEW = reverse("accounts:forgot-password-new")
+DONE = reverse("accounts:forgot-password-done")
+LOGIN = reverse("accounts:login")
+NEW_PASSWORD = "Fresh Start Passphrase 2026"
+LOCKED_TEXT = "Self-service password reset is locked"
+
+
+def normalized(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+class ForgotPasswordTestCase(TestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        self.account = make_claimed_account()
+        self.answers = answers_for()  # question id -> answer, as the builder stored them
+
+    def start(self, username: str, client: Client | None = None):
+        return (client or self.client).post(START, {"username": username})
+
+    def answer(self, answers: dict[int, str]):
+        return self.client.post(
+            QUESTIONS, {f"answer_{qid}": text for qid, text in answers.items()}
+        )
+
+    def shown_question_ids(self) -> list[int]:
+        response = self.client.get(QUESTIONS)
+        return [int(key.removeprefix("answer_")) for key in response.context["form"].fields]
+
+    def best_guess(self) -> dict[int, str]:
+        """The account's real answers for whichever questions are shown."""
+        real = list(self.answers.values())
+        return {
+            qid: self.answers.get(qid, real[n]) for n, qid in enumerate(self.shown_question_ids())
+        }
+
+    def wrong_answers(self, ids: list[int]) -> dict[int, str]:
+        return {qid: f"wrong {n}" for n, qid in enumerate(ids)}
+
+    def set_new_password(self, password: str = NEW_PASSWORD):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(NEW, {"password1": password, "password2": password})
+
+
+class HappyPathTests(ForgotPasswordTestCase):
+    def test_it_asks_the_accounts_own_three_questions(self) -> None:
+        self.assertRedirects(self.start(self.account.username.upper()), QUESTIONS)
+        response = self.client.get(QUESTIONS)
+        for question in ChallengeQuestion.objects.filter(pk__in=self.answers):
+            self.assertContains(response, question.text_en)
+        self.assertEqual(sorted(self.shown_question_ids()), sorted(self.answers))
+
+    def test_correct_answers_then_a_new_password_reset_it(self) -> None:
+        self.start(self.account.username)
+        shouted = {qid: f"  {text.upper()} " for qid, text in self.answers.items()}
+        self.assertRedirects(self.answer(shouted), NEW)
+        self.assertRedirects(self.set_new_password(), DONE)
+        done = self.client.get(DONE)
+        self.assertContains(done, "Your password has been changed")
+        self.assertContains(done, self.account.username)
+        self.assertNotIn(SESSION_KEY, self.client.session)  # nobody is signed in by a reset
+
+        self.account.refresh_from_db()
+        self.assertTrue(self.account.check_password(NEW_PASSWORD))
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                event_type=EventType.PASSWORD_RESET, outcome=Outcome.SUCCESS,
+                account=self.account,
+            ).exists()
+        )
+        signed_in = self.client.post(
+            LOGIN, {"username": self.account.username, "password": NEW_PASSWORD}
+        )
+        self.assertRedirects(signed_in, reverse("portal:home"))
+
+    def test_the_person_is_told_by_email_without_the_password(self) -> None:
+        self.start(self.account.username)
+        self.answer(self.answers)
+        self.set_new_password()
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(mail.outbox[0].to, [self.account.email])
+        self.assertIn("changed", mail.outbox[0].subject)
+        self.assertNotIn(NEW_PASSWORD, mail.outbox[0].body)
+
+    def test_a_reused_password_is_refused(self) -> None:
+        self.start(self.account.username)
+        self.answer(self.answers)
+        response = self.set_new_password(DEFAULT_PASSWORD)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Passwords cannot be reused")
+        self.account.refresh_from_db()
+        self.assertTrue(self.account.check_password(DEFAULT_PASSWORD))
+
+    def test_the_policy_applies(self) -> None:
+        self.start(self.account.username)
+        self.answer(self.answers)
+        response = self.set_new_password("short")
+        self.assertContains(response, 'role="alert"')
+        self.assertContains(response, 'aria-invalid="true"')
+
+    def test_the_new_password_step_needs_correct_answers_first(self) -> None:
+        self.assertRedirects(self.client.get(NEW), START)
+        self.start(self.account.username)
+        self.assertRedirects(self.client.get(NEW), START)
+        self.assertRedirects(
+            self.client.post(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}), START
+        )
+        self.account.refresh_from_db()
+        self.assertTrue(self.account.check_password(DEFAULT_PASSWORD))
+
+    def test_the_questions_step_needs_a_username_first(self) -> None:
+        self.assertRedirects(self.client.get(QUESTIONS), START)
+
+    def test_a_reset_lifts_the_sign_in_lock(self) -> None:
+        with override_settings(LOGIN_MAX_FAILURES_PER_ACCOUNT=2):
+            for _ in range(2):
+                self.client.post(LOGIN, {"username": self.account.username, "password": "bad x"})
+            self.start(self.account.username)
+            self.answer(self.answers)
+            self.set_new_password()
+            response = self.client.post(
+                LOGIN, {"username": self.account.username, "password": NEW_PASSWORD}
+            )
+        self.assertRedirects(response, reverse("portal:home"))
+
+    def test_a_reset_ends_the_accounts_other_sessions(self) -> None:
+        elsewhere = Client()
+        elsewhere.force_login(self.account)
+        self.assertEqual(elsewhere.get(reverse("portal:home")).status_code, 200)
+        self.start(self.account.username)
+        self.answer(self.answers)
+        self.set_new_password()
+        self.assertEqual(elsewhere.get(reverse("portal:home")).status_code, 302)
+
+    def test_a_double_submit_of_the_new_password_does_not_break(self) -> None:
+        self.start(self.account.username)
+        self.answer(self.answers)
+        self.assertRedirects(self.set_new_password(), DONE)
+        self.assertRedirects(self.set_new_password(), START)
+        self.assertContains(self.client.get(DONE), "Your password has been changed")
+
+
+class WrongAnswerTests(ForgotPasswordTestCase):
+    def test_wrong_answers_are_refused_and_counted(self) -> None:
+        self.start(self.account.username)
+        response = self.answer(self.wrong_answers(list(self.answers)))
+        self.assertContains(response, "Those answers do not match")
+        self.account.refresh_from_db()
+        self.assertEqual(self.account.recovery_failures, 1)
+        event = AuditEvent.objects.get(event_type=EventType.PASSWORD_RESET_FAILED)
+        self.assertEqual(event.account_id, self.account.pk)
+        self.assertNotIn("wrong 0", str(event.details))
+
+    def test_two_right_and_one_wrong_is_wrong(self) -> None:
+        self.start(self.account.username)
+        partly = dict(self.answers)
+        partly[next(iter(partly))] = "nope"
+        self.assertContains(self.answer(partly), "Those answers do not match")
+
+    @override_settings(RECOVERY_MAX_FAILURES=3)
+    def test_it_locks_after_too_many_wrong_answers(self) -> None:
+        self.start(self.account.username)
+        for _ in range(2):
+            self.answer(self.wrong_answers(list(self.answers)))
+        response = self.answer(self.wrong_answers(list(self.answers)))
+        self.assertContains(response, LOCKED_TEXT)
+        self.assertContains(response, "teacher")
+        self.assertContains(response, "Technology Support Center")
+        self.account.refresh_from_db()
+        self.assertIsNotNone(self.account.recovery_locked_at)
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                event_type=EventType.RECOVERY_LOCKED, account=self.account
+            ).exists()
+        )
+        # Locked for good: even the right answers no longer work, from a new start.
+        self.assertContains(self.start(self.account.username), LOCKED_TEXT)
+        self.assertRedirects(self.client.get(QUESTIONS), START)
+
+    @override_settings(RECOVERY_MAX_FAILURES=3)
+    def test_a_lock_reached_in_another_tab_stops_this_one(self) -> None:
+        self.start(self.account.username)
+        Account.objects.filter(pk=self.account.pk).update(recovery_failures=3)
+        from django.utils import timezone
+
+        Account.objects.filter(pk=self.account.pk).update(recovery_locked_at=timezone.now())
+        self.assertContains(self.answer(self.answers), LOCKED_TEXT)
+
+    def test_correct_answers_reset_the_count(self) -> None:
+        self.start(self.account.username)
+        self.answer(self.wrong_answers(list(self.answers)))
+        self.answer(self.answers)
+        self.account.refresh_from_db()
+        self.assertEqual(self.account.recovery_failures, 0)
+
+
+class EnumerationTests(ForgotPasswordTestCase):
+    def test_an_unknown_username_gets_three_plausible_questions(self) -> None:
+        self.assertRedirects(self.start("s0999999"), QUESTIONS)
+        ids = self.shown_question_ids()
+        self.assertEqual(len(ids), 3)
+        self.assertEqual(ChallengeQuestion.objects.filter(pk__in=ids, is_active=True).count(), 3)
+
+    def test_the_questions_for_an_unknown_username_do_not_change_on_reload(self) -> None:
+        self.start("s0999999")
+        first = self.shown_question_ids()
+        self.assertEqual(self.shown_question_ids(), first)
+        self.client = Client()
+        self.start("S0999999")
+        self.assertEqual(self.shown_question_ids(), first)
+
+    def test_an_unknown_username_always_fails(self) -> None:
+        self.start("s0999999")
+        ids = self.shown_question_ids()
+        guesses = {qid: text for qid, text in zip(ids, ["Blue", "Rex", "Springfield"], strict=True)}
+        self.assertContains(self.answer(guesses), "Those answers do not match")
+
+    def test_the_question_page_looks_the_same_for_known_and_unknown_usernames(self) -> None:
+        self.start(self.account.username)
+        known = self.client.get(QUESTIONS)
+        other = Client()
+        self.start("s0999999", client=other)
+        unknown = other.get(QUESTIONS)
+        self.assertEqual(known.status_code, unknown.status_code)
+        self.assertEqual(len(known.context["form"].fields), len(unknown.context["form"].fields))
+        self.assertEqual(known.templates[0].name, unknown.templates[0].name)
+
+    @override_settings(RECOVERY_MAX_FAILURES=2)
+    def test_an_unknown_username_locks_after_the_same_number_of_failures(self) -> None:
+        self.start("s0999999")
+        ids = self.shown_question_ids()
+        self.assertContains(self.answer(self.wrong_answers(ids)), "Those answers do not match")
+        locked = self.answer(self.wrong_answers(ids))
+        self.assertContains(locked, LOCKED_TEXT)
+        self.assertContains(self.start("s0999999"), LOCKED_TEXT)
+
+    @override_settings(RECOVERY_MAX_FAILURES=1)
+    def test_the_lock_page_is_the_same_for_known_and_unknown_usernames(self) -> None:
+        self.start(self.account.username)
+        known = self.answer(self.wrong_answers(list(self.answers)))
+        self.client = Client()
+        self.start("s0999999")
+        unknown = self.answer(self.wrong_answers(self.shown_question_ids()))
+        self.assertEqual(normalized(known), normalized(unknown))
+
+    def test_a_disabled_account_cannot_recover(self) -> None:
+        Account.objects.filter(pk=self.account.pk).update(is_active=False)
+        self.start(self.account.username)
+        self.assertContains(self.answer(self.best_guess()), "Those answers do not match")
+
+    def test_an_unclaimed_account_cannot_recover(self) -> None:
+        Account.objects.filter(pk=self.account.pk).update(claimed_at=None)
+        self.start(self.account.username)
+        self.assertContains(self.answer(self.best_guess()), "Those answers do not match")
+
+    @override_settings(RECOVERY_MAX_REQUESTS_PER_IP=2)
+    def test_starting_is_throttled_per_address(self) -> None:
+        self.start("s0999991")
+        self.start("s0999992")
+        response = self.start(self.account.username)
+        self.assertContains(response, "Too many attempts, please try again later.")
