@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def main() -> None:
@@ -46,7 +47,7 @@ def main() -> None:
     from accounts.resetting import do_disable_account, do_reset_account
     from accounts.tests.builders import make_claimed_account, make_person
 
-    def person(identifier: str, **kw: object) -> None:
+    def person(identifier: str, **kw: Any) -> None:
         make_person(identifier=identifier, family_name="Okafor", given_name="Chidi", **kw)
 
     person("100001")  # claimable: the success path, for reference
