@@ -1221,7 +1221,7 @@ class OneRosterImport:
                 ENROLLMENT_FIELDS,
                 now=now,
             )
-        self.tick()
+        self.progress(self.total, self.total)
 
     def _apply_tree(
         self,
