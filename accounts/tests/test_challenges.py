@@ -106,3 +106,27 @@ def test_do_set_answers_refuses_duplicate_empty_or_missing_answers(texts):
     with pytest.raises(ValueError):
         do_set_answers(account, dict(zip(ids, texts, strict=True)))
     assert ChallengeAnswer.objects.filter(account=account).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_retired_question_is_no_longer_offered_but_old_answers_still_work():
+    from accounts.forms_common import ChallengeAnswersForm
+    from accounts.models import ChallengeQuestion
+
+    account = make_claimed_account()
+    answers = answers_for()
+    retired = next(iter(answers))
+    ChallengeQuestion.objects.filter(pk=retired).update(is_active=False)
+    form = ChallengeAnswersForm()
+    offered = [int(str(choice.data["value"])) for choice in form["question_1"].subwidgets]
+    assert retired not in offered
+    assert check_answers(account, answers)
+    data: dict[str, object] = {
+        "question_1": retired,
+        "question_2": offered[0],
+        "question_3": offered[1],
+    }
+    data.update({"answer_1": "a", "answer_2": "b", "answer_3": "c"})
+    bound = ChallengeAnswersForm(data)
+    assert not bound.is_valid()
+    assert bound.errors["question_1"] == ["Choose a question from the list."]
