@@ -7,6 +7,7 @@ import html
 import pytest
 from django.contrib.auth import authenticate
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import Account, ChallengeAnswer
 from accounts.tests.builders import make_person
@@ -60,6 +61,7 @@ def test_a_student_claims_their_account_and_can_sign_in():
     assert "Your challenge questions were successfully updated." in text
     assert "Please retain your username for future use: S0123456" in text
     assert "Please remember your username and password in order to log into your account." in text
+    assert f'href="{reverse("accounts:login")}"' in done.content.decode()
 
     assert authenticate(username="S0123456", password=PASSWORD) == account
     assert authenticate(username="s0123456", password=PASSWORD) == account
