@@ -206,6 +206,7 @@ class HrImport:
         self.desired: dict[str, Values] = {}
         self.removed: set[str] = set()
         seen: dict[str, int] = {}
+        rejected: dict[str, int] = {}
         pending: list[tuple[int, str, dict[str, Any]]] = []
         today = self.now.date()
         rows = 0
@@ -299,6 +300,8 @@ class HrImport:
                 if bad:
                     problems.extend(bad)
                     counts.rejected += 1
+                    if identifier:
+                        rejected[identifier] = row.line
                     continue
                 left = status in LEFT_STATUSES or (
                     fields["termination_date"] is not None
@@ -323,6 +326,7 @@ class HrImport:
                         )
                     )
                     counts.rejected += 1
+                    rejected[identifier] = row.line
                     continue
                 self.username_owner[fields["username"]] = key
                 fields.update(role=role, identifier=identifier)
@@ -348,16 +352,19 @@ class HrImport:
                     fields["supervisor"]
                 )
                 if supervisor_key is None or supervisor_key == key:
+                    if supervisor_key is not None:
+                        reason = _("An employee cannot supervise themself.")
+                    elif fields["supervisor"] in rejected:
+                        reason = _("Supervisor %(id)s was rejected (line %(line)d).") % {
+                            "id": fields["supervisor"],
+                            "line": rejected[fields["supervisor"]],
+                        }
+                    else:
+                        reason = _("Supervisor %(id)s is not a known employee.") % {
+                            "id": fields["supervisor"]
+                        }
                     problems.append(
-                        Problem(
-                            self.filename,
-                            line,
-                            "supervisor_employee_id",
-                            _("Supervisor %(id)s is not a known employee.")
-                            % {"id": fields["supervisor"]}
-                            if supervisor_key is None
-                            else _("An employee cannot supervise themself."),
-                        )
+                        Problem(self.filename, line, "supervisor_employee_id", reason)
                     )
                     counts.rejected += 1
                     continue

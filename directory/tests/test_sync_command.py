@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from directory.models import Person
+from directory.tests.sync_helpers import FIXTURES, append, copy_set, remove_line
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("sync", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_applies_and_prints_a_summary_table():
+    output = run("oneroster", str(FIXTURES / "oneroster11"))
+
+    assert "created" in output and "rejected" in output
+    assert any(line.split()[:2] == ["users", "5"] for line in output.splitlines())
+    assert "Applied." in output
+    assert Person.objects.count() == 5
+
+
+def test_dry_run_exits_zero_and_applies_nothing():
+    output = run("oneroster", str(FIXTURES / "oneroster11"), "--dry-run")
+
+    assert "Dry run" in output
+    assert not Person.objects.exists()
+
+
+def test_errors_exit_1_and_list_every_rejected_row(tmp_path):
+    folder = copy_set(tmp_path)
+    append(folder / "enrollments.csv", "e-8,,,cl-ghost,org-hs,u-s1,student,,,")
+    out = StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("sync", "oneroster", str(folder), stdout=out)
+
+    assert raised.value.returncode == 1
+    assert "enrollments.csv:7 classSourcedId: classSourcedId 'cl-ghost'" in out.getvalue()
+    assert not Person.objects.exists()
+
+
+def test_a_refused_run_exits_3_and_force_applies_it(tmp_path):
+    run("oneroster", str(FIXTURES / "oneroster11"))
+    folder = copy_set(tmp_path)
+    remove_line(folder / "users.csv", "u-s3,")
+    remove_line(folder / "enrollments.csv", "e-4,")
+
+    with pytest.raises(CommandError) as raised:
+        run("oneroster", str(folder))
+
+    assert raised.value.returncode == 3
+    assert "--force" in str(raised.value)
+    output = run("oneroster", str(folder), "--force")
+    assert "Applied." in output
+    assert Person.objects.get(sourced_id="u-s3").status == "inactive"
+
+
+def test_the_hr_subcommand_imports_employees():
+    run("oneroster", str(FIXTURES / "oneroster11"))
+
+    output = run("hr", str(FIXTURES / "hr.csv"))
+
+    assert any(line.split()[:3] == ["employees", "1", "2"] for line in output.splitlines())
+
+
+@pytest.mark.parametrize("args", [[], ["ldap", "x"], ["oneroster"]])
+def test_usage_errors_exit_2(args):
+    manage = Path(django_settings.BASE_DIR) / "manage.py"
+
+    result = subprocess.run(
+        [sys.executable, str(manage), "sync", *args], capture_output=True, text=True,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
