@@ -112,7 +112,12 @@ def sync_hr(
         return HrImport(package, report, at, tick).prepare()
 
     return run_sync(
-        SyncRun.Kind.HR, Path(path), prepare, dry_run=dry_run, force=force, now=now,
+        SyncRun.Kind.HR,
+        Path(path),
+        prepare,
+        dry_run=dry_run,
+        force=force,
+        now=now,
         progress=progress,
     )
 
@@ -141,9 +146,7 @@ class HrImport:
         self.plan: EntityPlan = plan_entity(
             counts, self.existing, self.desired, self.removed, bulk=True
         )
-        self.report.would_deactivate = sum(
-            1 for sid in self.plan.deactivate if self.owned[sid]
-        )
+        self.report.would_deactivate = sum(1 for sid in self.plan.deactivate if self.owned[sid])
         self.takeover = [
             self.existing[sid].pk for sid in self.removed if not self.owned.get(sid, True)
         ]
@@ -272,8 +275,11 @@ class HrImport:
                 if status not in ACTIVE_STATUSES | LEFT_STATUSES:
                     fail(
                         "status",
-                        _("Unknown status %(value)r; expected active, leave, inactive or "
-                          "terminated.") % {"value": row.get("status")},
+                        _(
+                            "Unknown status %(value)r; expected active, leave, inactive or "
+                            "terminated."
+                        )
+                        % {"value": row.get("status")},
                     )
                 role_name = row.get("role").casefold()
                 if role_name and role_name not in EMPLOYEE_ROLES:
@@ -304,8 +310,7 @@ class HrImport:
                         rejected[identifier] = row.line
                     continue
                 left = status in LEFT_STATUSES or (
-                    fields["termination_date"] is not None
-                    and fields["termination_date"] <= today
+                    fields["termination_date"] is not None and fields["termination_date"] <= today
                 )
                 if left:
                     if current is not None:
@@ -340,8 +345,11 @@ class HrImport:
                     self.filename,
                     None,
                     None,
-                    _("The file has no data rows, yet %(count)d HR employees are active. "
-                      "A truncated export is refused.") % {"count": self.report.active_before},
+                    _(
+                        "The file has no data rows, yet %(count)d HR employees are active. "
+                        "A truncated export is refused."
+                    )
+                    % {"count": self.report.active_before},
                 )
             )
         key_of = {fields["identifier"]: key for _line, key, fields in pending}
@@ -363,9 +371,7 @@ class HrImport:
                         reason = _("Supervisor %(id)s is not a known employee.") % {
                             "id": fields["supervisor"]
                         }
-                    problems.append(
-                        Problem(self.filename, line, "supervisor_employee_id", reason)
-                    )
+                    problems.append(Problem(self.filename, line, "supervisor_employee_id", reason))
                     counts.rejected += 1
                     continue
             self.desired[key] = (

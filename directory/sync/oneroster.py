@@ -378,8 +378,7 @@ class OneRosterImport:
                 fail(
                     line,
                     key,
-                    _("Unknown mode %(value)r; expected bulk, delta or absent.")
-                    % {"value": value},
+                    _("Unknown mode %(value)r; expected bulk, delta or absent.") % {"value": value},
                 )
                 continue
             filename = f"{entity}.csv"
@@ -407,9 +406,7 @@ class OneRosterImport:
         mode = self.modes.get(entity, "absent")
         if mode == "absent":
             return
-        context = FileContext(
-            f"{entity}.csv", mode, self.report.entity(entity), self.problems
-        )
+        context = FileContext(f"{entity}.csv", mode, self.report.entity(entity), self.problems)
         self.contexts[entity] = context
         with CsvFile(self.package, context.filename, columns) as csv_file:
             for row in csv_file.rows(self.problems, fatal_rows=context.bulk):
@@ -714,15 +711,11 @@ class OneRosterImport:
         universe = self.universe("academicSessions", self.sessions)
         for context, row, sid, parent in parents:
             errors = RowErrors(context, row.line)
-            if not self.reference(
-                errors, "parentSourcedId", parent, "academicSessions", universe
-            ):
+            if not self.reference(errors, "parentSourcedId", parent, "academicSessions", universe):
                 del desired[sid]
                 self.reject(context, sid, row.line)
         self.session_universe = self.universe("academicSessions", self.sessions)
-        self.check_empty_bulk(
-            "academicSessions", sum(s.active for s in self.sessions.values())
-        )
+        self.check_empty_bulk("academicSessions", sum(s.active for s in self.sessions.values()))
 
     def read_courses(self) -> None:
         titles: dict[str, str] = {}
@@ -898,9 +891,7 @@ class OneRosterImport:
                     primary_org = current.values[10]
                     org_ids = sorted(current.values[11])
                 else:
-                    errors.fail(
-                        "sourcedId", _("This user has no role in roles.csv.")
-                    )
+                    errors.fail("sourcedId", _("This user has no role in roles.csv."))
                     role, primary_org, org_ids = None, None, []
             given = self.text(errors, row, "givenName", required=True)
             family = self.text(errors, row, "familyName", required=True)
@@ -1059,9 +1050,7 @@ class OneRosterImport:
                 continue
             desired[sid] = (klass, user, role, primary, begin, end)
         if self.modes["enrollments"] != "absent":
-            self.check_empty_bulk(
-                "enrollments", sum(e.active for e in self.enrollments.values())
-            )
+            self.check_empty_bulk("enrollments", sum(e.active for e in self.enrollments.values()))
 
     # --- field helpers ----------------------------------------------------------------
 

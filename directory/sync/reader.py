@@ -44,15 +44,11 @@ class Package:
             self._names = {child.name for child in path.iterdir() if child.is_file()}
         elif path.is_file() and zipfile.is_zipfile(path):
             self._zip = zipfile.ZipFile(path)
-            self._names = {
-                name for name in self._zip.namelist() if "/" not in name.rstrip("/")
-            }
+            self._names = {name for name in self._zip.namelist() if "/" not in name.rstrip("/")}
         elif path.is_file():
             self._names = {path.name}
         else:
-            raise FileProblem(
-                Problem(str(path), None, None, _("No such file or folder."))
-            )
+            raise FileProblem(Problem(str(path), None, None, _("No such file or folder.")))
 
     def has(self, name: str) -> bool:
         return name in self._names

@@ -40,8 +40,7 @@ def parse_datetime(value: str) -> datetime:
         return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ValueError(
-            _("%(value)r is not a date-time such as 2024-08-01T12:00:00.000Z.")
-            % {"value": value}
+            _("%(value)r is not a date-time such as 2024-08-01T12:00:00.000Z.") % {"value": value}
         ) from None
 
 
@@ -75,9 +74,7 @@ def normalise_employee_id(value: str) -> str:
     digits: int = settings.EMPLOYEE_ID_DIGITS
     value = value.strip()
     if not value.isascii() or not value.isdigit():
-        raise ValueError(
-            _("Employee ID %(value)r must contain only digits.") % {"value": value}
-        )
+        raise ValueError(_("Employee ID %(value)r must contain only digits.") % {"value": value})
     if len(value) > digits:
         raise ValueError(
             _("Employee ID %(value)r has more than %(digits)d digits.")
@@ -125,7 +122,5 @@ def check_text(value: str, *, required: bool = False, max_length: int = 255) -> 
     if required and not value:
         raise ValueError(_("A value is required."))
     if len(value) > max_length:
-        raise ValueError(
-            _("The value is longer than %(max)d characters.") % {"max": max_length}
-        )
+        raise ValueError(_("The value is longer than %(max)d characters.") % {"max": max_length})
     return value

@@ -174,8 +174,13 @@ def test_other_dangling_references_are_errors(tmp_path):
     [
         ("academicSessions.csv", "2025-08-01,2026-01-01", "2025-13-01,2026-01-01", 3, "startDate"),
         ("academicSessions.csv", "2026-01-05,2026-06-01", "2026-01-05,06/01/2026", 4, "endDate"),
-        ("academicSessions.csv", ",sy-2026,2026\nt-spring", ",sy-2026,26\nt-spring", 3,
-         "schoolYear"),
+        (
+            "academicSessions.csv",
+            ",sy-2026,2026\nt-spring",
+            ",sy-2026,26\nt-spring",
+            3,
+            "schoolYear",
+        ),
         ("enrollments.csv", "2025-08-01,2026-06-01", "2025-08-01,tomorrow", 2, "endDate"),
         ("enrollments.csv", "u-s2,student,false", "u-s2,student,maybe", 3, "primary"),
         ("users.csv", "u-s2,,,true", "u-s2,,,yes", 3, "enabledUser"),
@@ -254,9 +259,7 @@ def test_a_bad_row_in_the_last_file_rolls_back_everything(tmp_path):
     report = sync_oneroster(folder, now=NOW)
 
     assert report.result == "failed"
-    assert [(p.file, p.line, p.field) for p in report.problems] == [
-        ("enrollments.csv", 7, "role")
-    ]
+    assert [(p.file, p.line, p.field) for p in report.problems] == [("enrollments.csv", 7, "role")]
     assert_nothing_applied()
 
 

@@ -80,7 +80,9 @@ def test_usage_errors_exit_2(args):
     manage = Path(django_settings.BASE_DIR) / "manage.py"
 
     result = subprocess.run(
-        [sys.executable, str(manage), "sync", *args], capture_output=True, text=True,
+        [sys.executable, str(manage), "sync", *args],
+        capture_output=True,
+        text=True,
         check=False,
     )
 

@@ -21,7 +21,10 @@ HEADER = (
 def orgs() -> None:
     district = Org.objects.create(sourced_id="org-d", name="District", org_type="district")
     Org.objects.create(
-        sourced_id="org-hs", name="Lakeview", org_type="school", identifier="1301",
+        sourced_id="org-hs",
+        name="Lakeview",
+        org_type="school",
+        identifier="1301",
         parent=district,
     )
     Org.objects.create(sourced_id="org-es", name="Pine", org_type="school", identifier="1302")
@@ -183,8 +186,13 @@ def test_an_empty_hr_file_when_employees_exist_is_an_error(tmp_path, orgs):
 def test_an_hr_username_collision_is_rejected(tmp_path, orgs, settings):
     settings.USERNAME_TEMPLATES = {**settings.USERNAME_TEMPLATES, "student": "e{identifier}"}
     Person.objects.create(
-        sourced_id="u-x", source_system=SourceSystem.ONEROSTER, role="student",
-        given_name="X", family_name="Y", identifier="000042", username="e000042",
+        sourced_id="u-x",
+        source_system=SourceSystem.ONEROSTER,
+        role="student",
+        given_name="X",
+        family_name="Y",
+        identifier="000042",
+        username="e000042",
         claimable_at=NOW,
     )
 

@@ -127,9 +127,7 @@ def test_a_second_run_of_the_same_files_writes_no_directory_row():
     ]
     # Only the run's own record and its audit line are written.
     assert writes
-    assert all(
-        ("directory_syncrun" in sql or "audit_auditevent" in sql) for sql in writes
-    ), writes
+    assert all(("directory_syncrun" in sql or "audit_auditevent" in sql) for sql in writes), writes
 
 
 def test_new_people_become_claimable_after_the_configured_delay(settings):

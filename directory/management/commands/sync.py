@@ -17,8 +17,15 @@ from directory.sync import SyncReport, sync_hr, sync_oneroster
 from directory.sync.report import Counts
 
 EXIT_REFUSED = 3
-COUNT_COLUMNS = ("created", "updated", "deactivated", "reactivated", "unchanged", "ignored",
-                 "rejected")
+COUNT_COLUMNS = (
+    "created",
+    "updated",
+    "deactivated",
+    "reactivated",
+    "unchanged",
+    "ignored",
+    "rejected",
+)
 
 
 class Command(BaseCommand):
@@ -38,8 +45,7 @@ class Command(BaseCommand):
             sub.add_argument(
                 "--force",
                 action="store_true",
-                help="apply even if more than the threshold share of people would be "
-                "deactivated",
+                help="apply even if more than the threshold share of people would be deactivated",
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -83,8 +89,7 @@ class Command(BaseCommand):
             if counts == Counts():
                 continue
             out.write(
-                f"{entity:<18}"
-                + "".join(f"{getattr(counts, name):>12}" for name in COUNT_COLUMNS)
+                f"{entity:<18}" + "".join(f"{getattr(counts, name):>12}" for name in COUNT_COLUMNS)
             )
         if report.problems:
             out.write("")
