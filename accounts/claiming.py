@@ -62,6 +62,15 @@ def identity_limit() -> throttle.Limit:
     )
 
 
+def reuse_limit() -> throttle.Limit:
+    """Step 2's "Passwords cannot be reused" answers, per person (see views_claim)."""
+    return throttle.Limit(
+        "claim-reuse",
+        settings.CLAIM_MAX_FAILURES_PER_IDENTITY,
+        settings.CLAIM_LOCKOUT_SECONDS,
+    )
+
+
 def identity_key(family_name: str, identifier: str) -> str:
     """Throttle key for "this person": folded last name plus the ID as typed
     (without spaces, with an employee number's zeros dropped), so retyping it in

@@ -151,31 +151,71 @@ def identify(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:claim-password")
 
 
-def _account_for_validation(person: Person) -> Account:
-    """The account the new password is checked against: the existing one after a
-    reset (so its history applies), otherwise an unsaved one for the name rules."""
-    existing = Account.objects.filter(person=person).first()
-    return existing or Account(username=person.username, person=person)
+def _still_claimable(request: HttpRequest, state: ClaimState) -> tuple[Person, Account] | None:
+    """The person and the account their password is checked against, or None when
+    the person can no longer be claimed (claimed meanwhile in another browser,
+    left, disabled): the state is then dropped and the attempt audited.
+
+    After a reset the existing account is used, so its password history applies;
+    otherwise an unsaved one, for the name rules."""
+    person = _person_of(state)
+    account = getattr(person, "account", None) if person is not None else None
+    reason = claiming.why_not_claimable(person, account) if person is not None else "no_match"
+    if person is None or reason is not None:
+        request.session.pop(STATE_KEY, None)
+        record(
+            EventType.CLAIM_FAILED,
+            Outcome.FAILURE,
+            request=request,
+            person_id=person.pk if person is not None else None,
+            details={"step": "password", "reason": reason},
+        )
+        return None
+    return person, account or Account(username=person.username, person=person)
 
 
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password(request: HttpRequest) -> HttpResponse:
-    """Step 2. The password is validated here and kept only as its hash."""
+    """Step 2. The password is validated here and kept only as its hash.
+
+    "Passwords cannot be reused" answers whether a password was this account's
+    before (after a reset): those answers are counted per person, like failed
+    step-1 attempts, so the step cannot be used to test old passwords at will."""
     state = _state(request)
     if state is None or state.get("step") != "password":
         return _redirect_to_current(request, state)
-    person = _person_of(state)
-    if person is None:
+    found = _still_claimable(request, state)
+    if found is None:
+        return _failure_page(request, ClaimIdentityForm())
+    person, account = found
+    reuse_key = f"person:{person.pk}"
+    if request.method == "POST" and throttle.is_blocked(claiming.reuse_limit(), reuse_key):
         request.session.pop(STATE_KEY, None)
-        return redirect("accounts:claim")
-    form = NewPasswordForm(_account_for_validation(person), request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        state["password_hash"] = make_password(form.password)
-        state["step"] = "challenges"
-        _save_state(request, state)
-        return redirect("accounts:claim-challenges")
+        record(
+            EventType.THROTTLED,
+            Outcome.BLOCKED,
+            request=request,
+            person_id=person.pk,
+            details={"scope": "claim-password"},
+        )
+        response = render(
+            request,
+            "accounts/claim_identify.html",
+            _context("identify", form=ClaimIdentityForm(), throttled=True),
+        )
+        response.status_code = 429
+        return response
+    form = NewPasswordForm(account, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            state["password_hash"] = make_password(form.password)
+            state["step"] = "challenges"
+            _save_state(request, state)
+            return redirect("accounts:claim-challenges")
+        if form.has_error("password1", "password_reused"):
+            throttle.record_failure(claiming.reuse_limit(), reuse_key)
     return render(request, "accounts/claim_password.html", _context("password", form=form))
 
 

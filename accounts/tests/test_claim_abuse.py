@@ -321,3 +321,44 @@ def test_concurrent_finishes_in_threads_produce_one_claim():
     assert sorted(r.ok for r in results) == [False, True]
     assert Account.objects.filter(person=person).count() == 1
     assert AuditEvent.objects.filter(event_type=EventType.CLAIM_COMPLETED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_wizard_at_step_two_fails_once_the_person_is_claimed_elsewhere():
+    """Otherwise "Passwords cannot be reused" would tell the slower browser whether
+    a guess is the new owner's current password."""
+    person = make_person()
+    slow = Client()
+    identify(slow, person)
+    claim(Client(), person)
+    response = choose_password(slow, PASSWORD)
+    body = response.content.decode()
+    assert FAILED in body
+    assert "Passwords cannot be reused" not in body
+    assert "claim" not in slow.session
+    assert slow.get(PASSWORD_URL)["Location"] == CLAIM_URL
+    failed = AuditEvent.objects.filter(event_type=EventType.CLAIM_FAILED).get()
+    assert failed.details == {"step": "password", "reason": "already_claimed"}
+
+
+@pytest.mark.django_db
+def test_testing_old_passwords_at_step_two_is_throttled(settings):
+    settings.CLAIM_MAX_FAILURES_PER_IDENTITY = 3
+    person = make_person()
+    account = make_claimed_account(person, password="Old-Secret-Pass-1")
+    do_reset_account(account, actor=None)
+    client = Client()
+    identify(client, person)
+    for _ in range(3):
+        body = choose_password(client, "Old-Secret-Pass-1").content.decode()
+        assert "Passwords cannot be reused." in body
+    response = choose_password(client, "Old-Secret-Pass-1")
+    assert response.status_code == 429
+    assert THROTTLED in response.content.decode()
+    assert "claim" not in client.session
+    # Other mistakes (too short, mismatch) do not count towards it.
+    cache.clear()
+    identify(client, person)
+    for _ in range(5):
+        assert choose_password(client, "short").status_code == 200
+    assert choose_password(client, "Brand-New-Pass-77")["Location"] == CHALLENGES_URL
