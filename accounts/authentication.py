@@ -23,9 +23,22 @@ class AccountBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Account | None:
-        if username is not None:
-            username = username.strip().casefold()
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        """ModelBackend.authenticate with the person fetched in the same query (the
+        eligibility check reads it). Unknown usernames still run one hash (#20760),
+        and accounts without a usable password run one inside check_password, so a
+        refusal costs the same whatever its reason."""
+        if username is None or password is None:
+            return None
+        try:
+            user = Account.objects.select_related("person").get(
+                username=username.strip().casefold()
+            )
+        except Account.DoesNotExist:
+            Account().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
 
     def user_can_authenticate(self, user: Account | AnonymousUser | None) -> bool:
         if not isinstance(user, Account) or not user.is_active:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.models import Account
@@ -73,9 +74,11 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
     see why someone cannot sign in); the password never is."""
     key = normalize_username(username)
     ip = client_ip(request)
+    # One cache round trip for both counters: this runs on every sign-in.
+    ip_failures, earlier_failures = throttle.failures_of((ip_limit(), ip), (account_limit(), key))
     blocked_scope = (
-        "login-ip" if throttle.is_blocked(ip_limit(), ip)
-        else "login-account" if throttle.is_blocked(account_limit(), key)
+        "login-ip" if ip_failures >= ip_limit().max_failures
+        else "login-account" if earlier_failures >= account_limit().max_failures
         else ""
     )
     if blocked_scope:
@@ -89,9 +92,12 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
 
     user = authenticate(request, username=key, password=password)
     if isinstance(user, Account):
-        throttle.reset(account_limit(), key)
-        login(request, user)  # cycles the session key (session fixation)
-        record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
+        if earlier_failures:
+            throttle.reset(account_limit(), key)
+        # One transaction for the new session, last_login and the audit row.
+        with transaction.atomic():
+            login(request, user)  # cycles the session key (session fixation)
+            record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
         return LoginResult(user)
 
     account_failures = throttle.record_failure(account_limit(), key)

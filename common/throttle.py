@@ -31,6 +31,13 @@ def failures(limit: Limit, key: str) -> int:
     return int(cache.get(_cache_key(limit.scope, key), 0))
 
 
+def failures_of(*checks: tuple[Limit, str]) -> list[int]:
+    """The counts of several (limit, key) pairs in one cache round trip."""
+    keys = [_cache_key(limit.scope, key) for limit, key in checks]
+    found = cache.get_many(keys)
+    return [int(found.get(cache_key, 0)) for cache_key in keys]
+
+
 def is_blocked(limit: Limit, key: str) -> bool:
     """True once `max_failures` have been recorded within the window."""
     return failures(limit, key) >= limit.max_failures

@@ -1,0 +1,212 @@
+"""Logins per second through the real login view vs the raw Argon2id verify rate.
+
+    .venv/bin/python benchmarks/login_benchmark.py [--logins 300]
+
+One run, one process, this machine:
+(a) raw verify: argon2-cffi's PasswordHasher at the configured parameters
+    (settings ARGON2_TIME_COST / ARGON2_MEMORY_COST_KIB / ARGON2_PARALLELISM),
+    single thread. One raw verification is timed right before each login, so
+    both sides see the same load on a shared machine (interleaved pairs).
+(b) logins: a throwaway SQLite database in a temporary folder (DATABASE_URL),
+    migrated, its cache table created, ~50 claimed accounts; then N logins
+    round-robin, each with a fresh django.test.Client(enforce_csrf_checks=True):
+    a GET of the login page for the CSRF token (untimed), then the POST of the
+    credentials (timed): real middleware, real sessions (db), real cache
+    (DatabaseCache) for the throttles, real audit rows. The "with GET" rate times
+    both requests.
+The ratio is POST logins/s over raw verifies/s (target >= 90%). Below the target,
+a cProfile of the POSTs shows where the rest of the time goes.
+Results: a table on stdout and benchmarks/results/login.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNTS = 50
+PASSWORD = "Benchmark Passphrase 2026"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def make_raw_verifier(settings: Any) -> Any:
+    """A zero-argument function doing one raw Argon2id verification."""
+    from argon2 import PasswordHasher, Type
+
+    hasher = PasswordHasher(
+        time_cost=settings.ARGON2_TIME_COST,
+        memory_cost=settings.ARGON2_MEMORY_COST_KIB,
+        parallelism=settings.ARGON2_PARALLELISM,
+        type=Type.ID,
+    )
+    encoded = hasher.hash(PASSWORD)
+
+    def verify() -> None:
+        hasher.verify(encoded, PASSWORD)
+
+    return verify
+
+
+def make_accounts() -> list[str]:
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from accounts.models import Account
+    from directory.models import Person, SourceSystem
+
+    usernames = []
+    now = timezone.now()
+    for n in range(ACCOUNTS):
+        identifier = f"{500000 + n}"
+        person = Person.objects.create(
+            sourced_id=f"bench-{identifier}", source_system=SourceSystem.ONEROSTER,
+            role=Person.Role.STUDENT, given_name="Bench", family_name=f"Student{n}",
+            identifier=identifier, username=f"s0{identifier}",
+            email=f"bench{n}@example.org", claimable_at=now,
+        )
+        Account.objects.create(
+            username=person.username, person=person, claimed_at=now,
+            password=make_password(PASSWORD),
+        )
+        usernames.append(person.username.upper() if n % 2 else person.username)
+    return usernames
+
+
+def login_once(username: str) -> tuple[float, float]:
+    """(seconds for the POST, seconds for GET + POST) of one fresh visitor."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.0.0.1")
+    t0 = time.perf_counter()
+    page = client.get("/account/login/")
+    match = TOKEN.search(page.content.decode())
+    assert match, "no CSRF token on the login page"
+    t1 = time.perf_counter()
+    response = client.post(
+        "/account/login/",
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": match.group(1)},
+    )
+    t2 = time.perf_counter()
+    if response.status_code != 302 or response["Location"] != "/":
+        raise SystemExit(f"login of {username} failed: {response.status_code}")
+    return t2 - t1, t2 - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--logins", type=int, default=300)
+    parser.add_argument("--profile-logins", type=int, default=100)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    tmp = tempfile.mkdtemp(prefix="hallpass-login-bench-")
+    os.environ["HALLPASS_VAR_DIR"] = tmp
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ.pop("REDIS_URL", None)
+    os.environ["TASKS_BACKEND"] = "immediate"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallpass.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    usernames = make_accounts()
+
+    verify = make_raw_verifier(settings)
+    for username in usernames[:5]:  # warm up templates, connections, imports
+        verify()
+        login_once(username)
+    raws, posts, fulls = [], [], []
+    for i in range(args.logins):
+        t = time.perf_counter()
+        verify()
+        raws.append(time.perf_counter() - t)
+        post, full = login_once(usernames[i % len(usernames)])
+        posts.append(post)
+        fulls.append(full)
+
+    raw_rate = len(raws) / sum(raws)
+    raw_ms = statistics.median(raws) * 1000
+    login_rate = len(posts) / sum(posts)
+    full_rate = len(fulls) / sum(fulls)
+    ratio = login_rate / raw_rate
+
+    profile_text = ""
+    if ratio < 0.90 and args.profile_logins:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for i in range(args.profile_logins):
+            login_once(usernames[i % len(usernames)])
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+        profile_text = out.getvalue()
+
+    results = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count()},
+        "argon2": {"time_cost": settings.ARGON2_TIME_COST,
+                   "memory_cost_kib": settings.ARGON2_MEMORY_COST_KIB,
+                   "parallelism": settings.ARGON2_PARALLELISM, "type": "argon2id"},
+        "raw_verify_per_second": round(raw_rate, 2),
+        "measurement": "interleaved: one raw verify, then one login, N times",
+        "raw_verify_median_ms": round(raw_ms, 2),
+        "logins": len(posts),
+        "accounts": ACCOUNTS,
+        "login_post_per_second": round(login_rate, 2),
+        "login_post_median_ms": round(statistics.median(posts) * 1000, 2),
+        "login_post_p90_ms": round(statistics.quantiles(posts, n=10)[-1] * 1000, 2),
+        "login_with_csrf_get_per_second": round(full_rate, 2),
+        "ratio_login_to_raw_verify": round(ratio, 4),
+        "target_ratio": 0.90,
+        "met_target": ratio >= 0.90,
+        "database": "sqlite (temp file)",
+        "cache": "DatabaseCache",
+        "session_engine": settings.SESSION_ENGINE,
+        "csrf": "enforced (token fetched by an untimed GET)",
+    }
+    out_dir = ROOT / "benchmarks" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "login.json").write_text(json.dumps(results, indent=2) + "\n")
+
+    rows = [
+        (f"Argon2id raw verify (m={settings.ARGON2_MEMORY_COST_KIB} KiB, "
+         f"t={settings.ARGON2_TIME_COST}, p={settings.ARGON2_PARALLELISM})",
+         f"{raw_rate:8.1f} /s", f"{raw_ms:7.2f} ms"),
+        ("Login POST through the view", f"{login_rate:8.1f} /s",
+         f"{results['login_post_median_ms']:7.2f} ms"),
+        ("Login GET (CSRF) + POST", f"{full_rate:8.1f} /s", ""),
+        ("Ratio login POST / raw verify", f"{ratio * 100:8.1f} %",
+         "target >= 90 %: " + ("met" if ratio >= 0.90 else "NOT met")),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure'.ljust(width)}  {'rate':>10}  median")
+    for name, rate, extra in rows:
+        print(f"{name.ljust(width)}  {rate:>10}  {extra}")
+    print(f"\n{len(posts)} logins over {ACCOUNTS} accounts, each paired with one raw verify.")
+    print(f"Results written to {out_dir / 'login.json'}")
+    if profile_text:
+        print("\nWhere the rest of the time goes (cProfile, top functions by own time):")
+        print(profile_text)
+
+
+if __name__ == "__main__":
+    main()
