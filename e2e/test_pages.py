@@ -263,6 +263,31 @@ def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
     visit.check("signed-out")
 
 
+def test_page_not_found(visit: Visit) -> None:
+    visit.page.goto(visit.site + "/no-such-page/")
+    visit.assert_language()
+    assert t(visit.lang, "Page not found") in visit.main_text()
+    visit.check("page-not-found")
+
+
+@pytest.mark.parametrize("colour", ["#f1c232", "#777777", "#0b5394"])
+def test_any_district_colour_keeps_the_frame_readable(
+    browser: Any, site: str, settings: Any, colour: str
+) -> None:
+    from e2e.conftest import new_page
+
+    # A light yellow, the mid-grey where white and near-black both nearly fail, and
+    # the default blue: the text colour on the brand is picked to pass AA each time.
+    settings.DISTRICT = {**settings.DISTRICT, "primary_color": colour, "accent_color": colour}
+    page = new_page(browser, "en", 1280)
+    try:
+        v = Visit(page=page, lang="en", width=1280, site=site)
+        v.go("accounts:login")
+        v.check(f"brand-{colour.lstrip('#')}")
+    finally:
+        page.context.close()
+
+
 def test_the_language_switcher_works_with_the_keyboard(browser: Any, site: str) -> None:
     from e2e.conftest import new_page
 
