@@ -5,7 +5,6 @@ Nothing here runs outside the demo: the command refuses to start in production.
 
 from __future__ import annotations
 
-import logging
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from django.utils import timezone
 
 from accounts.models import Account
 from directory.models import Person
-
-logger = logging.getLogger(__name__)
 
 DEMO_ADMIN_USERNAME = "admin"
 
@@ -41,7 +38,6 @@ def do_make_new_people_claimable(*, first_seen_since: datetime, now: datetime | 
         moved = Person.objects.filter(
             first_seen_at__gte=first_seen_since, claimable_at__gt=now
         ).update(first_seen_at=now - delay, claimable_at=now)
-    logger.info("Demo: %d new people made claimable now", moved)
     return moved
 
 
@@ -101,11 +97,14 @@ def sample_identities(*, students: int = 2, employees: int = 1) -> list[SampleId
     ).order_by("identifier")
     picked: list[Person] = []
     pupils = list(unclaimed.filter(role=Person.Role.STUDENT)[:200])
-    pupils.sort(key=lambda p: (not _is_fancy(p.family_name), p.identifier))
-    fancy_first = pupils[:1]
-    plain = [p for p in pupils if p not in fancy_first and p.family_name.isascii()]
-    # One name with accents or two family names, then a plain one.
-    picked += _first_distinct(fancy_first + plain + pupils, students)
+    # One name with accents (best in both names), then a plain one, as a tour of
+    # what matching forgives and what it does not need to.
+    accented = sorted(
+        (p for p in pupils if _has_accent(p.family_name)),
+        key=lambda p: (not _has_accent(p.given_name), p.identifier),
+    )
+    plain = [p for p in pupils if not _has_accent(p.family_name + p.given_name)]
+    picked += _first_distinct(accented[:1] + plain + pupils, students)
     staff = list(
         unclaimed.filter(role__in=[Person.Role.TEACHER, Person.Role.STAFF,
                                    Person.Role.ADMINISTRATOR])[:200]
@@ -137,6 +136,5 @@ def _first_distinct(people: list[Person], count: int) -> list[Person]:
     return result
 
 
-def _is_fancy(name: str) -> bool:
-    has_accent = any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", name))
-    return has_accent or " " in name or "-" in name
+def _has_accent(name: str) -> bool:
+    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", name))

@@ -127,7 +127,7 @@ NAME_POOLS = (
         family=(
             "Washington", "Jefferson", "Jackson", "Williams", "Johnson", "Brown", "Robinson",
             "Harris", "Booker", "Banks", "Freeman", "Coleman", "Mosley", "Dawson", "Gaines",
-            "Holloway", "Simmons", "Toussaint", "Bryant", "Greene",
+            "Holloway", "Simmons", "Ellison", "Bryant", "Greene",
         ),
         middle_female=("Monique", "Renee", "Denise", "Marie", "Nicole"),
         middle_male=("Lamar", "Andre", "Jerome", "Maurice", "Lee"),
@@ -170,23 +170,47 @@ NAME_POOLS = (
         middle_male=("Văn", "Minh", "Đức", "Quốc", "Hữu"),
         preferred=("Tina", "Kevin", "Vivian", "Tony", "Jenny", "Danny", "Amy"),
     ),
+    # Smaller communities, each drawn whole so a person's names fit together.
     NamePool(
-        weight=8,
-        given_female=(
-            "Adaeze", "Chiamaka", "Priya", "Ji-woo", "Fatima", "Marie-Claire", "Aisha",
-            "Esperanza", "Zoë", "Noor",
-        ),
-        given_male=(
-            "Chinedu", "Oluwaseun", "Arjun", "Min-jun", "Omar", "Jean-Baptiste", "Yusuf",
-            "Kwame", "Théo", "Raúl",
-        ),
-        family=(
-            "Okafor", "Okonkwo", "Adeyemi", "Patel", "Shah", "Kim", "Park", "Haddad",
-            "Al-Sayed", "Jean-Louis", "Pierre", "Mensah", "Ben-David", "Kowalski",
-        ),
-        middle_female=("Ngozi", "Devi", "Marie"),
-        middle_male=("Chukwuemeka", "Kumar", "Louis"),
-        preferred=("Ada", "Seun", "Jun", "JB", "Ari"),
+        weight=3,
+        given_female=("Adaeze", "Chiamaka", "Ngozi", "Abena", "Folake", "Ifeoma"),
+        given_male=("Chinedu", "Oluwaseun", "Kwame", "Emeka", "Tunde", "Kofi"),
+        family=("Okafor", "Okonkwo", "Adeyemi", "Mensah", "Nwosu", "Asante", "Oyelaran"),
+        middle_female=("Chioma", "Ama"),
+        middle_male=("Chukwuemeka", "Kwesi"),
+        preferred=("Ada", "Seun", "Emmy"),
+    ),
+    NamePool(
+        weight=2,
+        given_female=("Priya", "Ananya", "Deepika", "Sneha"),
+        given_male=("Arjun", "Rohan", "Vikram", "Sanjay"),
+        family=("Patel", "Shah", "Reddy", "Iyer", "Desai", "Chaudhary"),
+        middle_female=("Devi", "Lakshmi"),
+        middle_male=("Kumar", "Prakash"),
+        preferred=("Vik", "Annie", "Ro"),
+    ),
+    NamePool(
+        weight=1,
+        given_female=("Ji-woo", "Seo-yeon", "Min-seo"),
+        given_male=("Min-jun", "Do-hyun", "Ji-ho"),
+        family=("Kim", "Park", "Choi", "Jung"),
+        preferred=("Jenny", "Justin", "Grace"),
+    ),
+    NamePool(
+        weight=1,
+        given_female=("Fatima", "Aisha", "Noor", "Layla"),
+        given_male=("Omar", "Yusuf", "Karim", "Tariq"),
+        family=("Haddad", "Al-Sayed", "Khalil", "Abdullah", "El-Amin"),
+        preferred=("Mo", "Lulu"),
+    ),
+    NamePool(
+        weight=1,
+        given_female=("Marie-Claire", "Nadège", "Widline", "Rose-Mirlande"),
+        given_male=("Jean-Baptiste", "Wesner", "Frantz", "Théo"),
+        family=("Jean-Louis", "Pierre", "Toussaint", "Dessalines", "Saint-Fleur"),
+        middle_female=("Marie",),
+        middle_male=("Louis", "Junior"),
+        preferred=("JB", "Manou"),
     ),
 )
 
