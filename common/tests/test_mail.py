@@ -82,3 +82,21 @@ class RollbackTests(TransactionTestCase):
         self.assertEqual(row.to, "ana@example.org")
         self.assertIn("s0123456", row.body_text)
         self.assertIn("<strong>s0123456</strong>", row.body_html)
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+class DatabaseTaskBackendTests(TransactionTestCase):
+    """Production queues mail in the database for `manage.py db_worker`."""
+
+    @override_settings(TASKS=DATABASE_TASKS)
+    def test_the_message_waits_for_a_worker_then_is_sent(self) -> None:
+        from django.core.management import call_command
+
+        with transaction.atomic():
+            send_templated_email("username", ["ana@example.org"], CONTEXT, "en")
+        self.assertEqual(mail.outbox, [])
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("s0123456", mail.outbox[0].body)
