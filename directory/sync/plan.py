@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 from directory.models import Status
 from directory.sync.report import Counts
@@ -21,6 +21,7 @@ Values = tuple[Any, ...]
 BATCH_SIZE = 2000
 # Keeps `pk IN (...)` lists below every database's parameter limit.
 IN_BATCH = 900
+INSERT_BATCH = 5000
 
 
 @dataclass(slots=True)
@@ -89,6 +90,49 @@ def plan_entity(
     return plan
 
 
+def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    kind = field.get_internal_type()
+    ops = connection.ops
+    if kind == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    return lambda value: value
+
+
+def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT new rows with ``executemany``; keys are attribute names (``*_id`` for
+    foreign keys), missing ones take the field default.
+
+    bulk_create would do, but it builds a model instance and compiles every value
+    through the ORM: for the 300,000 enrollments of a district that is most of the
+    import time. Values here are already clean (validated and typed by the importer).
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    defaults = [f.get_default() for f in fields]
+    adapters = [_adapter(f) for f in fields]
+    quote = connection.ops.quote_name
+    # Identifiers come from model metadata; every value is a query parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    columns = list(zip(names, defaults, adapters, strict=True))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    tuple(adapt(row.get(name, default)) for name, default, adapt in columns)
+                    for row in rows[start : start + INSERT_BATCH]
+                ],
+            )
+
+
 def in_batches(items: Sequence[Any], size: int = IN_BATCH) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -116,15 +160,23 @@ def apply_entity(
     manager = model._default_manager
     created: dict[str, int] = {}
     if plan.create:
-        objects = []
+        rows = []
         for sid, values in plan.create.items():
             attrs = to_fields(values)
             if create_extra is not None:
                 attrs.update(create_extra(sid))
-            objects.append(model(sourced_id=sid, status=Status.ACTIVE, **attrs))
-        manager.bulk_create(objects, batch_size=BATCH_SIZE)
-        created = {obj.sourced_id: obj.pk for obj in objects}  # type: ignore[attr-defined]
+            attrs["sourced_id"] = sid
+            attrs["status"] = Status.ACTIVE
+            rows.append(attrs)
+        insert_rows(model, rows)
+        del rows
         if pk_map is not None:
+            wanted = plan.create.keys()
+            created = {
+                sid: pk
+                for sid, pk in manager.values_list("sourced_id", "pk").iterator(chunk_size=5000)
+                if sid in wanted
+            }
             pk_map.update(created)
     if plan.update:
         objects = []
@@ -157,14 +209,14 @@ def sync_m2m(
     through_pks: Mapping[tuple[int, int], int],
 ) -> None:
     """Make the through table hold ``desired`` for the given left-hand rows only."""
-    add = []
+    add: list[dict[str, Any]] = []
     remove: list[int] = []
     for left_pk, wanted in desired.items():
         have = existing.get(left_pk, set())
         for right_pk in wanted - have:
-            add.append(through(**{f"{left}_id": left_pk, f"{right}_id": right_pk}))
+            add.append({f"{left}_id": left_pk, f"{right}_id": right_pk})
         remove.extend(through_pks[(left_pk, right_pk)] for right_pk in have - wanted)
     if add:
-        through._default_manager.bulk_create(add, batch_size=BATCH_SIZE)
+        insert_rows(through, add)
     for batch in in_batches(sorted(remove)):
         through._default_manager.filter(pk__in=batch).delete()

@@ -166,20 +166,24 @@ class Table:
     def has(self, column: str) -> bool:
         return self.index.get(column, -1) >= 0
 
+    def padded_index(self) -> dict[str, int]:
+        """Column positions where absent columns point at the padding cell."""
+        return {name: (pos if pos >= 0 else self.width) for name, pos in self.index.items()}
+
 
 class Row:
-    __slots__ = ("cells", "line", "table")
+    """One data row. ``cells`` is padded so that every known column, present or not,
+    has a position: reading a field is one dict lookup (this runs millions of times)."""
 
-    def __init__(self, line: int, cells: list[str], table: Table) -> None:
+    __slots__ = ("cells", "index", "line")
+
+    def __init__(self, line: int, cells: list[str], index: dict[str, int]) -> None:
         self.line = line
         self.cells = cells
-        self.table = table
+        self.index = index
 
     def get(self, column: str) -> str:
-        position = self.table.index.get(column, -1)
-        if position < 0 or position >= len(self.cells):
-            return ""
-        return self.cells[position].strip()
+        return self.cells[self.index[column]].strip()
 
 
 class CsvFile:
@@ -222,6 +226,8 @@ class CsvFile:
     def rows(self, problems: list[Problem], *, fatal_rows: bool) -> Iterator[Row]:
         """Data rows; a row with more fields than the header is reported and skipped."""
         table = self.table
+        index = table.padded_index()
+        width = table.width
         while True:
             cells = self._next()
             if cells is None:
@@ -243,7 +249,10 @@ class CsvFile:
                     )
                 )
                 continue
-            yield Row(self._reader.line_num, cells, table)
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+            cells.append("")
+            yield Row(self._reader.line_num, cells, index)
 
     def close(self) -> None:
         self._handle.close()
