@@ -55,6 +55,11 @@ class LoginPageTests(LoginTestCase):
         self.assertContains(response, "incognito")
         self.assertNotContains(response, "Authentication Failed")
 
+    def test_credential_pages_are_never_cached(self) -> None:
+        for name in ["login", "forgot-username", "forgot-password", "help"]:
+            response = self.client.get(reverse(f"accounts:{name}"))
+            self.assertIn("no-store", response["Cache-Control"], name)
+
     def test_it_sends_a_signed_in_person_home(self) -> None:
         self.client.force_login(self.account)
         self.assertRedirects(self.client.get(LOGIN), HOME)
