@@ -338,6 +338,7 @@ class HrImport:
                 pending.append((row.line, key, fields))
                 if current is not None:
                     self.existing.setdefault(key, current)
+            counts.rejected += csv_file.skipped
         self.progress(rows, rows)
         if rows == 0 and self.report.active_before:
             problems.append(

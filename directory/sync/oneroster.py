@@ -435,6 +435,7 @@ class OneRosterImport:
                     continue
                 context.seen[sid] = row.line
                 yield context, row
+            context.counts.rejected += csv_file.skipped
         self.tick(context.rows % 5000)
 
     def status_of(self, context: FileContext, row: Row) -> bool | None:

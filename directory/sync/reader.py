@@ -197,6 +197,7 @@ class CsvFile:
         header_map: Mapping[str, str] | None = None,
     ) -> None:
         self.filename = filename
+        self.skipped = 0  # rows reported as malformed and left out
         self._handle = package.open(filename).__enter__()
         self._reader = csv.reader(decoded_lines(self._handle, filename), strict=True)
         try:
@@ -248,6 +249,7 @@ class CsvFile:
                         fatal=fatal_rows,
                     )
                 )
+                self.skipped += 1
                 continue
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))

@@ -62,6 +62,8 @@ class SyncReport:
     # Safety threshold figures for people of this source.
     active_before: int = 0
     would_deactivate: int = 0
+    # More people would be deactivated than the safety threshold allows (and no force).
+    over_threshold: bool = False
     sync_run_id: int | None = None
 
     def entity(self, name: str) -> Counts:
@@ -89,4 +91,5 @@ class SyncReport:
             "message": self.message,
             "active_before": self.active_before,
             "would_deactivate": self.would_deactivate,
+            "over_threshold": self.over_threshold,
         }

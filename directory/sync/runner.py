@@ -7,6 +7,7 @@ outside it so the administrators can see what happened.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,27 @@ def run_sync(
     now: datetime | None,
     progress: Progress | None,
 ) -> SyncReport:
+    # Hundreds of thousands of small, acyclic objects live during a run; the cyclic
+    # collector would rescan them again and again for nothing (about 15% of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(kind, path, prepare, dry_run=dry_run, force=force, now=now, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(
+    kind: SyncRun.Kind,
+    path: Path,
+    prepare: Prepare,
+    *,
+    dry_run: bool,
+    force: bool,
+    now: datetime | None,
+    progress: Progress | None,
+) -> SyncReport:
     now = now or timezone.now()
     report = SyncReport(kind=str(kind), source=str(path))
     prepared: Prepared | None = None
@@ -76,33 +98,37 @@ def run_sync(
         return report
 
     threshold: float = settings.SYNC_DEACTIVATION_THRESHOLD
-    if (
+    report.over_threshold = (
         not force
-        and report.active_before
+        and report.active_before > 0
         and report.would_deactivate > threshold * report.active_before
-    ):
+    )
+    refusal = _(
+        "This run would deactivate %(count)d of %(active)d active people (more than "
+        "%(share)s). If the export is complete, run again with --force."
+    ) % {
+        "count": report.would_deactivate,
+        "active": report.active_before,
+        "share": f"{threshold:.0%}",
+    }
+    if dry_run:
+        # A dry run answers "would this be applied?", so it reports the refusal too.
+        report.result = SyncRun.Result.DRY_RUN
+        report.message = _("Dry run: nothing was applied.")
+        if report.over_threshold:
+            report.message += " " + refusal
+        _save_run(kind, report, now)
+        return report
+
+    if report.over_threshold:
         report.result = SyncRun.Result.REFUSED
-        report.message = _(
-            "Refused: this run would deactivate %(count)d of %(active)d active people "
-            "(more than %(share)s). Nothing was applied. If the export is complete, run "
-            "again with --force."
-        ) % {
-            "count": report.would_deactivate,
-            "active": report.active_before,
-            "share": f"{threshold:.0%}",
-        }
+        report.message = _("Refused, nothing was applied.") + " " + refusal
         run = _save_run(kind, report, now)
         record(
             EventType.SYNC_REFUSED,
             Outcome.BLOCKED,
             details={"sync_run": run.pk, "kind": str(kind), **_figures(report)},
         )
-        return report
-
-    if dry_run:
-        report.result = SyncRun.Result.DRY_RUN
-        report.message = _("Dry run: nothing was applied.")
-        _save_run(kind, report, now)
         return report
 
     try:

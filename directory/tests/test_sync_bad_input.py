@@ -61,6 +61,7 @@ def test_a_row_with_too_many_fields_is_rejected(tmp_path):
     problem = report.problems[0]
     assert (problem.file, problem.line) == ("orgs.csv", 2)
     assert "quote fields" in problem.reason
+    assert report.counts["orgs"].rejected == 1
     assert_nothing_applied()
 
 

@@ -67,6 +67,24 @@ def test_a_refused_run_exits_3_and_force_applies_it(tmp_path):
     assert Person.objects.get(sourced_id="u-s3").status == "inactive"
 
 
+def test_a_dry_run_that_would_be_refused_exits_3(tmp_path):
+    run("oneroster", str(FIXTURES / "oneroster11"))
+    folder = copy_set(tmp_path)
+    remove_line(folder / "users.csv", "u-s3,")
+    remove_line(folder / "enrollments.csv", "e-4,")
+    out = StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("sync", "oneroster", str(folder), "--dry-run", stdout=out)
+
+    assert raised.value.returncode == 3
+    assert "Dry run" in out.getvalue() and "--force" in out.getvalue()
+    assert Person.objects.get(sourced_id="u-s3").status == "active"
+    forced = run("oneroster", str(folder), "--dry-run", "--force")
+    assert "Dry run: nothing was applied." in forced
+    assert Person.objects.get(sourced_id="u-s3").status == "active"
+
+
 def test_the_hr_subcommand_imports_employees():
     run("oneroster", str(FIXTURES / "oneroster11"))
 

@@ -1,8 +1,8 @@
 """`manage.py sync oneroster PATH` / `manage.py sync hr PATH`: import the directory.
 
-Exit codes: 0 applied (or dry run OK), 1 errors (nothing applied), 2 usage error,
-3 refused by the deactivation safety threshold (nothing applied; re-run with --force if
-the export really is complete).
+Exit codes: 0 applied (or a dry run that would apply), 1 errors (nothing applied),
+2 usage error, 3 refused by the deactivation safety threshold, or a dry run that would
+be refused (nothing applied; re-run with --force if the export really is complete).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             if bar is not None:
                 bar.close()
         self.print_report(report)
-        if report.result == "refused":
+        if report.result == "refused" or report.over_threshold:
             raise CommandError(report.message, returncode=EXIT_REFUSED)
         if report.result == "failed":
             raise CommandError(
@@ -97,9 +97,6 @@ class Command(BaseCommand):
             for problem in report.problems:
                 out.write(f"  {problem}")
         out.write("")
-        result = {
-            "applied": _("Applied."),
-            "dry_run": _("Dry run: nothing was applied."),
-        }.get(report.result, report.message)
-        style = self.style.SUCCESS if report.ok else self.style.ERROR
+        result = _("Applied.") if report.result == "applied" else report.message
+        style = self.style.SUCCESS if report.ok and not report.over_threshold else self.style.ERROR
         out.write(style(result))
