@@ -283,3 +283,12 @@ def test_a_missing_path_is_an_error(tmp_path):
 
     assert report.result == "failed"
     assert "No such file" in report.problems[0].reason
+
+
+def test_a_supplied_file_the_manifest_marks_absent_is_refused(tmp_path):
+    folder = copy_set(tmp_path)
+    edit(folder / "manifest.csv", "file.courses,bulk", "file.courses,absent")
+
+    problem = only_problem(sync_oneroster(folder, now=NOW))
+
+    assert (problem.file, problem.line, problem.field) == ("manifest.csv", 8, "file.courses")

@@ -451,3 +451,57 @@ def test_progress_is_reported():
 def test_paths_may_be_strings(tmp_path):
     report = sync_oneroster(Path(str(V11)), now=NOW)
     assert report.ok
+
+
+def test_a_disabled_user_is_deactivated_and_a_new_disabled_user_ignored(tmp_path, settings):
+    settings.SYNC_DEACTIVATION_THRESHOLD = 0.5
+    sync_oneroster(V11, now=NOW)
+    folder = copy_set(tmp_path)
+    edit(folder / "users.csv", "u-s3,,,true", "u-s3,,,false")
+    append(folder / "users.csv", "u-s8,,,FALSE,org-es,student,S8,,New,Off,,888888,,,,,03,")
+    append(folder / "enrollments.csv", "e-8,,,cl-read-h,org-es,u-s8,student,,,")
+
+    report = sync_oneroster(folder, now=NOW)
+
+    assert report.result == "applied", report.problems
+    assert report.counts["users"].deactivated == 1
+    assert report.counts["users"].ignored == 2  # the guardian and the new disabled user
+    assert report.counts["enrollments"].ignored == 1
+    assert person("u-s3").status == Status.INACTIVE
+    assert not Person.objects.filter(sourced_id="u-s8").exists()
+
+
+def test_a_12_delta_may_update_a_user_without_resending_roles(tmp_path):
+    sync_oneroster(FIXTURES / "oneroster12", now=NOW)
+    folder = tmp_path / "delta12"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(
+        "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
+        "file.users,delta\nfile.roles,absent\n"
+    )
+    header = (FIXTURES / "oneroster12" / "users.csv").read_text().splitlines()[0]
+    (folder / "users.csv").write_text(
+        header + "\nu-t1,active,2025-09-01T00:00:00Z,true,e77777,,Dana,Whitfield-Ray,,"
+        "77777,,,,,,,,,,,org-es,\n"
+    )
+
+    report = sync_oneroster(folder, now=NOW)
+
+    assert report.result == "applied", report.problems
+    teacher = person("u-t1")
+    assert teacher.family_name == "Whitfield-Ray"
+    assert teacher.role == Person.Role.TEACHER
+    assert {o.sourced_id for o in teacher.orgs.all()} == {"org-hs", "org-es"}
+
+
+def test_a_12_user_without_a_role_or_a_role_for_an_unknown_user_is_an_error(tmp_path):
+    folder = copy_set(tmp_path, "oneroster12")
+    remove_line(folder / "roles.csv", "r-3,")
+    append(folder / "roles.csv", "r-9,,,u-ghost,primary,student,,,org-hs,")
+
+    report = sync_oneroster(folder, now=NOW)
+
+    assert report.result == "failed"
+    places = {(p.file, p.line, p.field) for p in report.problems}
+    assert ("users.csv", 4, "sourcedId") in places
+    assert ("roles.csv", 8, "userSourcedId") in places
