@@ -1,0 +1,453 @@
+"""Directory sync benchmark: a full import and a no-change re-import of a big district.
+
+    .venv/bin/python benchmarks/sync_benchmark.py            # SQLite, and PostgreSQL if reachable
+    .venv/bin/python benchmarks/sync_benchmark.py --backends sqlite --students 6000 ...
+
+It writes a district (default 60,000 students, 7,000 staff, 3,000 classes, ~300,000
+enrollments) into a temporary folder with the demo generator, then for each database:
+a fresh database (a temp SQLite file; a throwaway PostgreSQL database `hallpass_bench`
+created and dropped with psycopg, when DATABASE_URL or 127.0.0.1:5432 answers), then
+`migrate`, then a full import (OneRoster + HR) in one process and the same files again
+in a second process. Separate processes keep Django settings clean per database and
+make each phase's peak memory (ru_maxrss) its own.
+
+Row writes are counted by wrapping the connection (`connection.execute_wrapper`):
+every INSERT / UPDATE / DELETE statement and the rows it touched, per table. The
+"zero writes" target is about directory data; the run's own bookkeeping (its SyncRun
+row and audit events) is counted and shown apart.
+
+Results: a table on stdout, benchmarks/results/sync.json and benchmarks/results/sync.svg.
+`--profile` writes the top functions by cumulative time (cProfile) for each phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+TARGET_FULL_SECONDS = 60.0
+TARGET_REIMPORT_SECONDS = 15.0
+BENCH_DB_NAME = "hallpass_bench"
+# Tables a sync writes for its own record-keeping, not directory data.
+BOOKKEEPING_TABLES = {"directory_syncrun", "audit_auditevent"}
+_INSERT_COLUMNS = re.compile(r"\(([^()]*)\)\s*VALUES", re.IGNORECASE)
+_WRITE_SQL = re.compile(
+    r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE
+)
+
+
+# --- Worker: one phase in its own process ---------------------------------------------
+
+
+def run_phase(district: Path, phase: str, profile: bool) -> dict[str, Any]:
+    import resource
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallpass.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if phase == "full":
+        call_command("migrate", interactive=False, verbosity=0)
+    from directory.models import Class, Enrollment, Person
+    from directory.sync import sync_hr, sync_oneroster
+
+    statements: Counter[str] = Counter()
+    rows: Counter[str] = Counter()
+
+    def count_writes(execute: Callable[..., Any], sql: str, params: Any, many: bool,
+                     context: dict[str, Any]) -> Any:
+        result = execute(sql, params, many, context)
+        match = _WRITE_SQL.match(sql)
+        if match:
+            table = match.group(2).lower()
+            statements[table] += 1
+            rows[table] += _rows_written(match.group(1), sql, params, many, context)
+        return result
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    timings: dict[str, float] = {}
+    reports: dict[str, Any] = {}
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    with connection.execute_wrapper(count_writes):
+        for label, sync, path in (
+            ("oneroster", sync_oneroster, district),
+            ("hr", sync_hr, district / "hr_employees.csv"),
+        ):
+            bar = ProgressBar(f"{phase} {label}")
+            started = time.perf_counter()
+            try:
+                if profiler is not None:
+                    profiler.enable()
+                report = sync(path, progress=bar)
+            finally:
+                if profiler is not None:
+                    profiler.disable()
+                bar.close()
+            timings[label] = time.perf_counter() - started
+            reports[label] = {
+                "result": report.result,
+                "counts": report.to_json()["counts"],
+                "problems": [str(p) for p in report.problems[:20]],
+                "problem_count": len(report.problems),
+            }
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    data_rows = sum(n for t, n in rows.items() if t not in BOOKKEEPING_TABLES)
+    data_statements = sum(n for t, n in statements.items() if t not in BOOKKEEPING_TABLES)
+    result: dict[str, Any] = {
+        "phase": phase,
+        "vendor": connection.vendor,
+        "seconds": round(sum(timings.values()), 2),
+        "seconds_by_sync": {k: round(v, 2) for k, v in timings.items()},
+        "peak_rss_mib": round(peak_kib / 1024, 1),
+        "rss_before_sync_mib": round(rss_before / 1024, 1),
+        "write_statements": dict(statements),
+        "written_rows": dict(rows),
+        "data_write_statements": data_statements,
+        "data_written_rows": data_rows,
+        "reports": reports,
+        "database_rows": {
+            "people": Person.objects.count(),
+            "classes": Class.objects.count(),
+            "enrollments": Enrollment.objects.count(),
+        },
+    }
+    if profiler is not None:
+        import io
+        import pstats
+
+        buffer = io.StringIO()
+        pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(15)
+        result["profile_cumulative"] = buffer.getvalue()
+        buffer = io.StringIO()
+        pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(15)
+        result["profile_tottime"] = buffer.getvalue()
+    return result
+
+
+def _rows_written(verb: str, sql: str, params: Any, many: bool,
+                  context: dict[str, Any]) -> int:
+    """Rows one write statement touched.
+
+    INSERT ... RETURNING leaves rowcount unset on SQLite until the rows are fetched,
+    so inserts are counted from their parameters: one row per column-list's worth.
+    """
+    if verb.upper().startswith("INSERT"):
+        columns = _INSERT_COLUMNS.search(sql)
+        width = columns.group(1).count(",") + 1 if columns else 1
+        if many:
+            return sum(len(p) // width for p in params)
+        return max(1, len(params or ()) // width)
+    rowcount = getattr(context["cursor"], "rowcount", -1)
+    return rowcount if rowcount and rowcount > 0 else 0
+
+
+class ProgressBar:
+    """progress(done, total) for the sync, drawn with tqdm only on a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=self.label, unit="row", leave=False,
+                            file=sys.stderr, dynamic_ncols=True)
+        if total != self.bar.total:
+            self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --- Driver ------------------------------------------------------------------------------
+
+
+def postgres_urls(explicit: str | None) -> tuple[str, str] | None:
+    """(maintenance conninfo, benchmark DATABASE_URL) for a reachable PostgreSQL."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    if explicit and explicit.startswith(("postgres://", "postgresql://")):
+        base = explicit
+    else:
+        base = "postgresql://postgres@127.0.0.1:5432/postgres"
+    maintenance = make_conninfo(base, dbname="postgres", connect_timeout=3)
+    try:
+        psycopg.connect(maintenance).close()
+    except psycopg.Error:
+        return None
+    params = conninfo_to_dict(base)
+    user, password = str(params.get("user") or ""), str(params.get("password") or "")
+    auth = quote(user) + (":" + quote(password) if password else "") + "@" if user else ""
+    host, port = params.get("host") or "127.0.0.1", params.get("port") or 5432
+    return maintenance, f"postgresql://{auth}{host}:{port}/{BENCH_DB_NAME}"
+
+
+def recreate_pg_database(maintenance: str, drop_only: bool = False) -> None:
+    import psycopg
+
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
+
+
+def run_worker(district: Path, phase: str, database_url: str, work: Path,
+               profile: bool) -> dict[str, Any]:
+    out = work / f"result-{phase}.json"
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "hallpass.settings",
+        "HALLPASS_ENV": "demo",
+        "HALLPASS_VAR_DIR": str(work / "var"),
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "false",  # DEBUG keeps every query in memory: not what production does
+    })
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", phase,
+               "--district", str(district), "--result-json", str(out)]
+    if profile:
+        command.append("--profile")
+    completed = subprocess.run(command, env=env, cwd=ROOT, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"The {phase} phase failed (exit {completed.returncode}).")
+    return dict(json.loads(out.read_text()))
+
+
+def bench_backend(name: str, database_url: str, district: Path, work: Path,
+                  profile: bool) -> dict[str, Any]:
+    print(f"\n== {name} ==", flush=True)
+    full = run_worker(district, "full", database_url, work, profile)
+    print(f"full import: {full['seconds']} s, peak {full['peak_rss_mib']} MiB", flush=True)
+    again = run_worker(district, "reimport", database_url, work, profile)
+    print(f"re-import:   {again['seconds']} s, peak {again['peak_rss_mib']} MiB, "
+          f"{again['data_written_rows']} data rows written", flush=True)
+    return {"backend": name, "full": full, "reimport": again}
+
+
+def verdicts(run: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    full, again = run["full"], run["reimport"]
+    applied = all(r["result"] == "applied" for r in full["reports"].values())
+    return [
+        ("full import applied", ", ".join(r["result"] for r in full["reports"].values()),
+         applied),
+        (f"full import <= {TARGET_FULL_SECONDS:g} s", f"{full['seconds']} s",
+         full["seconds"] <= TARGET_FULL_SECONDS),
+        (f"no-change re-import <= {TARGET_REIMPORT_SECONDS:g} s", f"{again['seconds']} s",
+         again["seconds"] <= TARGET_REIMPORT_SECONDS),
+        ("no-change re-import writes no directory row",
+         f"{again['data_written_rows']} rows / {again['data_write_statements']} statements",
+         again["data_write_statements"] == 0),
+    ]
+
+
+def print_table(runs: list[dict[str, Any]], dataset: dict[str, Any]) -> bool:
+    print("\nDataset: " + ", ".join(f"{k} {v}" for k, v in dataset.items()))
+    header = f"{'database':<12} {'phase':<10} {'seconds':>8} {'OneRoster':>10} {'HR':>7} " \
+             f"{'peak MiB':>9} {'data rows written':>18} {'bookkeeping rows':>17}"
+    print(header)
+    print("-" * len(header))
+    for run in runs:
+        for phase in ("full", "reimport"):
+            r = run[phase]
+            bookkeeping = sum(n for t, n in r["written_rows"].items()
+                              if t in BOOKKEEPING_TABLES)
+            print(f"{run['backend']:<12} {phase:<10} {r['seconds']:>8.2f} "
+                  f"{r['seconds_by_sync']['oneroster']:>10.2f} {r['seconds_by_sync']['hr']:>7.2f} "
+                  f"{r['peak_rss_mib']:>9.1f} {r['data_written_rows']:>18} {bookkeeping:>17}")
+    all_pass = True
+    print()
+    for run in runs:
+        for label, figure, ok in verdicts(run):
+            all_pass &= ok
+            print(f"{'PASS' if ok else 'FAIL'}  {run['backend']:<11} {label:<48} {figure}")
+    return all_pass
+
+
+def write_svg(runs: list[dict[str, Any]], path: Path) -> None:
+    """A horizontal bar chart of wall times, with each phase's target marked."""
+    bars: list[tuple[str, float, float]] = []
+    for run in runs:
+        bars.append((f"{run['backend']} full import", run["full"]["seconds"],
+                     TARGET_FULL_SECONDS))
+        bars.append((f"{run['backend']} no-change re-import", run["reimport"]["seconds"],
+                     TARGET_REIMPORT_SECONDS))
+    label_w, chart_w, bar_h, gap, top = 250, 460, 26, 14, 50
+    scale_max = max([TARGET_FULL_SECONDS, *(b[1] for b in bars)]) * 1.1
+    height = top + len(bars) * (bar_h + gap) + 40
+    width = label_w + chart_w + 90
+
+    def x(seconds: float) -> float:
+        return label_w + chart_w * seconds / scale_max
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d" '
+        'font-family="sans-serif" font-size="13">',
+        '<title id="t">Hallpass directory sync benchmark: wall time in seconds</title>',
+        '<desc id="d">' + escape("; ".join(
+            f"{name}: {value:.1f} s (target {target:g} s)" for name, value, target in bars
+        )) + "</desc>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="{label_w}" y="24" font-size="15" font-weight="bold" fill="#1a1a1a">'
+        "Sync wall time (s); dashed line = target</text>",
+    ]
+    for i, (name, value, target) in enumerate(bars):
+        y = top + i * (bar_h + gap)
+        colour = "#0b5394" if value <= target else "#b10e1e"
+        parts += [
+            f'<text x="{label_w - 10}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" '
+            f'fill="#1a1a1a">{escape(name)}</text>',
+            f'<rect x="{label_w}" y="{y}" width="{max(1.0, x(value) - label_w):.1f}" '
+            f'height="{bar_h}" fill="{colour}"/>',
+            f'<line x1="{x(target):.1f}" x2="{x(target):.1f}" y1="{y - 4}" '
+            f'y2="{y + bar_h + 4}" stroke="#1a1a1a" stroke-width="2" stroke-dasharray="4 3"/>',
+            f'<text x="{x(value) + 6:.1f}" y="{y + bar_h * 0.7:.1f}" fill="#1a1a1a">'
+            f'{value:.1f} s{"" if value <= target else " (over target)"}</text>',
+        ]
+    axis_y = top + len(bars) * (bar_h + gap)
+    parts.append(f'<line x1="{label_w}" x2="{label_w + chart_w}" y1="{axis_y}" '
+                 f'y2="{axis_y}" stroke="#1a1a1a"/>')
+    step = 10 if scale_max <= 120 else 30
+    tick = 0
+    while tick <= scale_max:
+        parts.append(f'<text x="{x(tick):.1f}" y="{axis_y + 18}" text-anchor="middle" '
+                     f'fill="#1a1a1a">{tick}</text>')
+        tick += step
+    parts.append("</svg>")
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=60_000)
+    parser.add_argument("--staff", type=int, default=7_000)
+    parser.add_argument("--classes", type=int, default=3_000)
+    parser.add_argument("--schools", type=int, default=8)
+    parser.add_argument("--backends", default="sqlite,postgresql",
+                        help="Comma-separated: sqlite, postgresql (skipped when unreachable).")
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--profile", action="store_true", help="cProfile each phase.")
+    parser.add_argument("--strict", action="store_true", help="Exit 1 when a target fails.")
+    # Internal: one phase in a child process.
+    parser.add_argument("--worker", choices=["full", "reimport"], help=argparse.SUPPRESS)
+    parser.add_argument("--district", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result-json", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        result = run_phase(args.district, args.worker, args.profile)
+        args.result_json.write_text(json.dumps(result, indent=2))
+        return 0
+
+    from directory.demo import write_demo_district
+
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    work = Path(tempfile.mkdtemp(prefix="hallpass-sync-bench-"))
+    runs: list[dict[str, Any]] = []
+    skipped: dict[str, str] = {}
+    try:
+        started = time.perf_counter()
+        made = write_demo_district(
+            work / "district", students=args.students, staff=args.staff,
+            schools=args.schools, classes=args.classes, email_domain="example.org",
+            district_name="Benchmark School District",
+        )
+        generated_in = time.perf_counter() - started
+        dataset = {
+            "students": made.students, "employees": made.employees,
+            "oneroster_users": made.oneroster_users, "classes": made.classes,
+            "enrollments": made.enrollments, "schools": made.schools,
+            "generated_in_seconds": round(generated_in, 2),
+        }
+        print(f"Generated the district in {generated_in:.1f} s: {dataset}", flush=True)
+
+        if "sqlite" in backends:
+            db = work / "bench.sqlite3"
+            runs.append(bench_backend("SQLite", f"sqlite:///{db}", work / "district", work,
+                                      args.profile))
+        if "postgresql" in backends:
+            urls = postgres_urls(os.environ.get("DATABASE_URL"))
+            if urls is None:
+                skipped["PostgreSQL"] = "not reachable (DATABASE_URL or 127.0.0.1:5432)"
+                print("\nPostgreSQL: not reachable, skipped.", flush=True)
+            else:
+                maintenance, bench_url = urls
+                recreate_pg_database(maintenance)
+                try:
+                    runs.append(bench_backend("PostgreSQL", bench_url, work / "district",
+                                              work, args.profile))
+                finally:
+                    recreate_pg_database(maintenance, drop_only=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    all_pass = print_table(runs, dataset)
+    for name, why in skipped.items():
+        print(f"SKIP  {name}: {why}")
+    args.results.mkdir(parents=True, exist_ok=True)
+    summary = {
+        "command": "python benchmarks/sync_benchmark.py " + " ".join(argv or sys.argv[1:]),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count()},
+        "dataset": dataset,
+        "targets": {"full_import_seconds": TARGET_FULL_SECONDS,
+                    "reimport_seconds": TARGET_REIMPORT_SECONDS, "reimport_data_writes": 0},
+        "runs": [
+            {**run, "verdicts": [{"target": label, "figure": figure, "pass": ok}
+                                 for label, figure, ok in verdicts(run)]}
+            for run in runs
+        ],
+        "skipped": skipped,
+        "all_pass": all_pass,
+    }
+    (args.results / "sync.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_svg(runs, args.results / "sync.svg")
+    print(f"\nWrote {args.results / 'sync.json'} and {args.results / 'sync.svg'}")
+    if args.profile:
+        for run in runs:
+            for phase in ("full", "reimport"):
+                print(f"\n--- profile: {run['backend']} {phase} (cumulative) ---")
+                print(run[phase].get("profile_cumulative", ""))
+                print(f"--- profile: {run['backend']} {phase} (tottime) ---")
+                print(run[phase].get("profile_tottime", ""))
+    return 1 if args.strict and not all_pass else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
