@@ -42,7 +42,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from directory.models import Org, Person, SourceSystem, Status, SyncRun
-from directory.sync.plan import EntityPlan, Existing, Values, apply_entity, plan_entity, sync_m2m
+from directory.sync.plan import (
+    EntityPlan,
+    Existing,
+    Values,
+    apply_entity,
+    in_batches,
+    plan_entity,
+    sync_m2m,
+    update_rows,
+)
 from directory.sync.reader import Column, CsvFile, FileProblem, Package
 from directory.sync.report import Problem, SyncReport
 from directory.sync.runner import Prepared, Progress, run_sync
@@ -418,15 +427,18 @@ class HrImport:
             tracks_leaving=True,
             pk_map=person_pk,
         )
-        late = [
-            Person(pk=created[sid], supervisor_id=person_pk[values[13]])
-            for sid, values in self.plan.create.items()
-            if values[13] and values[13] in created
-        ]
-        if late:
-            Person.objects.bulk_update(late, ["supervisor"], batch_size=2000)
-        if self.takeover:
-            Person.objects.filter(pk__in=self.takeover).update(source_system=SourceSystem.HR)
+        # Supervisors created in this same run get their key only now.
+        update_rows(
+            Person,
+            [
+                (created[sid], {"supervisor_id": person_pk[values[13]]})
+                for sid, values in self.plan.create.items()
+                if values[13] and values[13] in created
+            ],
+            ["supervisor"],
+        )
+        for batch in in_batches(self.takeover):
+            Person.objects.filter(pk__in=batch).update(source_system=SourceSystem.HR)
         sync_m2m(
             Person.orgs.through,
             "person",

@@ -51,6 +51,7 @@ from directory.sync.plan import (
     apply_entity,
     plan_entity,
     sync_m2m,
+    update_rows,
 )
 from directory.sync.reader import Column, CsvFile, FileProblem, Package, Row
 from directory.sync.report import Counts, Problem, SyncReport
@@ -1206,10 +1207,10 @@ class OneRosterImport:
             self.org_through,
         )
         if self.new_links:
-            Person.objects.bulk_update(
-                [Person(pk=pk, oneroster_sourced_id=sid) for pk, sid in self.new_links.items()],
+            update_rows(
+                Person,
+                [(pk, {"oneroster_sourced_id": sid}) for pk, sid in self.new_links.items()],
                 ["oneroster_sourced_id"],
-                batch_size=2000,
             )
         person_pk.update(self.links)
         person_pk.update(self.hr_by_sid)
@@ -1258,10 +1259,12 @@ class OneRosterImport:
         created = apply_entity(
             model, plan, existing, fields, (*names[:count], "parent"), now=self.now, pk_map=pks
         )
-        orphans = [
-            model(pk=created[sid], parent_id=pks[values[count]])
-            for sid, values in plan.create.items()
-            if values[count] and values[count] in created
-        ]
-        if orphans:
-            model._default_manager.bulk_update(orphans, ["parent"], batch_size=2000)  # type: ignore[arg-type]
+        update_rows(
+            model,
+            [
+                (created[sid], {"parent_id": pks[values[count]]})
+                for sid, values in plan.create.items()
+                if values[count] and values[count] in created
+            ],
+            ["parent"],
+        )

@@ -18,7 +18,6 @@ from directory.models import Status
 from directory.sync.report import Counts
 
 Values = tuple[Any, ...]
-BATCH_SIZE = 2000
 # Keeps `pk IN (...)` lists below every database's parameter limit.
 IN_BATCH = 900
 INSERT_BATCH = 5000
@@ -133,6 +132,38 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
             )
 
 
+def update_rows(
+    model: type[models.Model],
+    changes: Sequence[tuple[int, Mapping[str, Any]]],
+    field_names: Sequence[str],
+) -> None:
+    """UPDATE rows by primary key with ``executemany``: one short statement per row.
+
+    bulk_update's CASE WHEN statements grow with the batch and compile every value
+    through the ORM; taking over 7,000 employees from HR took seconds that way.
+    """
+    if not changes:
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    concrete = [f for f in fields if isinstance(f, models.Field)]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - identifiers only
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in concrete),
+        quote(model._meta.pk.column),
+    )
+    columns = [(f.attname, _adapter(f)) for f in concrete]
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), INSERT_BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    (*(adapt(attrs[name]) for name, adapt in columns), pk)
+                    for pk, attrs in changes[start : start + INSERT_BATCH]
+                ],
+            )
+
+
 def in_batches(items: Sequence[Any], size: int = IN_BATCH) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -179,17 +210,15 @@ def apply_entity(
             }
             pk_map.update(created)
     if plan.update:
-        objects = []
+        changes = []
         for sid, values in plan.update.items():
-            obj = model(pk=existing[sid].pk)
-            for name, value in to_fields(values).items():
-                setattr(obj, name, value)
-            obj.status = Status.ACTIVE  # type: ignore[attr-defined]
+            attrs = to_fields(values)
+            attrs["status"] = Status.ACTIVE
             if tracks_leaving:
-                obj.left_at = None  # type: ignore[attr-defined]
-            objects.append(obj)
+                attrs["left_at"] = None
+            changes.append((existing[sid].pk, attrs))
         fields = [*update_fields, "status", *(["left_at"] if tracks_leaving else [])]
-        manager.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+        update_rows(model, changes, fields)
     if plan.deactivate:
         pks = sorted(existing[sid].pk for sid in plan.deactivate)
         change: dict[str, Any] = {"status": Status.INACTIVE}
