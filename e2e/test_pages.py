@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.urls import reverse
 from django.utils import translation
@@ -225,6 +226,49 @@ def test_forgot_password_from_username_to_new_password(visit: Visit) -> None:
     visit.check("forgot-password-4-done")
     account.refresh_from_db()
     assert check_password(NEW_PASSWORD, account.password)
+
+
+def test_forgot_password_locks_after_too_many_wrong_answers(visit: Visit) -> None:
+    answers = answers_for()
+    account = make_claimed_account(given_name="Maria", family_name="Lopez", answers=answers)
+    visit.go("accounts:forgot-password")
+    visit.fill("username", account.username)
+    visit.submit()
+    for _attempt in range(settings.RECOVERY_MAX_FAILURES):
+        if visit.page.locator(f"#id_answer_{next(iter(answers))}").count() == 0:
+            break
+        for question_id in answers:
+            visit.fill(f"answer_{question_id}", "wrong answer")
+        visit.submit()
+    assert t(visit.lang, "Self-service password reset is locked") in visit.main_text()
+    visit.check("forgot-password-locked")
+
+
+def test_staff_read_the_username_email_in_the_persons_language(
+    visit: Visit, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxEmailBackend"
+    account = make_claimed_account(given_name="Maria", family_name="Lopez")
+    Account.objects.filter(pk=account.pk).update(language=visit.lang)
+    Account.objects.create_superuser("itadmin", OTHER_PASSWORD)
+
+    visit.go("accounts:forgot-username")
+    visit.fill("email", account.email)
+    visit.submit()
+
+    visit.go("accounts:login")
+    visit.fill("username", "itadmin")
+    visit.fill("password", OTHER_PASSWORD)
+    visit.submit()
+    visit.go("outbox:list")
+    visit.check("outbox")
+    with visit.page.expect_navigation():
+        visit.page.click("main table a")
+    visit.assert_language()
+    body = str(visit.page.inner_text(".mail-body"))
+    expected = t(visit.lang, "Your username is: %(username)s") % {"username": account.username}
+    assert expected in body
+    visit.check("outbox-message")
 
 
 def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
