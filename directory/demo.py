@@ -1,7 +1,8 @@
 """A made-up school district: a OneRoster 1.1 CSV set and an HR CSV, for the demo and
 the benchmark.
 
-Deterministic: the same arguments (seed and `today` included) write the same bytes.
+Deterministic: the same arguments write the same bytes on any day of the same school
+year (`today` only picks the school year, which turns over on July 1).
 Everything is streamed to disk; only what later rows refer to stays in memory, so
 60,000 students, 7,000 staff and 300,000 enrollments take a few seconds.
 
@@ -359,6 +360,9 @@ class _Generator:
         self.domain = email_domain
         self.district_name = district_name
         start_year = today.year if today.month >= 7 else today.year - 1
+        # Dates hang off July 1 (already past), not off `today`, so the files only
+        # change when the school year does.
+        self.july_first = date(start_year, 7, 1)
         self.year_start = date(start_year, 8, 3)
         self.year_end = date(start_year + 1, 5, 29)  # OneRoster endDate is exclusive
         self.school_year = start_year + 1
@@ -403,7 +407,7 @@ class _Generator:
         return email
 
     def hire_date(self) -> date:
-        return self.today - timedelta(days=self.rng.randint(30, 30 * 365))
+        return self.july_first - timedelta(days=self.rng.randint(0, 30 * 365))
 
     # structure -----------------------------------------------------------------------
 
@@ -600,10 +604,11 @@ def _write_all(gen: _Generator, out: Path) -> DemoDistrict:
     for k in range(district_office):
         employee("", DISTRICT_OFFICE_TITLES[k % len(DISTRICT_OFFICE_TITLES)], district_id,
                  superintendent.employee_id)
-    # A few people only HR knows have left the district this year.
+    # A few people only HR knows left the district over the summer.
     for e in employees:
         if not e.oneroster_role and e.job_title != "Superintendent" and rng.random() < 0.02:
-            e.termination_date = gen.year_start + timedelta(days=rng.randint(0, 60))
+            e.termination_date = gen.july_first - timedelta(days=rng.randint(1, 45))
+            e.hire_date = min(e.hire_date, e.termination_date - timedelta(days=1))
 
     for e in employees:
         if e.oneroster_role == "teacher":

@@ -248,11 +248,20 @@ def test_employees_have_six_digit_zero_padded_numbers_shared_with_hr(district) -
     assert hr_only, "HR knows non-teaching staff the SIS does not"
 
 
-def test_zero_padding_shows_up_in_a_larger_district(tmp_path: Path) -> None:
+def test_a_larger_hr_file_has_zero_padded_ids_and_a_few_leavers_only_hr_knows(
+    tmp_path: Path,
+) -> None:
     write_demo_district(tmp_path / "d", students=100, staff=600, schools=3, today=TODAY)
     _h, hr = read(tmp_path / "d" / "hr_employees.csv")
+    _h, users = read(tmp_path / "d" / "users.csv")
     assert any(row["employee_id"].startswith("0") for row in hr)
     assert all(re.fullmatch(r"\d{6}", row["employee_id"]) for row in hr)
+    leavers = [row for row in hr if row["termination_date"]]
+    assert 0 < len(leavers) < len(hr) * 0.05
+    in_sis = {u["identifier"] for u in users if u["role"] != "student"}
+    for row in leavers:
+        assert row["employee_id"] not in in_sis
+        assert row["hire_date"] < row["termination_date"] < TODAY.isoformat()
 
 
 def test_school_staff_report_to_their_principal_and_principals_to_the_superintendent(
@@ -268,7 +277,10 @@ def test_school_staff_report_to_their_principal_and_principals_to_the_superinten
     for row in hr.values():
         assert row["location"] in orgs
         assert ISO_DATE.match(row["hire_date"]) and row["hire_date"] <= TODAY.isoformat()
-        assert row["termination_date"] == "" or ISO_DATE.match(row["termination_date"])
+        if row["termination_date"]:
+            assert ISO_DATE.match(row["termination_date"])
+            # Those who left did so before today, after being hired.
+            assert row["hire_date"] < row["termination_date"] < TODAY.isoformat()
         if row["employee_id"] == superintendent:
             continue
         if row["job_title"] == "Principal" or orgs[row["location"]]["type"] == "district":
@@ -300,6 +312,18 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(tmp_path:
     assert (tmp_path / "a" / "users.csv").read_bytes() != (
         tmp_path / "c" / "users.csv"
     ).read_bytes()
+
+
+def test_any_day_of_the_same_school_year_writes_the_same_files(tmp_path: Path) -> None:
+    for name, today in (("a", date(2026, 7, 1)), ("b", TODAY), ("c", date(2027, 6, 30)),
+                        ("d", date(2027, 7, 1))):
+        write_demo_district(tmp_path / name, students=50, staff=300, schools=3, today=today)
+    for name in ["academicSessions.csv", "users.csv", "hr_employees.csv"]:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+    # A new school year is a new set of sessions.
+    _h, sessions = read(tmp_path / "d" / "academicSessions.csv")
+    assert {s["schoolYear"] for s in sessions} == {"2028"}
 
 
 def test_it_writes_the_requested_sizes_and_class_count(tmp_path: Path) -> None:
