@@ -21,6 +21,8 @@ Values = tuple[Any, ...]
 # Keeps `pk IN (...)` lists below every database's parameter limit.
 IN_BATCH = 900
 INSERT_BATCH = 5000
+# Parameters per INSERT: below SQLite's 32,766 (3.32+) and PostgreSQL's 65,535.
+MAX_PARAMS = 30000
 
 
 @dataclass(slots=True)
@@ -100,36 +102,39 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT new rows with ``executemany``; keys are attribute names (``*_id`` for
+    """INSERT new rows, many per statement; keys are attribute names (``*_id`` for
     foreign keys), missing ones take the field default.
 
     bulk_create would do, but it builds a model instance and compiles every value
     through the ORM: for the 300,000 enrollments of a district that is most of the
     import time. Values here are already clean (validated and typed by the importer).
+    Multi-row VALUES keeps PostgreSQL round trips few; the row count per statement
+    stays under SQLite's and PostgreSQL's parameter limits.
     """
     if not rows:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = [f.attname for f in fields]
-    defaults = [f.get_default() for f in fields]
-    adapters = [_adapter(f) for f in fields]
+    columns = [(f.attname, f.get_default(), _adapter(f)) for f in fields]
     quote = connection.ops.quote_name
+    per_statement = max(1, min(1000, MAX_PARAMS // len(fields)))
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Identifiers come from model metadata; every value is a query parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
-    columns = list(zip(names, defaults, adapters, strict=True))
+    full_sql = head + ", ".join([one_row] * per_statement)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    tuple(adapt(row.get(name, default)) for name, default, adapt in columns)
-                    for row in rows[start : start + INSERT_BATCH]
-                ],
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            params = [
+                adapt(row.get(name, default)) for row in batch for name, default, adapt in columns
+            ]
+            sql = (
+                full_sql
+                if len(batch) == per_statement
+                else head + ", ".join([one_row] * len(batch))
             )
+            cursor.execute(sql, params)
 
 
 def update_rows(
