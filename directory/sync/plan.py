@@ -7,9 +7,10 @@ no row. Applying uses bulk statements only (no per-row queries).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from django.db import connection, models
@@ -101,7 +102,7 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda value: value
 
 
-def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> None:
     """INSERT new rows, many per statement; keys are attribute names (``*_id`` for
     foreign keys), missing ones take the field default.
 
@@ -111,8 +112,6 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
     Multi-row VALUES keeps PostgreSQL round trips few; the row count per statement
     stays under SQLite's and PostgreSQL's parameter limits.
     """
-    if not rows:
-        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = [(f.attname, f.get_default(), _adapter(f)) for f in fields]
     quote = connection.ops.quote_name
@@ -123,9 +122,9 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     full_sql = head + ", ".join([one_row] * per_statement)
+    iterator = iter(rows)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start : start + per_statement]
+        while batch := list(islice(iterator, per_statement)):
             params = [
                 adapt(row.get(name, default)) for row in batch for name, default, adapt in columns
             ]
@@ -196,16 +195,17 @@ def apply_entity(
     manager = model._default_manager
     created: dict[str, int] = {}
     if plan.create:
-        rows = []
-        for sid, values in plan.create.items():
-            attrs = to_fields(values)
-            if create_extra is not None:
-                attrs.update(create_extra(sid))
-            attrs["sourced_id"] = sid
-            attrs["status"] = Status.ACTIVE
-            rows.append(attrs)
-        insert_rows(model, rows)
-        del rows
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for sid, values in plan.create.items():
+                attrs = to_fields(values)
+                if create_extra is not None:
+                    attrs.update(create_extra(sid))
+                attrs["sourced_id"] = sid
+                attrs["status"] = Status.ACTIVE
+                yield attrs
+
+        insert_rows(model, rows())
         if pk_map is not None:
             wanted = plan.create.keys()
             created = {
