@@ -1,4 +1,4 @@
-"""OneRoster 1.1 and 1.2 CSV import (bulk and delta), see /docs in the README.
+"""OneRoster 1.1 and 1.2 CSV import (bulk and delta); see directory/sync/README.md.
 
 Files used: manifest, orgs, academicSessions, courses (titles only), classes, users,
 enrollments and, for 1.2, roles (which carries each user's role and orgs). Other files
@@ -883,7 +883,10 @@ class OneRosterImport:
             primary_org: str | None
             if self.version == "1.1":
                 role_name = row.get("role").casefold()
-                if role_name in ROLE_MAP and ROLE_MAP[role_name] is None:
+                # Guardians and vendor extension roles are not directory people.
+                if role_name.startswith("ext:") or (
+                    role_name in ROLE_MAP and ROLE_MAP[role_name] is None
+                ):
                     self.ignored_users.add(sid)
                     context.counts.ignored += 1
                     continue
