@@ -6,10 +6,13 @@ import re
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.management.commands.runserver import Command as RunserverCommand
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -178,3 +181,22 @@ def test_only_people_first_seen_in_this_run_skip_the_waiting_period(tmp_path: Pa
     assert moved == 0
     earlier.refresh_from_db()
     assert earlier.claimable_at == waiting_until
+
+
+@pytest.mark.django_db
+def test_without_no_serve_it_hands_over_to_runserver_on_the_given_address(
+    tmp_path: Path,
+) -> None:
+    served: list[tuple[str, str, bool]] = []
+
+    def fake_run(self: Any, **options: object) -> None:
+        # Stands in for Django's server loop, which would block the test.
+        served.append((self.addr, self.port, bool(options["use_reloader"])))
+
+    out = StringIO()
+    with patch.object(RunserverCommand, "run", fake_run):
+        call_command("demo", "--host", "127.0.0.1", "--port", "8123", "--district-dir",
+                     str(tmp_path / "district"), *SIZES, stdout=out)
+
+    assert served == [("127.0.0.1", "8123", False)]
+    assert "http://127.0.0.1:8123/account/claim/" in out.getvalue()
