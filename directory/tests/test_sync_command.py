@@ -106,3 +106,17 @@ def test_usage_errors_exit_2(args):
 
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar(capsys):
+    out = Terminal()
+
+    call_command("sync", "oneroster", str(FIXTURES / "oneroster11"), stdout=out)
+
+    assert "Applied." in out.getvalue()
+    assert "oneroster" in capsys.readouterr().err  # tqdm draws on stderr
