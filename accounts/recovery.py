@@ -198,14 +198,29 @@ def is_recovery_locked(username: str, account: Account | None) -> bool:
 def do_check_recovery_answers(
     request: HttpRequest, username: str, account: Account | None, answers: dict[int, str]
 ) -> AnswerOutcome:
-    """Check the three answers; count a failure and lock after RECOVERY_MAX_FAILURES.
+    """Check the three answers; lock after RECOVERY_MAX_FAILURES wrong tries.
 
-    Locked attempts are refused before any hashing, whether or not the account
-    exists, so timing does not tell them apart."""
+    The attempt is counted *before* the answers are hashed and checked (and the count
+    cleared again when they are right), so parallel requests cannot squeeze in more
+    than RECOVERY_MAX_FAILURES checks. Locked attempts are refused before any
+    hashing, whether or not the account exists, so timing does not tell them apart."""
     key = login_service.normalize_username(username)
-    if account is not None:
+    maximum = settings.RECOVERY_MAX_FAILURES
+    if account is None:
+        attempt = (
+            maximum + 1
+            if throttle.is_blocked(unknown_username_limit(), key)
+            else throttle.record_failure(unknown_username_limit(), key)
+        )
+    else:
+        counted = Account.objects.filter(pk=account.pk, recovery_locked_at__isnull=True).update(
+            recovery_failures=F("recovery_failures") + 1
+        )
         account.refresh_from_db(fields=["recovery_failures", "recovery_locked_at"])
-    if is_recovery_locked(key, account):
+        attempt = account.recovery_failures if counted else maximum + 1
+
+    if attempt > maximum:
+        _lock(account)
         record(
             EventType.PASSWORD_RESET_FAILED,
             Outcome.BLOCKED,
@@ -220,20 +235,6 @@ def do_check_recovery_answers(
         Account.objects.filter(pk=account.pk).update(recovery_failures=0)
         return AnswerOutcome.CORRECT
 
-    if account is None:
-        failures = throttle.record_failure(unknown_username_limit(), key)
-        locked = failures >= settings.RECOVERY_MAX_FAILURES
-    else:
-        with transaction.atomic():
-            Account.objects.filter(pk=account.pk).update(
-                recovery_failures=F("recovery_failures") + 1
-            )
-            account.refresh_from_db(fields=["recovery_failures"])
-            locked = account.recovery_failures >= settings.RECOVERY_MAX_FAILURES
-            if locked:
-                Account.objects.filter(pk=account.pk, recovery_locked_at__isnull=True).update(
-                    recovery_locked_at=timezone.now()
-                )
     record(
         EventType.PASSWORD_RESET_FAILED,
         Outcome.FAILURE,
@@ -241,16 +242,26 @@ def do_check_recovery_answers(
         account=account,
         details={"username": key[:150], "reason": "wrong_answers"},
     )
-    if locked:
-        record(
-            EventType.RECOVERY_LOCKED,
-            Outcome.BLOCKED,
-            request=request,
-            account=account,
-            details={"username": key[:150]},
+    if attempt < maximum:
+        return AnswerOutcome.WRONG
+    _lock(account)
+    record(
+        EventType.RECOVERY_LOCKED,
+        Outcome.BLOCKED,
+        request=request,
+        account=account,
+        details={"username": key[:150]},
+    )
+    return AnswerOutcome.LOCKED
+
+
+def _lock(account: Account | None) -> None:
+    """Lock a real account's self-service reset (unknown usernames stay locked by
+    their cache counter having reached the limit)."""
+    if account is not None:
+        Account.objects.filter(pk=account.pk, recovery_locked_at__isnull=True).update(
+            recovery_locked_at=timezone.now()
         )
-        return AnswerOutcome.LOCKED
-    return AnswerOutcome.WRONG
 
 
 def do_reset_password(request: HttpRequest, account: Account, raw_password: str) -> None:

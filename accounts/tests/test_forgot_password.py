@@ -204,6 +204,17 @@ class WrongAnswerTests(ForgotPasswordTestCase):
         Account.objects.filter(pk=self.account.pk).update(recovery_locked_at=timezone.now())
         self.assertContains(self.answer(self.answers), LOCKED_TEXT)
 
+    @override_settings(RECOVERY_MAX_FAILURES=3)
+    def test_attempts_are_counted_before_checking_so_parallel_ones_cannot_exceed_the_limit(
+        self,
+    ) -> None:
+        self.start(self.account.username)
+        # Three attempts already in flight elsewhere have taken every allowed try.
+        Account.objects.filter(pk=self.account.pk).update(recovery_failures=3)
+        self.assertContains(self.answer(self.answers), LOCKED_TEXT)
+        self.account.refresh_from_db()
+        self.assertIsNotNone(self.account.recovery_locked_at)
+
     def test_correct_answers_reset_the_count(self) -> None:
         self.start(self.account.username)
         self.answer(self.wrong_answers(list(self.answers)))
