@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,13 +24,15 @@ from audit.models import AuditEvent, EventType, Outcome
 from audit.services import record
 from directory.models import SyncRun
 from directory.sync.reader import FileProblem, Package
-from directory.sync.report import SyncReport
+from directory.sync.report import Problem, SyncReport
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 # The stored report keeps this many problems; the command prints them all.
 STORED_PROBLEMS = 5000
+LOCK_KEY = "directory-sync-running"
+LOCK_SECONDS = 2 * 60 * 60
 
 
 @dataclass
@@ -54,6 +57,15 @@ def run_sync(
     now: datetime | None,
     progress: Progress | None,
 ) -> SyncReport:
+    # Two runs planned from the same state would both apply their plan: one at a time,
+    # across processes and machines (the cache is shared). A crashed run's lock expires.
+    if not cache.add(LOCK_KEY, str(kind), timeout=LOCK_SECONDS):
+        report = SyncReport(kind=str(kind), source=str(path))
+        report.problems.append(
+            Problem(str(path), None, None, _("Another directory sync is running; try later."))
+        )
+        report.message = _("Nothing was applied.")
+        return report
     # Hundreds of thousands of small, acyclic objects live during a run; the cyclic
     # collector would rescan them again and again for nothing (about 15% of the time).
     collecting = gc.isenabled()
@@ -63,6 +75,7 @@ def run_sync(
     finally:
         if collecting:
             gc.enable()
+        cache.delete(LOCK_KEY)
 
 
 def _run(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,6 +21,7 @@ from directory.models import (
     SyncRun,
 )
 from directory.sync import sync_hr, sync_oneroster
+from directory.sync.runner import LOCK_KEY
 from directory.tests.sync_helpers import (
     FIXTURES,
     append,
@@ -125,9 +128,11 @@ def test_a_second_run_of_the_same_files_writes_no_directory_row():
         for q in oneroster_queries.captured_queries + hr_queries.captured_queries
         if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
     ]
-    # Only the run's own record and its audit line are written.
-    assert writes
-    assert all(("directory_syncrun" in sql or "audit_auditevent" in sql) for sql in writes), writes
+    # The run's own record and audit line (and the sync lock in the cache) are written;
+    # no directory data is.
+    assert any("directory_syncrun" in sql for sql in writes)
+    directory_writes = [sql for sql in writes if re.search(r'"directory_(?!syncrun")', sql)]
+    assert directory_writes == []
 
 
 def test_new_people_become_claimable_after_the_configured_delay(settings):
@@ -505,3 +510,16 @@ def test_a_12_user_without_a_role_or_a_role_for_an_unknown_user_is_an_error(tmp_
     places = {(p.file, p.line, p.field) for p in report.problems}
     assert ("users.csv", 4, "sourcedId") in places
     assert ("roles.csv", 8, "userSourcedId") in places
+
+
+def test_only_one_sync_runs_at_a_time():
+    cache.add(LOCK_KEY, "oneroster", timeout=60)
+    try:
+        report = sync_oneroster(V11, now=NOW)
+    finally:
+        cache.delete(LOCK_KEY)
+
+    assert report.result == "failed"
+    assert "Another directory sync is running" in report.problems[0].reason
+    assert not Person.objects.exists()
+    assert sync_oneroster(V11, now=NOW).result == "applied"
