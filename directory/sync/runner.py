@@ -10,13 +10,14 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,7 +60,14 @@ def run_sync(
 ) -> SyncReport:
     # Two runs planned from the same state would both apply their plan: one at a time,
     # across processes and machines (the cache is shared). A crashed run's lock expires.
-    if not cache.add(LOCK_KEY, str(kind), timeout=LOCK_SECONDS):
+    try:
+        locked = cache.add(LOCK_KEY, str(kind), timeout=LOCK_SECONDS)
+    except DatabaseError:
+        # The database cache's table is missing (createcachetable not run yet): a
+        # first import on a fresh install should still work.
+        logger.warning("No cache table: syncing without the one-run-at-a-time lock.")
+        locked = True
+    if not locked:
         report = SyncReport(kind=str(kind), source=str(path))
         report.problems.append(
             Problem(str(path), None, None, _("Another directory sync is running; try later."))
@@ -75,7 +83,8 @@ def run_sync(
     finally:
         if collecting:
             gc.enable()
-        cache.delete(LOCK_KEY)
+        with suppress(DatabaseError):
+            cache.delete(LOCK_KEY)
 
 
 def _run(
