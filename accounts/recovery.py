@@ -32,7 +32,7 @@ from accounts.passwords import do_set_password
 from audit.models import EventType, Outcome
 from audit.services import record
 from common import throttle
-from common.mail import language_for, send_templated_email
+from common.mail import language_for, render_email, send_templated_email
 from common.net import client_ip
 from directory.models import Person, Status
 
@@ -130,6 +130,13 @@ def do_send_username(request: HttpRequest, email: str) -> None:
             )
             sent = True
     if not sent:
+        # Render a message anyway and drop it, so the page takes about as long as
+        # when an address matches (sending itself is queued, not done in the request).
+        render_email(
+            "username",
+            {"name": "", "username": "", "login_url": _absolute(reverse("accounts:login"))},
+            language_for(""),
+        )
         # The typed address is not kept: it may be a stranger's personal address.
         record(
             EventType.USERNAME_RECOVERED,
