@@ -292,3 +292,26 @@ def test_a_supplied_file_the_manifest_marks_absent_is_refused(tmp_path):
     problem = only_problem(sync_oneroster(folder, now=NOW))
 
     assert (problem.file, problem.line, problem.field) == ("manifest.csv", 8, "file.courses")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("u-s2,active,2025-09-01T12:00:00.000Z", "u-s2,active,yesterday", "dateLastModified"),
+        ("u-s2,active,", "u-s2,updated,", "status"),
+    ],
+)
+def test_a_bad_delta_status_or_date_rejects_only_that_row(tmp_path, settings, old, new, field):
+    settings.SYNC_DEACTIVATION_THRESHOLD = 0.5
+    sync_oneroster(FIXTURES / "oneroster11", now=NOW)
+    folder = copy_set(tmp_path, "delta11")
+    edit(folder / "users.csv", old, new)
+
+    report = sync_oneroster(folder, now=NOW)
+
+    assert report.result == "applied"
+    assert [(p.file, p.line, p.field, p.fatal) for p in report.problems] == [
+        ("users.csv", 2, field, False)
+    ]
+    assert Person.objects.get(sourced_id="u-s2").family_name == "Nguyễn"
+    assert Person.objects.get(sourced_id="u-s4").status == "active"
