@@ -16,6 +16,9 @@ One run, one process, this machine:
     both requests.
 The ratio is POST logins/s over raw verifies/s (target >= 90%). Below the target,
 a cProfile of the POSTs shows where the rest of the time goes.
+(c) enumeration by timing: failed login POSTs for an unknown username, a wrong
+    password, a disabled account, a person who left and an unclaimed account,
+    interleaved round by round (throttles raised out of the way for this run).
 Results: a table on stdout and benchmarks/results/login.json.
 """
 
@@ -113,6 +116,61 @@ def login_once(username: str, profiler: cProfile.Profile | None = None) -> tuple
     return t2 - t1, t2 - t0
 
 
+def failure_timings(usernames: list[str], rounds: int) -> dict[str, dict[str, float]]:
+    """Median and p90 ms of a failed login POST per kind of failure, interleaved
+    round by round so machine noise hits every kind alike."""
+    from django.utils import timezone
+
+    from accounts.models import Account
+    from directory.models import Status
+
+    disabled, left, unclaimed, wrong = usernames[-4:]
+    Account.objects.filter(username=disabled.lower()).update(is_active=False)
+    Account.objects.filter(username=unclaimed.lower()).update(claimed_at=None)
+    person = Account.objects.get(username=left.lower()).person
+    assert person is not None
+    person.status = Status.INACTIVE
+    person.left_at = timezone.now()
+    person.save()
+    kinds = {
+        "wrong password": (wrong, "Not The Password 1"),
+        "unknown username": ("s0999999", PASSWORD),
+        "disabled account": (disabled, PASSWORD),
+        "person left": (left, PASSWORD),
+        "unclaimed account": (unclaimed, PASSWORD),
+    }
+    samples: dict[str, list[float]] = {kind: [] for kind in kinds}
+    for _ in range(rounds):
+        for kind, (username, password) in kinds.items():
+            samples[kind].append(failed_login_seconds(username, password))
+    return {
+        kind: {
+            "median_ms": round(statistics.median(times) * 1000, 2),
+            "p90_ms": round(statistics.quantiles(times, n=10)[-1] * 1000, 2),
+        }
+        for kind, times in samples.items()
+    }
+
+
+def failed_login_seconds(username: str, password: str) -> float:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.0.0.2")
+    page = client.get("/account/login/")
+    match = TOKEN.search(page.content.decode())
+    assert match
+    body = urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)}
+    )
+    t = time.perf_counter()
+    response = client.post(
+        "/account/login/", body, content_type="application/x-www-form-urlencoded"
+    )
+    elapsed = time.perf_counter() - t
+    assert response.status_code == 200 and b"Authentication Failed" in response.content
+    return elapsed
+
+
 def queries_per_login(username: str) -> list[str]:
     """The SQL statements one successful login POST runs (first words only)."""
     from django.db import connection
@@ -144,6 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--logins", type=int, default=300)
     parser.add_argument("--profile-logins", type=int, default=100)
+    parser.add_argument("--failure-rounds", type=int, default=100)
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -152,6 +211,9 @@ def main() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     os.environ.pop("REDIS_URL", None)
     os.environ["TASKS_BACKEND"] = "immediate"
+    # Failed-login timing rounds below must not trip the throttles.
+    os.environ["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = "1000000"
+    os.environ["LOGIN_MAX_FAILURES_PER_IP"] = "1000000"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallpass.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
@@ -186,8 +248,9 @@ def main() -> None:
 
     profile_text = ""
     statements = queries_per_login(usernames[0])
+    failures = failure_timings(usernames, args.failure_rounds) if args.failure_rounds else {}
     if ratio < 0.90 and args.profile_logins:
-        profile_text = where_the_time_goes(usernames, args.profile_logins)
+        profile_text = where_the_time_goes(usernames[:-4], args.profile_logins)
 
     results = {
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -212,6 +275,7 @@ def main() -> None:
         "session_engine": settings.SESSION_ENGINE,
         "csrf": "enforced (token fetched by an untimed GET)",
         "sql_statements_per_login_post": statements,
+        "failed_login_post_ms_by_kind": failures,
     }
     out_dir = ROOT / "benchmarks" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -233,6 +297,11 @@ def main() -> None:
         print(f"{name.ljust(width)}  {rate:>10}  {extra}")
     print(f"\n{len(posts)} logins over {ACCOUNTS} accounts, each paired with one raw verify.")
     print(f"Results written to {out_dir / 'login.json'}")
+    if failures:
+        print("\nFailed login POST by kind (same page for all; interleaved rounds):")
+        for kind, figures in failures.items():
+            print(f"  {kind:<20} median {figures['median_ms']:7.2f} ms   "
+                  f"p90 {figures['p90_ms']:7.2f} ms")
     print(f"SQL statements per login POST: {len(statements)}: " + "; ".join(statements))
     if profile_text:
         print("\nWhere the rest of the time goes (cProfile of login POSTs, cumulative):")
