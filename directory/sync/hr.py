@@ -353,7 +353,7 @@ class HrImport:
             problems.append(
                 Problem(
                     self.filename,
-                    None,
+                    1,
                     None,
                     _(
                         "The file has no data rows, yet %(count)d HR employees are active. "

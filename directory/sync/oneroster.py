@@ -505,7 +505,7 @@ class OneRosterImport:
             self.problems.append(
                 Problem(
                     context.filename,
-                    None,
+                    1,
                     None,
                     _(
                         "The bulk file has no data rows, yet the directory holds %(count)d "
@@ -910,10 +910,10 @@ class OneRosterImport:
                     role = main[2]
                     org_ids = list(dict.fromkeys(e[3] for e in ours))
                     primary_org = row.get("primaryOrgSourcedId") or main[3]
-                    if primary_org not in org_ids:
-                        self.reference(
-                            errors, "primaryOrgSourcedId", primary_org, "orgs", self.org_universe
-                        )
+                    if primary_org not in org_ids and self.reference(
+                        errors, "primaryOrgSourcedId", primary_org, "orgs", self.org_universe
+                    ):
+                        org_ids.append(primary_org)
                 elif roles_mode != "bulk" and current is not None:
                     # A delta package may update a user without resending its roles.
                     role = current.values[0]

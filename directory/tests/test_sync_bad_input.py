@@ -238,8 +238,8 @@ def test_an_empty_users_file_where_people_existed_is_an_error(tmp_path):
     report = sync_oneroster(folder, force=True, now=NOW)
 
     assert report.result == "failed"
-    files = {p.file for p in report.problems}
-    assert files == {"users.csv", "enrollments.csv"}
+    places = {(p.file, p.line) for p in report.problems}
+    assert places == {("users.csv", 1), ("enrollments.csv", 1)}
     assert "5 active" in next(p for p in report.problems if p.file == "users.csv").reason
     assert Person.objects.filter(status="active").count() == 5
 

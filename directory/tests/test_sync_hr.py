@@ -179,7 +179,8 @@ def test_an_empty_hr_file_when_employees_exist_is_an_error(tmp_path, orgs):
     report = sync_hr(hr_file(tmp_path), force=True, now=NOW)
 
     assert report.result == "failed"
-    assert report.problems[0].file == "hr.csv"
+    assert (report.problems[0].file, report.problems[0].line) == ("hr.csv", 1)
+    assert "no data rows" in report.problems[0].reason
     assert Person.objects.filter(status=Status.ACTIVE).count() == 3
 
 

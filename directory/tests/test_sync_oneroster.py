@@ -523,3 +523,14 @@ def test_only_one_sync_runs_at_a_time():
     assert "Another directory sync is running" in report.problems[0].reason
     assert not Person.objects.exists()
     assert sync_oneroster(V11, now=NOW).result == "applied"
+
+
+def test_a_12_primary_org_outside_the_roles_is_added_to_the_orgs(tmp_path):
+    folder = copy_set(tmp_path, "oneroster12")
+    edit(folder / "users.csv", ",,,Mari,,,org-hs,", ",,,Mari,,,org-d,")
+
+    sync_oneroster(folder, now=NOW)
+
+    student = person("u-s1")
+    assert student.primary_org_id == org_pk("org-d")
+    assert {o.sourced_id for o in student.orgs.all()} == {"org-hs", "org-d"}
