@@ -15,7 +15,8 @@ email                         district email address (username recovery uses it)
 job_title                     free text
 location                      the person's org: an org sourcedId or an org identifier
                               (orgs come from the OneRoster sync)
-supervisor_employee_id        the supervisor's employee ID (in this file or known already)
+supervisor_employee_id        the supervisor's employee ID (in this file or known already;
+                              one who left before ever being imported means none)
 hire_date                     YYYY-MM-DD or M/D/YYYY
 termination_date              same; a date today or earlier means the person has left
 status                        active (or empty), leave (still active), inactive or
@@ -219,6 +220,7 @@ class HrImport:
         self.removed: set[str] = set()
         seen: dict[str, int] = {}
         rejected: dict[str, int] = {}
+        gone: set[str] = set()  # employee IDs of rows that have left
         pending: list[tuple[int, str, dict[str, Any]]] = []
         today = self.now.date()
         rows = 0
@@ -322,6 +324,7 @@ class HrImport:
                     fields["termination_date"] is not None and fields["termination_date"] <= today
                 )
                 if left:
+                    gone.add(identifier)
                     if current is not None:
                         self.removed.add(key)
                         self.existing.setdefault(key, current)
@@ -369,7 +372,10 @@ class HrImport:
                 supervisor_key = key_of.get(fields["supervisor"]) or self.by_identifier.get(
                     fields["supervisor"]
                 )
-                if supervisor_key is None or supervisor_key == key:
+                if supervisor_key is None and fields["supervisor"] in gone:
+                    # A supervisor who left before we ever knew them: no supervisor.
+                    pass
+                elif supervisor_key is None or supervisor_key == key:
                     if supervisor_key is not None:
                         reason = _("An employee cannot supervise themself.")
                     elif fields["supervisor"] in rejected:

@@ -214,3 +214,16 @@ def test_an_hr_dry_run_writes_nothing(orgs):
     assert report.result == "dry_run"
     assert report.counts["employees"].created == 3
     assert not Person.objects.exists()
+
+
+def test_a_supervisor_who_left_before_we_knew_them_is_no_supervisor(tmp_path, orgs):
+    path = hr_file(
+        tmp_path,
+        "20,Old,Boss,,,,,org-d,,,2020-01-01,terminated",
+        "21,New,Hire,,,,,org-d,20,,,",
+    )
+
+    report = sync_hr(path, now=NOW)
+
+    assert report.result == "applied", report.problems
+    assert Person.objects.get(identifier="000021").supervisor is None
