@@ -25,6 +25,20 @@ RUN_AXE = """async (tags) => {
   }));
 }"""
 
+OVERFLOWING = """() => {
+  const limit = document.documentElement.clientWidth;
+  const total = document.documentElement.scrollWidth;
+  if (total <= limit) return [];
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + (typeof el.className === "string" && el.className
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  const all = [...document.querySelectorAll("body *")];
+  // Boxes that stick out, or boxes whose content spills out of them.
+  const culprits = all.filter((el) => el.getBoundingClientRect().right > limit + 1
+    || (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible"));
+  return [`page is ${total}px wide in a ${limit}px window`, ...culprits.slice(0, 5).map(name)];
+}"""
+
 # Every page checked so far in this run, so the summary can say what was covered.
 CHECKED: list[str] = []
 
@@ -58,4 +72,9 @@ def check_accessibility(page: Any, name: str) -> None:
     assert not violations, (
         f"axe found {len(violations)} WCAG 2.1 A/AA violation(s) on {name!r} "
         f"({lang}, {width}px, {page.url}):\n{describe(violations)}"
+    )
+    # Reflow (WCAG 1.4.10), which axe does not test: nothing scrolls sideways.
+    overflow = page.evaluate(OVERFLOWING)
+    assert not overflow, (
+        f"{name!r} ({lang}, {width}px) scrolls sideways; too wide: {', '.join(overflow)}"
     )

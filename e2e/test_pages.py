@@ -367,5 +367,15 @@ def test_the_checker_fails_and_names_each_violation(browser: Any, site: str) -> 
             check_accessibility(page, "deliberately-broken")
         assert "label" in str(failure.value)
         assert "#x" in str(failure.value)
+
+        page.set_content(
+            '<!doctype html><html lang="en"><title>t</title><body><main>'
+            '<h1>Too wide</h1><pre id="wide">' + "x" * 400 + "</pre>"
+            "</main></body></html>"
+        )
+        with pytest.raises(AssertionError) as failure:
+            check_accessibility(page, "deliberately-too-wide")
+        assert "scrolls sideways" in str(failure.value)
+        assert "pre#wide" in str(failure.value)
     finally:
         page.context.close()
