@@ -25,6 +25,7 @@ class SyncedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Concrete fields include many-to-many ones (a person's orgs, a class's terms).
         return [
             f.name
             for f in self.model._meta.get_fields()
@@ -78,9 +79,6 @@ class PersonAdmin(SyncedAdmin):
     )
     list_select_related = ("primary_org",)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*super().get_readonly_fields(request, obj), "orgs"]
-
 
 @admin.register(Class)
 class ClassAdmin(SyncedAdmin):
@@ -88,9 +86,6 @@ class ClassAdmin(SyncedAdmin):
     list_filter = ("class_type", "status", ("school", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "class_code", "course_title", "sourced_id")
     list_select_related = ("school",)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*super().get_readonly_fields(request, obj), "terms"]
 
 
 @admin.register(Enrollment)

@@ -64,3 +64,18 @@ def test_synced_fields_are_read_only_and_people_cannot_be_deleted(admin_client):
     assert student.given_name == "Maria"
     delete = admin_client.get(reverse("admin:directory_person_delete", args=[student.pk]))
     assert delete.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("model", "sid"),
+    [("person", "u-t1"), ("class", "cl-alg-1"), ("org", "org-hs"), ("enrollment", "e-1")],
+)
+def test_change_pages_show_synced_fields_read_only(admin_client, model, sid):
+    from django.apps import apps
+
+    obj = apps.get_model("directory", model).objects.get(sourced_id=sid)
+
+    response = admin_client.get(reverse(f"admin:directory_{model}_change", args=[obj.pk]))
+
+    assert response.status_code == 200
+    assert 'name="sourced_id"' not in response.content.decode()
