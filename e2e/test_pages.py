@@ -300,6 +300,12 @@ def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
 
     visit.go("accounts:change-challenges")
     visit.check("change-challenges")
+    visit.fill("current_password", OTHER_PASSWORD)
+    for n, answer in enumerate(("Green", "Max", "Elm Street"), start=1):
+        visit.fill(f"answer_{n}", answer)
+    visit.submit()
+    assert visit.page.locator("main [role=status]").count() >= 1
+    visit.check("change-challenges-done")
 
     with visit.page.expect_navigation():
         visit.page.click(".signed-in form button")
