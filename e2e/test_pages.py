@@ -5,8 +5,10 @@ The claim wizard is driven by the keyboard alone (Tab, Shift+Tab, typing, Enter,
 Space, arrow keys) in every language and width; the other flows use ordinary
 clicks and typing.
 
-Pages that later issues add join `PAGES_ADDED_LATER` below when they land, each
-with its own walk here (support ticket, dashboard)."""
+Pages that only need to be opened (by a visitor or a signed-in student) are listed
+in `PAGES` and checked by `test_every_listed_page`; pages that need a flow get a
+walk of their own below. Pages from later issues (support tickets, the dashboard)
+are named in `PAGES_ADDED_LATER` and join `PAGES` (or get a walk) when they land."""
 
 from __future__ import annotations
 
@@ -30,8 +32,17 @@ from e2e.a11y import check_accessibility
 
 pytestmark = pytest.mark.e2e
 
-# Pages from later issues. Each one joins the walk in this file, in all three
-# languages and both widths, when its issue lands; none is faked meanwhile.
+# (screenshot name, URL name, signed in?) for pages checked just by opening them.
+PAGES = [
+    ("help", "accounts:help", False),
+    ("claim-start", "accounts:claim", False),
+    ("portal-home", "portal:home", True),
+    ("change-password", "accounts:change-password", True),
+    ("change-challenges", "accounts:change-challenges", True),
+]
+
+# Pages from later issues. Each one joins PAGES (or gets a walk) in all three
+# languages and both widths when its issue lands; none is faked meanwhile.
 PAGES_ADDED_LATER = [
     "support: submit a ticket (support issue)",
     "support: ticket detail and list (support issue)",
@@ -113,6 +124,22 @@ class Visit:
 def visit(page: Any, browser: Any) -> Visit:
     lang, width, site = page.hallpass
     return Visit(page=page, lang=lang, width=width, site=site)
+
+
+def sign_in(visit: Visit, account: Account, password: str = DEFAULT_PASSWORD) -> None:
+    visit.go("accounts:login")
+    visit.fill("username", account.username)
+    visit.fill("password", password)
+    visit.submit()
+
+
+@pytest.mark.parametrize(("name", "url_name", "signed_in"), PAGES, ids=[p[0] for p in PAGES])
+def test_every_listed_page(visit: Visit, name: str, url_name: str, signed_in: bool) -> None:
+    if signed_in:
+        sign_in(visit, make_claimed_account(given_name="Maria", family_name="Lopez"))
+    visit.go(url_name)
+    assert visit.page.url.endswith(reverse(url_name)), "redirected away"
+    visit.check(name)
 
 
 def test_login_page_and_authentication_failed(visit: Visit) -> None:
@@ -273,10 +300,7 @@ def test_staff_read_the_username_email_in_the_persons_language(
 
 def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
     account = make_claimed_account(given_name="Maria", family_name="Lopez")
-    visit.go("accounts:login")
-    visit.fill("username", account.username)
-    visit.fill("password", DEFAULT_PASSWORD)
-    visit.submit()
+    sign_in(visit, account)
     assert visit.page.url.rstrip("/") == visit.site + reverse("portal:home").rstrip("/")
     banner = str(visit.page.inner_text(".signed-in"))
     assert "Maria Lopez" in banner and account.username in banner
