@@ -80,13 +80,10 @@ def _branding(primary: object, accent: object) -> dict[str, str]:
         "brand_color": brand,
         "accent_color": accent_color,
         "brand_text_color": brand_text,
-        "accent_text_color": text_color_on(accent_color),
         # White text passing on the brand colour is the same test as the brand colour
         # passing on a white page, so the first class also tells the stylesheet
         # whether links and focus rings may use the brand colour.
-        "theme_classes": " ".join(
-            (_TEXT_CLASS[brand_text], "accent-" + _TEXT_CLASS[text_color_on(accent_color)])
-        ),
+        "theme_classes": _TEXT_CLASS[brand_text],
     }
 
 

@@ -183,7 +183,7 @@ class PageFrameTests(TestCase):
     def test_a_light_brand_colour_switches_the_header_to_dark_text(self) -> None:
         with self.settings(DISTRICT={**settings.DISTRICT, "primary_color": "#f1c232"}):
             response = self.client.get(ANY_PAGE)
-        self.assertRegex(response.content.decode(), r'<html [^>]*class="brand-text-dark ')
+        self.assertRegex(response.content.decode(), r'<html [^>]*class="brand-text-dark"')
 
     def test_the_server_error_page_shows_help_without_touching_the_database(self) -> None:
         with self.assertNumQueries(0):
