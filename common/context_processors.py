@@ -81,7 +81,7 @@ def _branding(primary: object, accent: object) -> dict[str, str]:
         "accent_color": accent_color,
         "brand_text_color": brand_text,
         # White text passing on the brand colour is the same test as the brand colour
-        # passing on a white page, so the first class also tells the stylesheet
+        # passing on a white page, so the class also tells the stylesheet
         # whether links and focus rings may use the brand colour.
         "theme_classes": _TEXT_CLASS[brand_text],
     }
