@@ -24,6 +24,7 @@ class EventType(models.TextChoices):
     ACCOUNT_RESET = "account.reset", _("Account reset")
     ACCOUNT_DISABLED = "account.disabled", _("Account disabled")
     ACCOUNT_ENABLED = "account.enabled", _("Account enabled")
+    ACCOUNT_RENAMED = "account.renamed", _("Account username follows the directory")
     PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated by sync")
     PERSON_REACTIVATED = "person.reactivated", _("Person reactivated by sync")
     SYNC_APPLIED = "sync.applied", _("Directory sync applied")

@@ -52,6 +52,7 @@ from directory.sync.plan import (
     plan_entity,
     sync_m2m,
     update_rows,
+    username_changes,
 )
 from directory.sync.reader import Column, CsvFile, FileProblem, Package
 from directory.sync.report import Problem, SyncReport
@@ -164,6 +165,7 @@ class HrImport:
             apply=self.apply,
             deactivated_people=[self.existing[s].pk for s in self.plan.deactivate],
             reactivated_people=[self.existing[s].pk for s in self.plan.reactivate],
+            renamed_people=username_changes(self.plan, self.existing, PLAIN.index("username")),
         )
 
     def load_existing(self) -> None:

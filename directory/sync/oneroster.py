@@ -52,6 +52,7 @@ from directory.sync.plan import (
     plan_entity,
     sync_m2m,
     update_rows,
+    username_changes,
 )
 from directory.sync.reader import Column, CsvFile, FileProblem, Package, Row
 from directory.sync.report import Counts, Problem, SyncReport
@@ -325,6 +326,9 @@ class OneRosterImport:
             apply=self.apply,
             deactivated_people=[self.people[sid].pk for sid in self.plans["users"].deactivate],
             reactivated_people=[self.people[sid].pk for sid in self.plans["users"].reactivate],
+            renamed_people=username_changes(
+                self.plans["users"], self.people, PERSON_FIELDS.index("username")
+            ),
         )
 
     def tick(self, rows: int = 1) -> None:

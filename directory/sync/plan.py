@@ -92,6 +92,18 @@ def plan_entity(
     return plan
 
 
+def username_changes(
+    plan: EntityPlan, existing: Mapping[str, Existing], index: int
+) -> list[tuple[int, str, str]]:
+    """(person pk, old username, new username) for updated rows whose username (at
+    ``index`` in the compared values) changes; created rows have no account yet."""
+    return [
+        (existing[sid].pk, existing[sid].values[index], values[index])
+        for sid, values in plan.update.items()
+        if existing[sid].values[index] != values[index]
+    ]
+
+
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     kind = field.get_internal_type()
     ops = connection.ops

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent, EventType, Outcome
 from audit.services import record
 from directory.models import SyncRun
+from directory.sync.hooks import SyncChanges, UsernameChange, call_sync_hooks
 from directory.sync.reader import FileProblem, Package
 from directory.sync.report import Problem, SyncReport
 
@@ -43,6 +44,8 @@ class Prepared:
     apply: Callable[[], None]
     deactivated_people: list[int] = field(default_factory=list)
     reactivated_people: list[int] = field(default_factory=list)
+    # (person pk, old username, new username)
+    renamed_people: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 Prepare = Callable[[Package, SyncReport, datetime, Progress], Prepared | None]
@@ -159,6 +162,14 @@ def _run(
             report.result = SyncRun.Result.APPLIED
             run = _save_run(kind, report, now)
             _audit(run, kind, report, prepared)
+            call_sync_hooks(
+                SyncChanges(
+                    sync_run_id=run.pk,
+                    renamed=[UsernameChange(*change) for change in prepared.renamed_people],
+                    deactivated=list(prepared.deactivated_people),
+                    reactivated=list(prepared.reactivated_people),
+                )
+            )
     except Exception:
         report.result = SyncRun.Result.FAILED
         report.message = _("The database refused the changes; nothing was applied.")
