@@ -71,12 +71,13 @@ def reuse_limit() -> throttle.Limit:
     )
 
 
-def identity_key(family_name: str, identifier: str) -> str:
-    """Throttle key for "this person": folded last name plus the ID as typed
-    (without spaces, with an employee number's zeros dropped), so retyping it in
-    another case or with zeros does not earn fresh attempts."""
+def identity_key(identifier: str) -> str:
+    """Throttle key for "this person": the ID as typed, without spaces and with an
+    employee number's zeros dropped, so retyping it with zeros does not earn fresh
+    attempts. The names are left out on purpose: the ID is what is being claimed,
+    and a key holding the name would give every guessed name its own attempts."""
     typed = normalize_identifier(identifier)
-    return f"{fold(family_name)}|{typed.lstrip('0') or typed}"
+    return typed.lstrip("0") or typed
 
 
 def normalize_identifier(raw: str) -> str:

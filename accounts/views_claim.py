@@ -116,7 +116,7 @@ def identify(request: HttpRequest) -> HttpResponse:
         form.cleaned_data["identifier"],
     )
     ip_key = client_ip(request)
-    identity_key = claiming.identity_key(family, identifier)
+    identity_key = claiming.identity_key(identifier)
     if throttle.is_blocked(claiming.ip_limit(), ip_key) or throttle.is_blocked(
         claiming.identity_limit(), identity_key
     ):
@@ -239,10 +239,7 @@ def challenges(request: HttpRequest) -> HttpResponse:
         role = person.role if person is not None else ""
         request.session[DONE_KEY] = claiming.display_username(result.account.username, role)
         if person is not None:
-            throttle.reset(
-                claiming.identity_limit(),
-                claiming.identity_key(person.family_name, person.identifier),
-            )
+            throttle.reset(claiming.identity_limit(), claiming.identity_key(person.identifier))
         return redirect("accounts:claim-done")
     return render(request, "accounts/claim_challenges.html", _context("challenges", form=form))
 

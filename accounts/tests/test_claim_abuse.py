@@ -175,6 +175,19 @@ def test_the_identity_throttle_trips_and_recovers(settings):
 
 
 @pytest.mark.django_db
+def test_guessing_names_for_one_id_from_many_addresses_trips_the_identity_throttle(settings):
+    # The ID is what is being claimed: trying other names with it (from a fresh
+    # address each time, to stay under the per-IP limit) must not earn fresh attempts.
+    settings.CLAIM_MAX_FAILURES_PER_IDENTITY = 3
+    person = make_person(family_name="Okafor", given_name="Chidi", identifier="246810")
+    for n, family in enumerate(["Smith", "Jones", "Brown"]):
+        assert FAILED in _attempt(family=family, ip=f"10.0.2.{n}").content.decode()
+
+    assert _attempt(ip="10.9.9.7").status_code == 429
+    assert not Account.objects.filter(person=person).exists()
+
+
+@pytest.mark.django_db
 def test_the_ip_throttle_trips_for_many_identities_and_clears_with_the_cache(settings):
     settings.CLAIM_MAX_FAILURES_PER_IP = 4
     make_person(family_name="Okafor", given_name="Chidi", identifier="246810")
