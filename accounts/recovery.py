@@ -24,6 +24,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts import login as login_service
 from accounts.challenges import active_questions, check_answers, do_set_answers
@@ -269,6 +270,19 @@ def _lock(account: Account | None) -> None:
         Account.objects.filter(pk=account.pk, recovery_locked_at__isnull=True).update(
             recovery_locked_at=timezone.now()
         )
+
+
+def verification_stamp(account: Account) -> str:
+    """What correct answers were checked against, for the session to hold until the
+    new password is chosen. It changes with the password (a reset in another tab, a
+    technician's reset, a new claim), which voids a verification made before: like
+    Django's reset tokens, it hashes the state that using it changes."""
+    state = f"{account.pk}:{account.password}:{account.claimed_at}"
+    return salted_hmac("accounts.recovery.verified", state).hexdigest()
+
+
+def is_verification_current(account: Account, stamp: object) -> bool:
+    return isinstance(stamp, str) and hmac.compare_digest(verification_stamp(account), stamp)
 
 
 def do_reset_password(request: HttpRequest, account: Account, raw_password: str) -> None:

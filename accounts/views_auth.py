@@ -138,7 +138,8 @@ def forgot_username_view(request: HttpRequest) -> HttpResponse:
 
 # --- Forgot password: username -> questions -> new password -> done ----------------
 # The wizard's state lives in the session: {"username": typed username (folded),
-# "account_id": id or None, "question_ids": [...], "verified": bool}. Only a server
+# "account_id": id or None, "question_ids": [...], "verified": False or the
+# recovery.verification_stamp of the account when its answers were right}. Only a server
 # side session holds the account id; the visitor never sees whether one was found.
 
 
@@ -210,8 +211,8 @@ def forgot_password_questions_view(request: HttpRequest) -> HttpResponse:
         outcome = recovery.do_check_recovery_answers(request, username, account, form.answers())
         if outcome is recovery.AnswerOutcome.LOCKED:
             return _locked_response(request)
-        if outcome is recovery.AnswerOutcome.CORRECT:
-            state["verified"] = True
+        if outcome is recovery.AnswerOutcome.CORRECT and account is not None:
+            state["verified"] = recovery.verification_stamp(account)
             request.session[RECOVERY_SESSION_KEY] = state
             return redirect("accounts:forgot-password-new")
         wrong = True
@@ -233,7 +234,7 @@ def forgot_password_new_view(request: HttpRequest) -> HttpResponse:
     if state is None or not state.get("verified"):
         return redirect("accounts:forgot-password")
     account = _state_account(state)
-    if account is None:
+    if account is None or not recovery.is_verification_current(account, state["verified"]):
         request.session.pop(RECOVERY_SESSION_KEY, None)
         return redirect("accounts:forgot-password")
     form = ResetPasswordForm(account, request.POST or None)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
+from accounts.claiming import do_complete_claim
 from accounts.models import Account, ChallengeQuestion
+from accounts.resetting import do_reset_account
 from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
 
@@ -156,6 +159,42 @@ class HappyPathTests(ForgotPasswordTestCase):
         self.assertRedirects(self.set_new_password(), DONE)
         self.assertRedirects(self.set_new_password(), START)
         self.assertContains(self.client.get(DONE), "Your password has been changed")
+
+
+    def test_a_verified_session_is_void_once_the_account_is_reset_and_claimed_again(
+        self,
+    ) -> None:
+        # Someone who knew the old answers verified, then the owner had the account
+        # reset and claimed it again (new password, new answers): that old verified
+        # session must not set the password of the account as it is now.
+        self.start(self.account.username)
+        self.assertRedirects(self.answer(self.answers), NEW)
+        do_reset_account(self.account, actor=None)
+        result = do_complete_claim(
+            self.account.person_id or 0,
+            make_password("Owner's brand new passphrase 9"),
+            answers_for(("Green", "Max", "Shelbyville")),
+        )
+        self.assertTrue(result.ok)
+
+        self.assertRedirects(self.set_new_password(), START)
+        self.account.refresh_from_db()
+        self.assertTrue(self.account.check_password("Owner's brand new passphrase 9"))
+
+    def test_a_verified_session_is_void_once_the_password_changed_elsewhere(self) -> None:
+        self.start(self.account.username)
+        self.answer(self.answers)
+        other = Client()
+        other.post(START, {"username": self.account.username})
+        other.post(QUESTIONS, {f"answer_{qid}": text for qid, text in self.answers.items()})
+        chosen = "Other tab's passphrase 77"
+        with self.captureOnCommitCallbacks(execute=True):
+            other.post(NEW, {"password1": chosen, "password2": chosen})
+
+        self.assertRedirects(self.client.get(NEW), START)
+        self.assertRedirects(self.set_new_password(), START)
+        self.account.refresh_from_db()
+        self.assertTrue(self.account.check_password(chosen))
 
 
 class WrongAnswerTests(ForgotPasswordTestCase):
