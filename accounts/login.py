@@ -94,10 +94,13 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
     if isinstance(user, Account):
         if earlier_failures:
             throttle.reset(account_limit(), key)
-        # One transaction for the new session, last_login and the audit row.
+        # One transaction (one commit) for the new session, last_login and the audit
+        # row. Saving the session here inserts its row under the new key; the
+        # session engine then skips SessionMiddleware's unchanged save at response.
         with transaction.atomic():
             login(request, user)  # cycles the session key (session fixation)
             record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
+            request.session.save()
         return LoginResult(user)
 
     account_failures = throttle.record_failure(account_limit(), key)

@@ -156,7 +156,7 @@ if REDIS_URL:
             "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "hallpass"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "accounts.session_backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -164,7 +164,8 @@ else:
             "LOCATION": "hallpass_cache",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Django's db engine, writing a new session once per request (one INSERT at sign-in).
+    SESSION_ENGINE = "accounts.session_backends.db"
 
 # --- Background tasks (django-tasks) -------------------------------------------
 # "immediate" runs a task in the enqueuing process (demo, tests); "database" stores it

@@ -105,4 +105,7 @@ def test_the_session_engine_in_settings_is_one_that_reset_supports():
     assert django_settings.SESSION_ENGINE in (
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
+        # Subclasses of those two (write a new session once per request).
+        "accounts.session_backends.db",
+        "accounts.session_backends.cached_db",
     )

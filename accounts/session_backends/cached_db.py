@@ -1,0 +1,13 @@
+"""Cached database sessions written once per request (see accounts.session_backends)."""
+
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+
+from accounts.session_backends import db
+
+
+class SessionStore(db.SessionStore, CachedDBStore):
+    """Writes go to the database, then to the cache (Django's cached_db order)."""
+
+
+__all__ = ["KEY_PREFIX", "SessionStore"]

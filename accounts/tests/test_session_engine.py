@@ -1,0 +1,133 @@
+"""The session engines that write a new session once per request
+(accounts.session_backends): one INSERT at sign-in, nothing lost, Django-compatible."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DjangoDBStore
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.session_backends import cached_db, db
+from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("accounts:login")
+HOME = reverse("portal:home")
+
+
+def _session_writes(captured: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"].split()[0]
+        for q in captured.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+
+
+def test_the_configured_engine_is_one_of_ours():
+    engine = import_module(settings.SESSION_ENGINE)
+    assert issubclass(engine.SessionStore, db.SessionStore)
+
+
+def test_signing_in_writes_the_session_once():
+    cache.clear()
+    account = make_claimed_account()
+    client = Client()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert _session_writes(captured) == ["INSERT"]
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.get(session_key=key).get_decoded()[SESSION_KEY] == str(account.pk)
+    assert client.get(HOME).status_code == 200
+
+
+def test_the_next_request_still_renews_the_idle_timeout():
+    cache.clear()
+    account = make_claimed_account()
+    client = Client()
+    client.post(LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD})
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + timedelta(seconds=60)
+    )
+    assert client.get(HOME).status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_an_unchanged_second_save_runs_no_query():
+    session = db.SessionStore()
+    session["step"] = 1
+    session.save()
+    with CaptureQueriesContext(connection) as captured:
+        session.save()
+    assert captured.captured_queries == []
+
+
+def test_a_change_after_the_first_save_is_still_written():
+    session = db.SessionStore()
+    session["step"] = 1
+    session.save()
+    session["step"] = 2
+    session.save()
+    assert db.SessionStore(session.session_key)["step"] == 2
+
+
+def test_a_save_after_delete_is_not_skipped_but_fails_like_djangos():
+    # SessionMiddleware turns UpdateError into SessionInterrupted (signed out elsewhere).
+    session = db.SessionStore()
+    session["step"] = 1
+    session.save()
+    session.delete()
+    with pytest.raises(UpdateError):
+        session.save()
+
+
+def test_cycle_key_keeps_the_data_under_a_new_key_and_drops_the_old_row():
+    session = db.SessionStore()
+    session["visited"] = True
+    session.save()
+    old = session.session_key
+    session.cycle_key()
+    session.save()
+    assert session.session_key not in (None, old)
+    assert not Session.objects.filter(session_key=old).exists()
+    assert db.SessionStore(session.session_key)["visited"] is True
+
+
+def test_rows_are_readable_by_djangos_own_engine_and_the_other_way_round():
+    ours = db.SessionStore()
+    ours["who"] = "ana"
+    ours.save()
+    assert DjangoDBStore(ours.session_key)["who"] == "ana"
+    assert Session.objects.get(session_key=ours.session_key).get_decoded() == {"who": "ana"}
+    theirs = DjangoDBStore()
+    theirs["who"] = "bao"
+    theirs.save()
+    assert db.SessionStore(theirs.session_key)["who"] == "bao"
+
+
+def test_the_cached_db_engine_signs_in_with_one_write_and_fills_the_cache(settings):
+    settings.SESSION_ENGINE = "accounts.session_backends.cached_db"
+    cache.clear()
+    account = make_claimed_account()
+    client = Client()
+    with CaptureQueriesContext(connection) as captured:
+        client.post(LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD})
+    assert _session_writes(captured) == ["INSERT"]
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert cache.get(cached_db.KEY_PREFIX + key)[SESSION_KEY] == str(account.pk)
+    assert client.get(HOME).status_code == 200
