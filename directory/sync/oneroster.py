@@ -503,6 +503,32 @@ class OneRosterImport:
             keys.update(existing)
         return keys
 
+    def drop_orphans(
+        self,
+        entity: str,
+        existing: dict[str, Existing],
+        parents: list[tuple[FileContext, Row, str, str]],
+    ) -> set[str]:
+        """Reject the rows (sourcedId, parentSourcedId) whose parent is unknown or
+        rejected; returns the entity's universe once none is left. Repeated until
+        nothing changes, so that in a delta file a grandchild of a rejected row is
+        rejected too instead of being created without its parent."""
+        desired = self.desired[entity]
+        while True:
+            universe = self.universe(entity, existing)
+            kept = []
+            for context, row, sid, parent in parents:
+                if parent in universe:
+                    kept.append((context, row, sid, parent))
+                    continue
+                errors = RowErrors(context, row.line)
+                self.reference(errors, "parentSourcedId", parent, entity, universe)
+                del desired[sid]
+                self.reject(context, sid, row.line)
+            if len(kept) == len(parents):
+                return universe
+            parents = kept
+
     def check_empty_bulk(self, entity: str, active_before: int) -> None:
         context = self.contexts.get(entity)
         if context and context.bulk and context.rows == 0 and active_before:
@@ -697,13 +723,7 @@ class OneRosterImport:
             desired[sid] = (name, org_type, identifier, parent)
             if parent:
                 parents.append((context, row, sid, parent))
-        universe = self.universe("orgs", self.orgs)
-        for context, row, sid, parent in parents:
-            errors = RowErrors(context, row.line)
-            if not self.reference(errors, "parentSourcedId", parent, "orgs", universe):
-                del desired[sid]
-                self.reject(context, sid, row.line)
-        self.org_universe = self.universe("orgs", self.orgs)
+        self.org_universe = self.drop_orphans("orgs", self.orgs, parents)
         self.check_empty_bulk("orgs", sum(o.active for o in self.orgs.values()))
 
     def read_sessions(self) -> None:
@@ -738,13 +758,7 @@ class OneRosterImport:
             desired[sid] = (title, session_type, start, end, school_year, parent)
             if parent:
                 parents.append((context, row, sid, parent))
-        universe = self.universe("academicSessions", self.sessions)
-        for context, row, sid, parent in parents:
-            errors = RowErrors(context, row.line)
-            if not self.reference(errors, "parentSourcedId", parent, "academicSessions", universe):
-                del desired[sid]
-                self.reject(context, sid, row.line)
-        self.session_universe = self.universe("academicSessions", self.sessions)
+        self.session_universe = self.drop_orphans("academicSessions", self.sessions, parents)
         self.check_empty_bulk("academicSessions", sum(s.active for s in self.sessions.values()))
 
     def read_courses(self) -> None:

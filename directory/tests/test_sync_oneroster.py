@@ -534,3 +534,30 @@ def test_a_12_primary_org_outside_the_roles_is_added_to_the_orgs(tmp_path):
     student = person("u-s1")
     assert student.primary_org_id == org_pk("org-d")
     assert {o.sourced_id for o in student.orgs.all()} == {"org-hs", "org-d"}
+
+
+def test_a_delta_org_under_a_rejected_org_is_rejected_down_the_tree(tmp_path, settings):
+    # a-new is rejected (bad type); b-new hangs under it, c-new under b-new. Each must
+    # be rejected with the reason, not created without its parent.
+    settings.SYNC_DEACTIVATION_THRESHOLD = 0.5  # the delta users file removes one
+    sync_oneroster(V11, now=NOW)
+    folder = copy_set(tmp_path, "delta11")
+    edit(folder / "manifest.csv", "file.orgs,absent", "file.orgs,delta")
+    (folder / "orgs.csv").write_text(
+        "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
+        "a-new,active,2025-09-01T12:00:00.000Z,Area,nonsense,,org-d\n"
+        "b-new,active,2025-09-01T12:00:00.000Z,Branch,school,,a-new\n"
+        "c-new,active,2025-09-01T12:00:00.000Z,Corner,school,,b-new\n",
+        encoding="utf-8",
+    )
+
+    report = sync_oneroster(folder, now=NOW)
+
+    assert report.result == "applied", report.problems
+    assert problem_places(report) >= {
+        ("orgs.csv", 2, "type"),
+        ("orgs.csv", 3, "parentSourcedId"),
+        ("orgs.csv", 4, "parentSourcedId"),
+    }
+    assert report.counts["orgs"].rejected == 3
+    assert not Org.objects.filter(sourced_id__in=["a-new", "b-new", "c-new"]).exists()
