@@ -81,37 +81,39 @@ def do_disable_account(
     account: Account, *, actor: AbstractBaseUser | None, request: HttpRequest | None = None
 ) -> bool:
     """Stop sign-in and end the account's sessions. False if it was already disabled."""
-    with transaction.atomic():
-        locked = Account.objects.select_for_update().get(pk=account.pk)
-        if not locked.is_active:
-            return False
-        locked.is_active = False
-        locked.save(update_fields=["is_active"])
-        ended = end_sessions(locked)
-        record(
-            EventType.ACCOUNT_DISABLED,
-            Outcome.SUCCESS,
-            request=request,
-            account=locked,
-            actor=actor,
-            details={"sessions_ended": ended},
-        )
-    _refresh(account, locked)
-    return True
+    return _set_enabled(account, False, actor=actor, request=request)
 
 
 def do_enable_account(
     account: Account, *, actor: AbstractBaseUser | None, request: HttpRequest | None = None
 ) -> bool:
     """Allow sign-in again. False if it was already enabled."""
+    return _set_enabled(account, True, actor=actor, request=request)
+
+
+def _set_enabled(
+    account: Account,
+    enabled: bool,
+    *,
+    actor: AbstractBaseUser | None,
+    request: HttpRequest | None,
+) -> bool:
+    """The row is locked so two technicians acting at once audit one change."""
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=account.pk)
-        if locked.is_active:
+        if locked.is_active == enabled:
             return False
-        locked.is_active = True
+        locked.is_active = enabled
         locked.save(update_fields=["is_active"])
+        # A disabled account's open sessions end now, not at their next request.
+        details = {} if enabled else {"sessions_ended": end_sessions(locked)}
         record(
-            EventType.ACCOUNT_ENABLED, Outcome.SUCCESS, request=request, account=locked, actor=actor
+            EventType.ACCOUNT_ENABLED if enabled else EventType.ACCOUNT_DISABLED,
+            Outcome.SUCCESS,
+            request=request,
+            account=locked,
+            actor=actor,
+            details=details,
         )
     _refresh(account, locked)
     return True
