@@ -445,6 +445,14 @@ class _Generator:
         return [(s, g) for s in schools for g in GRADES_BY_TYPE[s.kind]]
 
 
+def positive_count(value: str) -> int:
+    """argparse type for the generator's sizes (students, staff, schools...)."""
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
 def write_demo_district(
     out_dir: Path,
     *,

@@ -28,7 +28,7 @@ from demo.services import (
     do_make_new_people_claimable,
     sample_identities,
 )
-from directory.demo import HR_FILENAME, write_demo_district
+from directory.demo import HR_FILENAME, positive_count, write_demo_district
 from directory.sync import sync_hr, sync_oneroster
 from directory.sync.report import SyncReport
 
@@ -59,13 +59,6 @@ class _ProgressBar:
             self.bar = None
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
-
-
 class Command(BaseCommand):
     help = "Load the demo district into the database and serve the portal."
 
@@ -78,9 +71,9 @@ class Command(BaseCommand):
                             help="Where the demo district's CSV files live "
                                  "(default: var/demo-district).")
         # Sizes apply only when the district is generated (the folder is missing).
-        parser.add_argument("--students", type=_positive, default=5000)
-        parser.add_argument("--staff", type=_positive, default=600)
-        parser.add_argument("--schools", type=_positive, default=8)
+        parser.add_argument("--students", type=positive_count, default=5000)
+        parser.add_argument("--staff", type=positive_count, default=600)
+        parser.add_argument("--schools", type=positive_count, default=8)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:

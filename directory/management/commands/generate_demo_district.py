@@ -13,14 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from directory.demo import write_demo_district
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
+from directory.demo import positive_count, write_demo_district
 
 
 class Command(BaseCommand):
@@ -28,11 +21,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("out_dir", type=Path, help="Folder to write (created if missing).")
-        parser.add_argument("--students", type=_positive, default=5000)
-        parser.add_argument("--staff", type=_positive, default=600,
+        parser.add_argument("--students", type=positive_count, default=5000)
+        parser.add_argument("--staff", type=positive_count, default=600,
                             help="Every employee HR knows (teachers, aides, office staff...).")
-        parser.add_argument("--schools", type=_positive, default=8)
-        parser.add_argument("--classes", type=_positive, default=None,
+        parser.add_argument("--schools", type=positive_count, default=8)
+        parser.add_argument("--classes", type=positive_count, default=None,
                             help="Default: one class per 25 student seats, 5 per student.")
         parser.add_argument("--seed", default="2026", help="Same seed, same district.")
 
