@@ -41,6 +41,17 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Bulk writes other than INSERT are refused, like the single-row ones below:
+    filter(...).update() and .delete() would otherwise rewrite history silently."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
 class AuditEvent(models.Model):
     """One security event. Rows are never updated or deleted by the application."""
 
@@ -75,6 +86,8 @@ class AuditEvent(models.Model):
     ip_address = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     details: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -1,0 +1,60 @@
+"""The audit log is data that only grows, and never holds a secret."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.sites import site
+from django.test import RequestFactory
+
+from accounts.models import Account
+from audit.models import AppendOnlyError, AuditEvent, EventType, Outcome
+from audit.services import record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_keeps_time_ip_user_agent_account_and_outcome():
+    account = Account.objects.create_user("e000123", "an IT password 42")
+    request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Chromebook/1")
+
+    event = record(EventType.LOGIN_FAILED, Outcome.FAILURE, request=request, account=account)
+
+    event.refresh_from_db()
+    assert event.occurred_at is not None
+    assert (event.ip_address, event.user_agent) == ("10.1.2.3", "Chromebook/1")
+    assert (event.account_id, event.outcome) == (account.pk, Outcome.FAILURE)
+
+
+@pytest.mark.parametrize("key", ["password", "password1", "answer", "answers", "token"])
+def test_record_refuses_details_that_name_a_secret(key):
+    with pytest.raises(ValueError):
+        record(EventType.PASSWORD_CHANGED, Outcome.SUCCESS, details={key: "x"})
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_saved_event_cannot_be_changed_or_deleted_one_by_one():
+    event = record(EventType.SYNC_APPLIED, Outcome.SUCCESS)
+    event.outcome = Outcome.FAILURE
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def test_events_cannot_be_changed_or_deleted_in_bulk_either():
+    record(EventType.SYNC_APPLIED, Outcome.SUCCESS)
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(event_type=EventType.SYNC_APPLIED).update(outcome="failure")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get().outcome == Outcome.SUCCESS
+
+
+def test_the_admin_shows_events_but_cannot_add_change_or_delete_them():
+    admin = site._registry[AuditEvent]
+    request = RequestFactory().get("/")
+    request.user = Account.objects.create_superuser("itadmin", "an IT password 42")
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request)
+    assert not admin.has_delete_permission(request)
+    assert admin.has_view_permission(request)
