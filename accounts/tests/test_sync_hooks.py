@@ -18,7 +18,7 @@ from accounts.sync_hooks import follow_username_changes
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
 from directory.models import Person
-from directory.sync import sync_oneroster
+from directory.sync import sync_hr, sync_oneroster
 from directory.sync.hooks import SyncChanges, UsernameChange
 from directory.tests.sync_helpers import copy_set, edit
 
@@ -134,3 +134,22 @@ def test_the_hook_renames_accounts_with_a_fixed_number_of_queries(tmp_path):
         "s0900001",
         "s0900002",
     ]
+
+
+def test_an_hr_role_change_that_changes_the_username_renames_the_account(tmp_path, settings):
+    # With a separate template for staff, a teacher who becomes staff gets a new
+    # username from the HR sync; the account follows.
+    settings.USERNAME_TEMPLATES = {**settings.USERNAME_TEMPLATES, "staff": "st{identifier}"}
+    path = tmp_path / "hr.csv"
+    path.write_text("employee_id,first_name,last_name,role\n8,Kim,Park,Teacher\n")
+    sync_hr(path, now=NOW)
+    account = make_claimed_account(person=Person.objects.get(identifier="000008"))
+    assert account.username == "e000008"
+    path.write_text("employee_id,first_name,last_name,role\n8,Kim,Park,Staff\n")
+
+    report = sync_hr(path, now=NOW + timedelta(days=1))
+
+    assert report.result == "applied", report.problems
+    account.refresh_from_db()
+    assert account.username == "st000008"
+    assert signs_in("ST000008")
