@@ -10,6 +10,8 @@ transaction (claiming.do_complete_claim); abandoning leaves the person unclaimed
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Any, Literal, TypedDict
 
 from django.conf import settings
@@ -41,6 +43,9 @@ class ClaimState(TypedDict, total=False):
     person_id: int
     step: Step
     password_hash: str
+    # Random per wizard, echoed by its pages' forms: a tab left open on an earlier
+    # wizard (restarted meanwhile for another person) cannot post into this one.
+    wizard: str
 
 
 def _state(request: HttpRequest) -> ClaimState | None:
@@ -82,6 +87,10 @@ def _context(step: str, **extra: Any) -> dict[str, Any]:
         "employee_id_digits": settings.EMPLOYEE_ID_DIGITS,
         **extra,
     }
+
+
+def _from_this_wizard(request: HttpRequest, state: ClaimState) -> bool:
+    return hmac.compare_digest(str(request.POST.get("wizard", "")), state.get("wizard", ""))
 
 
 def _person_of(state: ClaimState) -> Person | None:
@@ -146,7 +155,10 @@ def identify(request: HttpRequest) -> HttpResponse:
     # A new session key here stops a planted session id from riding along.
     request.session.cycle_key()
     request.session.pop(DONE_KEY, None)
-    _save_state(request, ClaimState(person_id=match.person.pk, step="password"))
+    _save_state(
+        request,
+        ClaimState(person_id=match.person.pk, step="password", wizard=secrets.token_urlsafe(16)),
+    )
     record(EventType.CLAIM_STARTED, Outcome.SUCCESS, request=request, person_id=match.person.pk)
     return redirect("accounts:claim-password")
 
@@ -186,6 +198,8 @@ def password(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     if state is None or state.get("step") != "password":
         return _redirect_to_current(request, state)
+    if request.method == "POST" and not _from_this_wizard(request, state):
+        return _redirect_to_current(request, state)
     found = _still_claimable(request, state)
     if found is None:
         return _failure_page(request, ClaimIdentityForm())
@@ -216,7 +230,11 @@ def password(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:claim-challenges")
         if form.has_error("password1", "password_reused"):
             throttle.record_failure(claiming.reuse_limit(), reuse_key)
-    return render(request, "accounts/claim_password.html", _context("password", form=form))
+    return render(
+        request,
+        "accounts/claim_password.html",
+        _context("password", form=form, wizard=state.get("wizard", "")),
+    )
 
 
 @sensitive_post_parameters()
@@ -226,6 +244,8 @@ def challenges(request: HttpRequest) -> HttpResponse:
     """Step 3, and the only step that writes: the claim, in one transaction."""
     state = _state(request)
     if state is None or state.get("step") != "challenges" or not state.get("password_hash"):
+        return _redirect_to_current(request, state)
+    if request.method == "POST" and not _from_this_wizard(request, state):
         return _redirect_to_current(request, state)
     form = ChallengeAnswersForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -241,7 +261,11 @@ def challenges(request: HttpRequest) -> HttpResponse:
         if person is not None:
             throttle.reset(claiming.identity_limit(), claiming.identity_key(person.identifier))
         return redirect("accounts:claim-done")
-    return render(request, "accounts/claim_challenges.html", _context("challenges", form=form))
+    return render(
+        request,
+        "accounts/claim_challenges.html",
+        _context("challenges", form=form, wizard=state.get("wizard", "")),
+    )
 
 
 @never_cache

@@ -28,9 +28,20 @@ def identify(client: Client, person: Person, **overrides: str):
     return client.post(CLAIM_URL, data)
 
 
+def wizard_token(client: Client) -> str:
+    """The token the wizard's pages put in their forms' hidden "wizard" field."""
+    state = client.session.get("claim") or {}
+    return str(state.get("wizard", ""))
+
+
 def choose_password(client: Client, password: str = PASSWORD, again: str | None = None):
     return client.post(
-        PASSWORD_URL, {"password1": password, "password2": password if again is None else again}
+        PASSWORD_URL,
+        {
+            "password1": password,
+            "password2": password if again is None else again,
+            "wizard": wizard_token(client),
+        },
     )
 
 
@@ -44,7 +55,7 @@ def answer_data(answers: dict[int, str] | None = None) -> dict[str, str]:
 
 
 def answer(client: Client, answers: dict[int, str] | None = None):
-    return client.post(CHALLENGES_URL, answer_data(answers))
+    return client.post(CHALLENGES_URL, {**answer_data(answers), "wizard": wizard_token(client)})
 
 
 def claim(client: Client, person: Person, password: str = PASSWORD, **overrides: str):

@@ -22,6 +22,7 @@ from accounts.tests.claim_helpers import (
     claim,
     identify,
     text_of,
+    wizard_token,
 )
 from audit.models import AuditEvent, EventType
 from directory.models import Person
@@ -243,6 +244,7 @@ def test_challenge_questions_must_be_three_different_questions_and_answers():
         "question_1": ids[0], "answer_1": "Blue",
         "question_2": ids[0], "answer_2": "Rex",
         "question_3": ids[2], "answer_3": "",
+        "wizard": wizard_token(client),
     }  # fmt: skip
     body = client.post(CHALLENGES_URL, data).content.decode()
     assert "Choose three different questions." in body

@@ -33,6 +33,7 @@ from accounts.tests.claim_helpers import (
     claim,
     identify,
     without_csrf,
+    wizard_token,
 )
 from audit.models import AuditEvent, EventType, Outcome
 from directory.models import Person, Status
@@ -271,6 +272,31 @@ def test_a_second_tab_restarting_the_wizard_does_not_corrupt_the_first():
     assert answer(tab)["Location"] == PASSWORD_URL
     assert not Account.objects.exists()
     choose_password(tab, "Second-Child-Pass-1")
+    assert answer(tab)["Location"] == DONE_URL
+    assert Account.objects.get().person == second_person
+
+
+@pytest.mark.django_db
+def test_a_stale_tab_of_a_restarted_wizard_cannot_post_into_the_new_one():
+    first_person, second_person = make_person(), make_person(given_name="Lucia")
+    tab = Client()
+    identify(tab, first_person)
+    first_wizard = wizard_token(tab)
+    choose_password(tab)
+    # Another tab starts over for another child and reaches step 3 too.
+    identify(tab, second_person)
+    choose_password(tab, "Second-Child-Pass-1")
+
+    # The first tab's pages still carry the first wizard's token: their answers (meant
+    # for the first child) and password must not land in the second child's claim.
+    stale = tab.post(CHALLENGES_URL, {**answer_data(), "wizard": first_wizard})
+    assert stale["Location"] == CHALLENGES_URL
+    stale = tab.post(
+        PASSWORD_URL, {"password1": PASSWORD, "password2": PASSWORD, "wizard": first_wizard}
+    )
+    assert stale["Location"] == CHALLENGES_URL
+    assert not Account.objects.exists()
+
     assert answer(tab)["Location"] == DONE_URL
     assert Account.objects.get().person == second_person
 
