@@ -12,8 +12,10 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts import login as login_service
 from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
 from accounts.models import Account, ChallengeQuestion
+from common import throttle
 
 
 class AccessibleErrorsMixin(forms.BaseForm):
@@ -110,8 +112,16 @@ class CurrentPasswordMixin(forms.Form):
     )
 
     def clean_current_password(self) -> str:
+        """Wrong current passwords count against the account's sign-in limit, so a
+        device left signed in is no unthrottled password-guessing oracle."""
         value = str(self.cleaned_data["current_password"])
+        limit, key = login_service.account_limit(), self.account.username
+        if throttle.is_blocked(limit, key):
+            raise forms.ValidationError(
+                _("Too many attempts, please try again later."), code="throttled"
+            )
         if not self.account.check_password(value):
+            throttle.record_failure(limit, key)
             raise forms.ValidationError(
                 _("Your current password is not correct."), code="wrong_current_password"
             )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core import mail
-from django.test import TestCase
+from django.core.cache import cache
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 from accounts.models import PasswordHistory
@@ -81,3 +82,39 @@ class ChangePasswordTests(TestCase):
         for event in AuditEvent.objects.all():
             self.assertNotIn(NEW, str(event.details))
             self.assertNotIn(DEFAULT_PASSWORD, str(event.details))
+
+
+class CurrentPasswordGuessingTests(TestCase):
+    """Someone at a device left signed in must not try current passwords at will:
+    failures count against the account like failed sign-ins."""
+
+    def setUp(self) -> None:
+        cache.clear()
+        self.account = make_claimed_account()
+        self.client.force_login(self.account)
+
+    def tearDown(self) -> None:
+        cache.clear()
+
+    @override_settings(LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    def test_guessing_the_current_password_is_throttled(self) -> None:
+        for n in range(3):
+            response = self.client.post(
+                URL, {"current_password": f"guess {n}", "password1": NEW, "password2": NEW}
+            )
+            self.assertContains(response, "Your current password is not correct.")
+
+        response = self.client.post(
+            URL, {"current_password": DEFAULT_PASSWORD, "password1": NEW, "password2": NEW}
+        )
+
+        self.assertContains(response, "Too many attempts, please try again later.")
+        self.account.refresh_from_db()
+        self.assertTrue(self.account.check_password(DEFAULT_PASSWORD))
+        # The same counter guards sign-in: the guesser cannot go on there either.
+        signed_in = Client().post(
+            reverse("accounts:login"),
+            {"username": self.account.username, "password": DEFAULT_PASSWORD},
+        )
+        self.assertEqual(signed_in.status_code, 200)
+
