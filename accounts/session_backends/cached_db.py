@@ -3,11 +3,12 @@
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
-from accounts.session_backends import db
+from accounts.session_backends import ConflictFreeInsertMixin, SingleWriteMixin
 
 
-class SessionStore(db.SessionStore, CachedDBStore):
-    """Writes go to the database, then to the cache (Django's cached_db order)."""
+class SessionStore(SingleWriteMixin, CachedDBStore, ConflictFreeInsertMixin):
+    """Writes go to the database, then to the cache (Django's cached_db order).
+    Named SessionStore like Django's, for the signing salt (see db.SessionStore)."""
 
 
 __all__ = ["KEY_PREFIX", "SessionStore"]

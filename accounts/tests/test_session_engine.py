@@ -9,17 +9,17 @@ from importlib import import_module
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DjangoDBStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.session_backends import cached_db, db
+from accounts.session_backends import ConflictFreeInsertMixin, SingleWriteMixin, cached_db, db
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,8 @@ def _session_writes(captured: CaptureQueriesContext) -> list[str]:
 
 def test_the_configured_engine_is_one_of_ours():
     engine = import_module(settings.SESSION_ENGINE)
-    assert issubclass(engine.SessionStore, db.SessionStore)
+    assert issubclass(engine.SessionStore, SingleWriteMixin)
+    assert issubclass(engine.SessionStore, ConflictFreeInsertMixin)
 
 
 def test_signing_in_writes_the_session_once():
@@ -66,6 +67,29 @@ def test_the_next_request_still_renews_the_idle_timeout():
     assert client.get(HOME).status_code == 200
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_a_new_session_is_one_insert_without_savepoint_or_clash_lookup():
+    session = db.SessionStore()
+    session["step"] = 1
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        session.save()
+    statements = [q["sql"].split()[0] for q in captured.captured_queries]
+    assert statements == ["INSERT"]
+
+
+def test_a_key_clash_inserts_nothing_and_leaves_the_transaction_usable():
+    existing = db.SessionStore()
+    existing["who"] = "ana"
+    existing.save()
+    clashing = db.SessionStore()
+    clashing["who"] = "mallory"
+    clashing._session_key = existing.session_key
+    with transaction.atomic():
+        with pytest.raises(CreateError):
+            clashing.save(must_create=True)
+        assert Session.objects.filter(session_key=existing.session_key).count() == 1
+    assert db.SessionStore(existing.session_key)["who"] == "ana"
 
 
 def test_an_unchanged_second_save_runs_no_query():
