@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import login as login_service
-from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
+from accounts.forms_common import AnswerInput, ChallengeAnswersForm, NewPasswordForm
 from accounts.models import Account, ChallengeQuestion
 from common import throttle
 
@@ -91,7 +91,7 @@ class RecoveryAnswersForm(AccessibleErrorsMixin, forms.Form):
                 max_length=255,
                 strip=False,
                 error_messages={"required": _("Answer this question.")},
-                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                widget=AnswerInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             )
 
     def answers(self) -> dict[int, str]:

@@ -77,6 +77,14 @@ class QuestionChoiceField(forms.ModelChoiceField[ChallengeQuestion]):
         return obj.text_for(get_language() or "en")
 
 
+class AnswerInput(forms.TextInput):
+    """A visible text box for a challenge answer that is never written back into a
+    page: after a form error the person types the answer again, like a password."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        return super().get_context(name, None, attrs)
+
+
 class ChallengeAnswersForm(forms.Form):
     """Three different questions from the catalog, three different answers."""
 
@@ -102,7 +110,7 @@ class ChallengeAnswersForm(forms.Form):
             self.fields[f"answer_{n}"] = forms.CharField(
                 label=_("Answer to question %(number)s") % {"number": n},
                 max_length=200,
-                widget=forms.TextInput(
+                widget=AnswerInput(
                     attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
                 ),
                 error_messages={
