@@ -91,12 +91,6 @@ def _employee_identifier(typed: str) -> str | None:
     return None
 
 
-def display_username(username: str, role: str) -> str:
-    """How a username is shown to people: students upper case, as the letters print
-    them ("S0123456"); employees as stored ("e077777"). Sign-in ignores case."""
-    return username.upper() if role == Person.Role.STUDENT else username
-
-
 @dataclass(frozen=True)
 class Match:
     person: Person | None

@@ -82,6 +82,15 @@ class Account(AbstractBaseUser, PermissionsMixin):
         return self.person.display_name if self.person is not None else self.username
 
     @property
+    def display_username(self) -> str:
+        """How the username is shown: students upper case, as the district's letters
+        print them ("S0123456"); everyone else as stored ("e077777"). Sign-in ignores
+        case either way."""
+        if self.person is not None and self.person.is_student:
+            return self.username.upper()
+        return self.username
+
+    @property
     def is_claimed(self) -> bool:
         return self.claimed_at is not None
 

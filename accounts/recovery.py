@@ -105,7 +105,7 @@ def do_send_username(request: HttpRequest, email: str) -> None:
                 [person.email],
                 {
                     "name": person.display_name,
-                    "username": account.username,
+                    "username": account.display_username,
                     "login_url": _absolute(reverse("accounts:login")),
                 },
                 language_for(account.language),
@@ -313,7 +313,7 @@ def _notify_password_changed(account: Account) -> None:
         send_templated_email(
             "password_changed",
             [account.email],
-            {"name": account.display_name, "username": account.username},
+            {"name": account.display_name, "username": account.display_username},
             language_for(account.language),
         )
 

@@ -256,8 +256,7 @@ def challenges(request: HttpRequest) -> HttpResponse:
         if result.account is None:
             return _failure_page(request, ClaimIdentityForm())
         person = result.account.person
-        role = person.role if person is not None else ""
-        request.session[DONE_KEY] = claiming.display_username(result.account.username, role)
+        request.session[DONE_KEY] = result.account.display_username
         if person is not None:
             throttle.reset(claiming.identity_limit(), claiming.identity_key(person.identifier))
         return redirect("accounts:claim-done")

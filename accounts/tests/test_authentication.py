@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import TestCase, override_settings
@@ -102,3 +103,13 @@ class TimingTests(TestCase):
 
     def test_an_account_without_a_usable_password_costs_one_hash(self) -> None:
         self.assertEqual(self._hashes(username=self.unclaimed.username, password="nope nope"), 1)
+
+
+
+@pytest.mark.django_db
+def test_usernames_are_shown_as_the_district_prints_them_and_sign_in_ignores_case():
+    student = make_claimed_account(make_person(role="student", identifier="123456"))
+    teacher = make_claimed_account(make_person(role="teacher", identifier="077777"))
+    assert student.display_username == "S0123456"
+    assert teacher.display_username == "e077777"
+    assert authenticate(None, username="S0123456", password=DEFAULT_PASSWORD) == student

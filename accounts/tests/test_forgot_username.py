@@ -61,7 +61,7 @@ class ForgotUsernameTests(TestCase):
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
         self.assertEqual(message.to, [self.email])
-        self.assertIn(self.account.username, message.body)
+        self.assertIn(self.account.display_username, message.body)
         self.assertIn("username", message.subject.lower())
 
     def test_an_unknown_address_gets_the_same_page_and_no_email(self) -> None:

@@ -88,7 +88,7 @@ class SessionTests(TestCase):
     def test_the_signed_in_banner_is_on_the_portal_home(self) -> None:
         self.sign_in()
         response = self.client.get(HOME)
-        self.assertContains(response, f"Signed in as Ana Reyes ({self.account.username})")
+        self.assertContains(response, f"Signed in as Ana Reyes ({self.account.display_username})")
         self.assertContains(response, "not you?")
         self.assertContains(response, f'action="{reverse("accounts:logout")}" method="post"')
         self.assertContains(response, "Sign out")
@@ -96,7 +96,7 @@ class SessionTests(TestCase):
     def test_the_signed_in_banner_is_on_change_password(self) -> None:
         self.sign_in()
         response = self.client.get(reverse("accounts:change-password"))
-        self.assertContains(response, f"Signed in as Ana Reyes ({self.account.username})")
+        self.assertContains(response, f"Signed in as Ana Reyes ({self.account.display_username})")
         self.assertContains(response, "Sign out")
 
     def test_no_banner_when_signed_out(self) -> None:

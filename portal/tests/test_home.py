@@ -62,7 +62,7 @@ class PortalHomeTests(TestCase):
         response = self.client.get(HOME)
         self.assertContains(response, reverse("accounts:change-password"))
         self.assertContains(response, reverse("accounts:change-challenges"))
-        self.assertContains(response, f"Signed in as Ana Reyes ({self.student.username})")
+        self.assertContains(response, f"Signed in as Ana Reyes ({self.student.display_username})")
         self.assertContains(response, "<h1>", count=1)
 
 
