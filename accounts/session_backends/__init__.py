@@ -54,6 +54,11 @@ class SingleWriteMixin(DBStore):
             # Saved earlier in this request with these very data: the row (and its
             # expiry, which a save renews) already holds what this save would write.
             return
+        if self.session_key is None:
+            # create() saves the new key's row (and cached_db's cache entry) through
+            # save(must_create=True); going on would write the cache a second time.
+            self.create()
+            return
         super().save(must_create)
         self._persisted = self._snapshot()
 
