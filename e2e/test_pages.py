@@ -293,7 +293,9 @@ def test_staff_read_the_username_email_in_the_persons_language(
         visit.page.click("main table a")
     visit.assert_language()
     body = str(visit.page.inner_text(".mail-body"))
-    expected = t(visit.lang, "Your username is: %(username)s") % {"username": account.username}
+    expected = t(visit.lang, "Your username is: %(username)s") % {
+        "username": account.display_username
+    }
     assert expected in body
     visit.check("outbox-message")
 
@@ -303,7 +305,7 @@ def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
     sign_in(visit, account)
     assert visit.page.url.rstrip("/") == visit.site + reverse("portal:home").rstrip("/")
     banner = str(visit.page.inner_text(".signed-in"))
-    assert "Maria Lopez" in banner and account.username in banner
+    assert "Maria Lopez" in banner and account.display_username in banner
     visit.check("portal-home")
 
     visit.go("accounts:change-password")

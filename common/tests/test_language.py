@@ -141,7 +141,7 @@ class PageFrameTests(TestCase):
         self.client.force_login(account)
         response = self.client.get(ANY_PAGE, headers={"accept-language": "en"})
         self.assertContains(
-            response, f"Signed in as Maria Lopez ({account.username})", status_code=404
+            response, f"Signed in as Maria Lopez ({account.display_username})", status_code=404
         )
         self.assertContains(response, "not you?", status_code=404)
         try:
