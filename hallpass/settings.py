@@ -242,8 +242,8 @@ RECOVERY_WINDOW_SECONDS = envint("RECOVERY_WINDOW_SECONDS", 60 * 60)
 # --- Directory sync ------------------------------------------------------------------
 CLAIM_DELAY_HOURS = envfloat("HALLPASS_CLAIM_DELAY_HOURS", 24.0)
 SYNC_DEACTIVATION_THRESHOLD = envfloat("HALLPASS_SYNC_DEACTIVATION_THRESHOLD", 0.05)
-# Username templates per role; {identifier} is the normalised SIS/HR number.
 DIRECTORY_SYNC_HOOKS = ["accounts.sync_hooks.follow_username_changes"]  # directory.sync.hooks
+# Username templates per role; {identifier} is the normalised SIS/HR number.
 USERNAME_TEMPLATES = {
     "student": envstr("HALLPASS_USERNAME_TEMPLATE_STUDENT", "s0{identifier}"),
     "teacher": envstr("HALLPASS_USERNAME_TEMPLATE_EMPLOYEE", "e{identifier}"),
