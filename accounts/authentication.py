@@ -8,6 +8,14 @@ from django.http import HttpRequest
 
 from accounts.models import Account
 
+# What a sign-in reads: the hash, the eligibility checks, login() (session auth hash,
+# last_login) and the audit row. The ORM builds 10 columns instead of 36; anything
+# else a caller touches later still loads, lazily, with a query of its own.
+SIGN_IN_FIELDS = (
+    "id", "username", "password", "last_login", "is_active", "claimed_at", "person",
+    "language", "person__id", "person__status",
+)
+
 
 class AccountBackend(ModelBackend):
     """Username is case-insensitive; the account must be enabled, claimed (or staff
@@ -30,8 +38,10 @@ class AccountBackend(ModelBackend):
         if username is None or password is None:
             return None
         try:
-            user = Account.objects.select_related("person").get(
-                username=username.strip().casefold()
+            user = (
+                Account.objects.select_related("person")
+                .only(*SIGN_IN_FIELDS)
+                .get(username=username.strip().casefold())
             )
         except Account.DoesNotExist:
             Account().set_password(password)
