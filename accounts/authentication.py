@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections, router
 from django.http import HttpRequest
 
 from accounts.models import Account
+from directory.models import Person
 
 # What a sign-in reads: the hash, the eligibility checks, login() (session auth hash,
 # last_login) and the audit row. The ORM builds 10 columns instead of 36; anything
@@ -15,6 +19,75 @@ SIGN_IN_FIELDS = (
     "id", "username", "password", "last_login", "is_active", "claimed_at", "person",
     "language", "person__id", "person__status",
 )
+
+
+@dataclass(frozen=True)
+class _CompiledLookup:
+    sql: str
+    columns: list[Any]  # the ORM's column expressions, for their value converters
+    account_slice: slice
+    account_attnames: list[str]
+    person_slice: slice
+    person_attnames: list[str]
+
+
+@functools.cache
+def _compiled_lookup(alias: str) -> _CompiledLookup:
+    """The ORM's own SQL for the sign-in lookup, compiled once per process.
+
+    Building and compiling the queryset costs ~4 times what running it costs on
+    SQLite (~250 of ~290 us measured), and a sign-in runs it every time for the
+    same shape of query: only the username changes."""
+    query = Account.objects.select_related("person").only(*SIGN_IN_FIELDS).filter(username="")
+    compiler: Any = query.query.get_compiler(alias)
+    sql, _params = compiler.as_sql()
+    columns = [column for column, _sql, _alias in compiler.select]
+    account_fields = compiler.klass_info["select_fields"]
+    person_fields = compiler.klass_info["related_klass_infos"][0]["select_fields"]
+    # select_related puts the account's columns first, then the person's.
+    if account_fields + person_fields != list(range(len(columns))):
+        raise RuntimeError("Unexpected column order in the sign-in lookup")
+    return _CompiledLookup(
+        sql=sql,
+        columns=columns,
+        account_slice=slice(0, len(account_fields)),
+        account_attnames=[columns[i].target.attname for i in account_fields],
+        person_slice=slice(len(account_fields), len(columns)),
+        person_attnames=[columns[i].target.attname for i in person_fields],
+    )
+
+
+def find_for_sign_in(username: str) -> Account | None:
+    """The account named `username` with its person, as
+    Account.objects.select_related("person").only(*SIGN_IN_FIELDS).get(username=...)
+    returns it (same SQL, same value conversions, same cached relation both ways),
+    without building the query each time. Fields left out load lazily if touched."""
+    alias = router.db_for_read(Account)
+    lookup = _compiled_lookup(alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(lookup.sql, [username])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, column in enumerate(lookup.columns):
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        )
+        for converter in converters:
+            values[i] = converter(values[i], column, connection)
+    account = Account.from_db(alias, lookup.account_attnames, values[lookup.account_slice])
+    person_values = values[lookup.person_slice]
+    person = (
+        None if person_values[0] is None
+        else Person.from_db(alias, lookup.person_attnames, person_values)
+    )
+    relation: Any = Account._meta.get_field("person")
+    relation.set_cached_value(account, person)
+    if person is not None:
+        relation.remote_field.set_cached_value(person, account)
+    return account
 
 
 class AccountBackend(ModelBackend):
@@ -37,13 +110,8 @@ class AccountBackend(ModelBackend):
         refusal costs the same whatever its reason."""
         if username is None or password is None:
             return None
-        try:
-            user = (
-                Account.objects.select_related("person")
-                .only(*SIGN_IN_FIELDS)
-                .get(username=username.strip().casefold())
-            )
-        except Account.DoesNotExist:
+        user = find_for_sign_in(username.strip().casefold())
+        if user is None:
             Account().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):

@@ -12,11 +12,14 @@ timing is uniform too, and a locked-out attacker cannot burn our CPU.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.db import transaction
+from django.contrib.auth.signals import user_logged_in
+from django.db import connections, router, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import Account
 from audit.models import EventType, Outcome
@@ -118,6 +121,36 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         details={"username": key[:150], "reason": reason, "locked": now_locked},
     )
     return LoginResult(None, throttled=now_locked)
+
+
+def record_last_login(sender: Any, user: Any, **kwargs: Any) -> None:
+    """Django's update_last_login (user_logged_in), as one precompiled UPDATE.
+
+    Django's receiver goes through Model.save(update_fields=...) (signals, field
+    checks, query compilation): ~110 us a sign-in against ~25 us for the statement
+    itself on SQLite. Same row, same value, same place in the sign-in transaction;
+    Account.last_login stays what the admin shows."""
+    now = timezone.now()
+    model = type(user)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    field = model._meta.get_field("last_login")
+    quote = connection.ops.quote_name
+    # Only quoted identifiers from the model are interpolated; values are parameters.
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    params = [field.get_db_prep_save(now, connection), user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    user.last_login = now
+
+
+# Replaces Django's receiver under the dispatch_uid it registered with, so every
+# sign-in (the login view, the admin's, a test's force_login) records it once.
+user_logged_in.disconnect(dispatch_uid="update_last_login")
+user_logged_in.connect(record_last_login, dispatch_uid="update_last_login")
 
 
 def do_logout(request: HttpRequest) -> None:

@@ -67,3 +67,64 @@ class SignInStatementTests(TestCase):
         self.assertIsNotNone(account.last_login)
         home = client.get(reverse("portal:home"))
         self.assertContains(home, self.account.display_username)
+
+
+class LastLoginTests(TestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        self.account = make_claimed_account()
+
+    def test_a_sign_in_records_its_time_as_last_login(self) -> None:
+        from django.utils import timezone
+
+        self.assertIsNone(Account.objects.get(pk=self.account.pk).last_login)
+        before = timezone.now()
+        Client().post(LOGIN, {"username": self.account.username, "password": DEFAULT_PASSWORD})
+        last_login = Account.objects.get(pk=self.account.pk).last_login
+        self.assertIsNotNone(last_login)
+        assert last_login is not None
+        self.assertGreaterEqual(last_login, before)
+        self.assertLessEqual(last_login, timezone.now())
+
+    def test_every_kind_of_sign_in_records_last_login_once(self) -> None:
+        import accounts.login  # noqa: F401  (installs the receiver)
+
+        client = Client()
+        with CaptureQueriesContext(connection) as captured:
+            client.force_login(self.account)
+        updates = [q for q in captured.captured_queries if '"last_login"' in q["sql"]]
+        self.assertEqual(len(updates), 1)
+        self.assertIsNotNone(Account.objects.get(pk=self.account.pk).last_login)
+
+
+class SignInLookupTests(TestCase):
+    def test_it_returns_what_the_orm_returns_for_the_same_query(self) -> None:
+        from accounts.authentication import SIGN_IN_FIELDS, find_for_sign_in
+
+        account = make_claimed_account()
+        found = find_for_sign_in(account.username)
+        expected = (
+            Account.objects.select_related("person").only(*SIGN_IN_FIELDS)
+            .get(username=account.username)
+        )
+        assert found is not None and found.person is not None and expected.person is not None
+        assert account.person is not None
+        self.assertEqual(found.get_deferred_fields(), expected.get_deferred_fields())
+        for name in ("id", "username", "password", "last_login", "is_active", "claimed_at",
+                     "person_id", "language"):
+            self.assertEqual(getattr(found, name), getattr(expected, name), name)
+        self.assertEqual(found.person.status, expected.person.status)
+        self.assertIs(found.person.account, found)
+        self.assertEqual(type(found.is_active), bool)
+        # A field the lookup left out still loads.
+        self.assertEqual(found.person.email, account.person.email)
+
+    def test_it_finds_staff_without_a_person_and_nobody_for_an_unknown_name(self) -> None:
+        from accounts.authentication import find_for_sign_in
+
+        staff = Account.objects.create_user(username="it-admin", password="x")
+        found = find_for_sign_in("it-admin")
+        assert found is not None
+        self.assertEqual(found.pk, staff.pk)
+        self.assertIsNone(found.person)
+        self.assertIsNone(find_for_sign_in("nobody"))
