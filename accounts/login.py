@@ -11,8 +11,6 @@ timing is uniform too, and a locked-out attacker cannot burn our CPU.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,10 +101,8 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         # row. Saving the session here inserts its row under the new key; the
         # session engine then skips SessionMiddleware's unchanged save at response.
         with transaction.atomic():
-            with _pipelined(router.db_for_write(Account)):
-                login(request, user)  # cycles the session key (session fixation)
-                record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
-            # Outside the pipeline: the session engine reads the INSERT's row count.
+            login(request, user)  # cycles the session key (session fixation)
+            record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
             request.session.save()
         return LoginResult(user)
 
@@ -125,27 +121,6 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         details={"username": key[:150], "reason": reason, "locked": now_locked},
     )
     return LoginResult(None, throttled=now_locked)
-
-
-@contextmanager
-def _pipelined(alias: str) -> Iterator[None]:
-    """On PostgreSQL, send the statements inside in one go (psycopg's pipeline
-    mode): BEGIN, the last_login UPDATE and the audit INSERT then cost one round
-    trip instead of three. Reading a result (the audit row's RETURNING id) syncs
-    the pipeline; an error surfaces there, inside the transaction, which rolls
-    back as usual. Elsewhere, and without pipeline support, a no-op."""
-    connection = connections[alias]
-    raw: Any = connection.connection
-    if connection.vendor != "postgresql" or raw is None:
-        yield
-        return
-    import psycopg
-
-    if not psycopg.Pipeline.is_supported():
-        yield
-        return
-    with raw.pipeline():
-        yield
 
 
 def record_last_login(sender: Any, user: Any, **kwargs: Any) -> None:
