@@ -6,17 +6,16 @@ test is skipped with the reason, and a banner at the end of the run says so.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import call_command
 
+from common.tests.seed import restore_seed_data
 from e2e.a11y import AXE_PATH, CHECKED
 
 # Debian's package; HALLPASS_E2E_CHROMIUM points elsewhere (or at nothing, to see the skip).
@@ -101,22 +100,9 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-# Data migrations whose rows the pages need. A transactional test ends with a flush
-# that empties every table, so each browser test puts them back (they are
-# idempotent). Django's serialized rollback cannot do it here: Playwright's sync
+# Django's serialized rollback cannot restore the seeded rows here: Playwright's sync
 # API runs the tests in a fresh contextvars context, away from the connection that
 # holds the snapshot, and other transactional tests recreate content types first.
-SEED_MIGRATIONS = [
-    ("accounts.migrations.0002_seed_challenge_questions", "seed"),
-    ("portal.migrations.0002_demo_tiles", "add_tiles"),
-]
-
-
-def restore_seed_data() -> None:
-    for module_name, function_name in SEED_MIGRATIONS:
-        getattr(importlib.import_module(module_name), function_name)(django_apps, None)
-
-
 @pytest.fixture
 def site(live_server: Any, transactional_db: None) -> str:
     """The live server's URL, with seeded rows restored and throttles cleared.

@@ -36,6 +36,7 @@ from accounts.tests.claim_helpers import (
     wizard_token,
 )
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.seed import restore_seed_data
 from directory.models import Person, Status
 
 FAILED = "<p><strong>The Claim Account Operation Failed.</strong></p>"
@@ -337,6 +338,7 @@ def test_concurrent_finishes_in_threads_produce_one_claim():
             "SQLite's shared in-memory test database cannot serve two threads writing; "
             "this runs in the PostgreSQL pass of .ci/run"
         )
+    restore_seed_data()  # an earlier transactional test may have flushed the catalog
     person = make_person()
     answers = answers_for()
     hashes = [make_password("Thread-One-Pass-1"), make_password("Thread-Two-Pass-2")]
