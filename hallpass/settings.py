@@ -8,6 +8,7 @@ With HALLPASS_ENV=production the process refuses to start on an unsafe setting.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,16 @@ def envsecret(name: str, default: str) -> str:
     if path:
         return Path(path).read_text().strip()
     return os.environ.get(name, default)
+
+
+def envdate(name: str) -> date | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -272,7 +283,9 @@ DISTRICT = {
     "support_center_name": envstr("HALLPASS_SUPPORT_CENTER_NAME", "Technology Support Center"),
     "sis_name": envstr("HALLPASS_SIS_NAME", "the student information system"),
     "email_domain": envstr("HALLPASS_EMAIL_DOMAIN", "example.org"),
-    "claim_deadline": envstr("HALLPASS_CLAIM_DEADLINE", ""),
+    # The date by which everyone must have claimed (the letter's "before August 2"),
+    # shown on the claim and sign-in pages; none by default.
+    "claim_deadline": envdate("HALLPASS_CLAIM_DEADLINE"),
 }
 
 # --- Email -------------------------------------------------------------------------------

@@ -73,3 +73,10 @@ def test_secrets_can_come_from_a_file(tmp_path) -> None:
     env.pop("SECRET_KEY")
     result = load_settings(env)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_claim_deadline_must_be_a_real_date() -> None:
+    result = load_settings({"HALLPASS_CLAIM_DEADLINE": "August 2"})
+    assert result.returncode != 0
+    assert "HALLPASS_CLAIM_DEADLINE must be a date as YYYY-MM-DD" in result.stderr
+    assert load_settings({"HALLPASS_CLAIM_DEADLINE": "2027-08-02"}).returncode == 0
