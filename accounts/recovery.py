@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -118,7 +118,7 @@ def do_send_username(request: HttpRequest, email: str) -> None:
             send_templated_email(
                 "unclaimed",
                 [person.email],
-                {"name": person.display_name, "claim_url": _absolute(_claim_path())},
+                {"name": person.display_name, "claim_url": _absolute(reverse("accounts:claim"))},
                 language_for(account.language if account is not None else ""),
             )
             record(
@@ -145,13 +145,6 @@ def do_send_username(request: HttpRequest, email: str) -> None:
             request=request,
             details={"reason": "no_match"},
         )
-
-
-def _claim_path() -> str:
-    try:
-        return reverse("accounts:claim")
-    except NoReverseMatch:  # the claim wizard's URLs are registered separately
-        return "/account/claim/"
 
 
 def _absolute(path: str) -> str:

@@ -271,7 +271,7 @@ ONEROSTER_EMPLOYEE_ID_SOURCE = envstr("HALLPASS_ONEROSTER_EMPLOYEE_ID_SOURCE", "
 DEMO_ADMIN_PASSWORD = envsecret("HALLPASS_DEMO_ADMIN_PASSWORD", "")
 
 # --- The district (branding and help; never hard-coded in templates) -------------
-DISTRICT = {
+DISTRICT: dict[str, Any] = {
     "name": envstr("HALLPASS_DISTRICT_NAME", "Hallpass Demo School District"),
     "short_name": envstr("HALLPASS_DISTRICT_SHORT_NAME", "HDSD"),
     "portal_url": envstr("HALLPASS_PORTAL_URL", "http://127.0.0.1:8000"),
