@@ -148,7 +148,7 @@ def do_send_username(request: HttpRequest, email: str) -> None:
 
 
 def _absolute(path: str) -> str:
-    return settings.DISTRICT["portal_url"].rstrip("/") + path
+    return str(settings.DISTRICT["portal_url"]).rstrip("/") + path
 
 
 # --- Forgot password ---------------------------------------------------------------
