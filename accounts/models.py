@@ -83,12 +83,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_username(self) -> str:
-        """How the username is shown: students upper case, as the district's letters
-        print them ("S0123456"); everyone else as stored ("e077777"). Sign-in ignores
-        case either way."""
-        if self.person is not None and self.person.is_student:
-            return self.username.upper()
-        return self.username
+        """How the username is shown (Person.display_username); staff without a
+        directory person as stored."""
+        return self.person.display_username if self.person is not None else self.username
 
     @property
     def is_claimed(self) -> bool:

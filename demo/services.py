@@ -118,7 +118,7 @@ def sample_identities(*, students: int = 2, employees: int = 1) -> list[SampleId
             family_name=p.family_name,
             given_name=p.given_name,
             identifier=p.identifier,
-            username=p.username,
+            username=p.display_username,
         )
         for p in picked
     ]

@@ -135,6 +135,13 @@ class Person(models.Model):
         return f"{given} {family}"
 
     @property
+    def display_username(self) -> str:
+        """How the username is shown: students upper case, as the district's letters
+        print them ("S0123456"); everyone else as stored ("e077777"). Sign-in ignores
+        case either way."""
+        return self.username.upper() if self.is_student else self.username
+
+    @property
     def is_student(self) -> bool:
         return self.role == self.Role.STUDENT
 

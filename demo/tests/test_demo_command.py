@@ -75,7 +75,7 @@ def test_it_prints_two_unclaimed_students_and_an_employee_who_exist(tmp_path: Pa
     samples = sample_identities()
     assert [s.role for s in samples] == ["Student", "Student", "Teacher"]
     for sample in samples:
-        person = Person.objects.get(identifier=sample.identifier, username=sample.username)
+        person = Person.objects.get(identifier=sample.identifier, username=sample.username.casefold())
         assert (person.family_name, person.given_name) == (sample.family_name, sample.given_name)
         assert not hasattr(person, "account")
         line = next(li for li in output.splitlines() if f"ID: {sample.identifier} " in li)
@@ -157,7 +157,7 @@ def test_it_rejects_a_district_that_cannot_be_staffed(tmp_path: Path) -> None:
 def test_samples_skip_people_who_have_claimed(tmp_path: Path) -> None:
     run_demo(tmp_path / "district")
     first = sample_identities()[0]
-    person = Person.objects.get(username=first.username)
+    person = Person.objects.get(username=first.username.casefold())
     Account.objects.create(username=person.username, person=person,
                            claimed_at=timezone.now())
 
