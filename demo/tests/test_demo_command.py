@@ -75,7 +75,9 @@ def test_it_prints_two_unclaimed_students_and_an_employee_who_exist(tmp_path: Pa
     samples = sample_identities()
     assert [s.role for s in samples] == ["Student", "Student", "Teacher"]
     for sample in samples:
-        person = Person.objects.get(identifier=sample.identifier, username=sample.username.casefold())
+        person = Person.objects.get(
+            identifier=sample.identifier, username=sample.username.casefold()
+        )
         assert (person.family_name, person.given_name) == (sample.family_name, sample.given_name)
         assert not hasattr(person, "account")
         line = next(li for li in output.splitlines() if f"ID: {sample.identifier} " in li)
