@@ -18,25 +18,7 @@ from accounts.models import Account, ChallengeQuestion
 from common import throttle
 
 
-class AccessibleErrorsMixin(forms.BaseForm):
-    """Marks invalid inputs with aria-invalid and points aria-describedby at their
-    error message (and help text), as auth_field.html renders them."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            field = self.fields[name]
-            auto_id = self[name].auto_id
-            described = [f"{auto_id}_error"]
-            if field.help_text:
-                described.append(f"{auto_id}_helptext")
-            field.widget.attrs["aria-invalid"] = "true"
-            field.widget.attrs["aria-describedby"] = " ".join(described)
-
-
-class LoginForm(AccessibleErrorsMixin, forms.Form):
+class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -54,7 +36,7 @@ class LoginForm(AccessibleErrorsMixin, forms.Form):
     )
 
 
-class ForgotUsernameForm(AccessibleErrorsMixin, forms.Form):
+class ForgotUsernameForm(forms.Form):
     email = forms.EmailField(
         label=_("District email address"),
         max_length=254,
@@ -66,7 +48,7 @@ class ForgotUsernameForm(AccessibleErrorsMixin, forms.Form):
     )
 
 
-class ForgotPasswordUsernameForm(AccessibleErrorsMixin, forms.Form):
+class ForgotPasswordUsernameForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -77,7 +59,7 @@ class ForgotPasswordUsernameForm(AccessibleErrorsMixin, forms.Form):
     )
 
 
-class RecoveryAnswersForm(AccessibleErrorsMixin, forms.Form):
+class RecoveryAnswersForm(forms.Form):
     """One answer box per challenge question, labelled with the question in the
     active language. Answers are compared by accounts.challenges.check_answers."""
 
@@ -128,7 +110,7 @@ class CurrentPasswordMixin(forms.Form):
         return value
 
 
-class ChangePasswordForm(AccessibleErrorsMixin, CurrentPasswordMixin, NewPasswordForm):
+class ChangePasswordForm(CurrentPasswordMixin, NewPasswordForm):
     """Current password, then a new one under the full policy (history included)."""
 
     def __init__(self, account: Account, *args: Any, **kwargs: Any) -> None:
@@ -137,7 +119,7 @@ class ChangePasswordForm(AccessibleErrorsMixin, CurrentPasswordMixin, NewPasswor
         self.order_fields(["current_password", "password1", "password2"])
 
 
-class ChangeChallengesForm(AccessibleErrorsMixin, CurrentPasswordMixin, ChallengeAnswersForm):
+class ChangeChallengesForm(CurrentPasswordMixin, ChallengeAnswersForm):
     """Current password, then three new questions and answers."""
 
     def __init__(self, account: Account, *args: Any, **kwargs: Any) -> None:
@@ -146,5 +128,5 @@ class ChangeChallengesForm(AccessibleErrorsMixin, CurrentPasswordMixin, Challeng
         self.order_fields(["current_password"])
 
 
-class ResetPasswordForm(AccessibleErrorsMixin, NewPasswordForm):
+class ResetPasswordForm(NewPasswordForm):
     """The new password at the end of "Forgot My Password"."""
