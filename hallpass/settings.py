@@ -148,8 +148,9 @@ DATABASES: dict[str, dict[str, Any]] = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers proceed during a sync; IMMEDIATE avoids "database is locked"
-    # upgrade deadlocks when two requests write at once.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # upgrade deadlocks when two requests write at once. Connections persist
+    # (DB_CONN_MAX_AGE) as on PostgreSQL: opening one runs the PRAGMAs again, which
+    # cost a sign-in more than its own statements.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",

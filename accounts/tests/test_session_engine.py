@@ -9,7 +9,7 @@ from importlib import import_module
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.base import CreateError, UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DjangoDBStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -162,3 +162,10 @@ def test_the_cached_db_engine_signs_in_with_one_write_and_fills_the_cache(settin
         ]
         assert len(session_cache_writes) == 1
     assert client.get(HOME).status_code == 200
+
+
+def test_new_keys_are_32_characters_of_djangos_alphabet_and_never_repeat():
+    store = db.SessionStore()
+    keys = {store._get_new_session_key() for _ in range(2000)}
+    assert len(keys) == 2000
+    assert all(len(key) == 32 and set(key) <= set(VALID_KEY_CHARS) for key in keys)
