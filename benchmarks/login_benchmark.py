@@ -32,7 +32,11 @@ In each:
 (d) enumeration by timing: failed login POSTs for an unknown username, a wrong
     password, a disabled account, a person who left and an unclaimed account,
     interleaved round by round (throttles raised out of the way for this run).
-Results: a table on stdout and benchmarks/results/login.json.
+(e) diagnosis (--no-diagnosis skips it): the same sign-ins again in a fresh process
+    with a trivial Argon2id (8 KiB, 1 pass), timing only the phases before and after
+    the hash: what the rest of the path costs when the hash has not just evicted it
+    from the CPU caches.
+Results: a table on stdout, benchmarks/results/login.json and login.svg (a chart).
 """
 
 from __future__ import annotations
@@ -50,10 +54,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNTS = 50
@@ -201,13 +207,43 @@ def post_login(visitor: Visitor, body: bytes) -> Response:
     return visitor.request("POST", "/account/login/", body)
 
 
-def login_once(username: str, profiler: cProfile.Profile | None = None
-               ) -> tuple[float, float, float]:
-    """(seconds for the POST, seconds for GET + POST, CPU seconds of this process
-    for the POST) of one new visitor."""
+# (start, end) of each Argon2id verification, so that a sign-in's time splits into
+# before the hash, the hash and after it. Two perf_counter() calls per hash.
+HASH_SPANS: list[tuple[float, float]] = []
+
+
+def time_every_argon2_verify() -> None:
+    """Wrap argon2.PasswordHasher.verify (Django's Argon2PasswordHasher calls it)."""
+    from argon2 import PasswordHasher
+
+    verify = PasswordHasher.verify
+
+    def timed_verify(self: Any, hash: Any, password: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return verify(self, hash, password)
+        finally:
+            HASH_SPANS.append((start, time.perf_counter()))
+
+    PasswordHasher.verify = timed_verify  # type: ignore[method-assign]
+
+
+@dataclass
+class LoginTimes:
+    post: float  # seconds for the POST
+    with_get: float  # seconds for GET + POST
+    cpu: float  # CPU seconds of this process for the POST
+    before_hash: float  # the POST's phases (seconds)
+    hash: float
+    after_hash: float
+
+
+def login_once(username: str, profiler: cProfile.Profile | None = None) -> LoginTimes:
+    """Times of one new visitor's sign-in."""
     visitor = Visitor("10.0.0.1")
     t0 = time.perf_counter()
     body = login_form(visitor, username, PASSWORD)
+    HASH_SPANS.clear()
     t1 = time.perf_counter()
     c1 = time.process_time()
     if profiler is not None:
@@ -219,7 +255,10 @@ def login_once(username: str, profiler: cProfile.Profile | None = None
     c2 = time.process_time()
     if response.status_code != 302 or response.header("Location") != "/":
         raise SystemExit(f"login of {username} failed: {response.status_code}")
-    return t2 - t1, t2 - t0, c2 - c1
+    (hash_start, hash_end), = HASH_SPANS
+    return LoginTimes(post=t2 - t1, with_get=t2 - t0, cpu=c2 - c1,
+                      before_hash=hash_start - t1, hash=hash_end - hash_start,
+                      after_hash=t2 - hash_end)
 
 
 def failure_timings(usernames: list[str], rounds: int) -> dict[str, dict[str, float]]:
@@ -397,21 +436,30 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
     # The last four accounts are spoiled for the failure timings; keep them out.
     good = usernames[:-4]
 
+    time_every_argon2_verify()
     verify = make_raw_verifier(settings)
     for username in good[:5]:  # warm up templates, connections, imports
         verify()
         login_once(username)
     raws, posts, fulls = [], [], []
-    raw_cpu = post_cpu = 0.0
+    logins: list[LoginTimes] = []
+    raw_cpu = 0.0
     for i in range(args.logins):
         t, c = time.perf_counter(), time.process_time()
         verify()
         raws.append(time.perf_counter() - t)
         raw_cpu += time.process_time() - c
-        post, full, cpu = login_once(good[i % len(good)])
-        posts.append(post)
-        fulls.append(full)
-        post_cpu += cpu
+        times = login_once(good[i % len(good)])
+        logins.append(times)
+        posts.append(times.post)
+        fulls.append(times.with_get)
+    post_cpu = sum(times.cpu for times in logins)
+    phases_ms = {
+        phase: round(statistics.mean(getattr(t, phase) for t in logins) * 1000, 3)
+        for phase in ("before_hash", "hash", "after_hash")
+    }
+    if args.phases_only:
+        return {"phases_ms": phases_ms, "logins": len(logins)}
 
     raw_rate = len(raws) / sum(raws)
     login_rate = len(posts) / sum(posts)
@@ -459,6 +507,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
         "web_process_cpu_ms_per_raw_verify": round(raw_cpu / len(raws) * 1000, 2),
         "web_process_cpu_ms_per_login_post": round(post_cpu / len(posts) * 1000, 2),
         "ratio_web_process_cpu": round(raw_cpu / post_cpu, 4),
+        "phases_ms": phases_ms,
         "met_target": ratio >= TARGET,
         "concurrent": concurrent,
         "sql_statements_per_login_post": statements,
@@ -513,18 +562,116 @@ def drop_redis_keys(url: str, prefix: str) -> None:
 
 
 def run_child(backend: str, args: argparse.Namespace, env: dict[str, str],
-              work: Path) -> dict[str, Any]:
-    out = work / f"result-{backend}.json"
+              work: Path, phases_only: bool = False) -> dict[str, Any]:
+    out = work / f"result-{backend}{'-phases' if phases_only else ''}.json"
     command = [
         sys.executable, str(Path(__file__).resolve()), "--worker", "--result-json", str(out),
         "--logins", str(args.logins), "--profile-logins", str(args.profile_logins),
         "--failure-rounds", str(args.failure_rounds), "--workers", str(args.workers),
         "--per-worker", str(args.per_worker), "--rounds", str(args.rounds),
+        *(["--phases-only"] if phases_only else []),
     ]
     completed = subprocess.run(command, env=env, cwd=ROOT, check=False)
     if completed.returncode != 0:
         raise SystemExit(f"The {backend} run failed (exit {completed.returncode}).")
     return dict(json.loads(out.read_text()))
+
+
+def run_backend_with_diagnosis(backend: str, args: argparse.Namespace, env: dict[str, str],
+                               work: Path, fresh_database: Any) -> dict[str, Any]:
+    """The measured run; then, unless --no-diagnosis, the same sign-ins with a trivial
+    Argon2id (8 KiB, 1 pass) to show what the path outside the hash costs when the
+    hash has not just pushed everything else out of the CPU caches."""
+    fresh_database()
+    run = run_child(backend, args, env, work)
+    if args.diagnosis:
+        fresh_database()
+        trivial = dict(env, ARGON2_TIME_COST="1", ARGON2_MEMORY_COST_KIB="8")
+        run["same_path_trivial_hash"] = run_child(backend, args, trivial, work,
+                                                  phases_only=True)
+    return run
+
+
+def write_svg(runs: dict[str, Any], path: Path) -> None:
+    """Per backend: the raw verify and the sign-in POST split into before the hash, the
+    hash and after it (means, ms), with the 90 % budget (raw / 0.9) dashed."""
+    label_w, chart_w, bar_h, gap, group_gap, top = 230, 520, 24, 8, 26, 56
+    rows = 2 * len(runs)
+    scale_max = max(
+        [max(run["login_post_mean_ms"], run["raw_verify_mean_ms"] / TARGET) for run in
+         runs.values()] or [1.0]
+    ) * 1.08
+    height = top + rows * (bar_h + gap) + len(runs) * group_gap + 56
+    width = label_w + chart_w + 140
+    colours = {"before_hash": "#6b6b6b", "hash": "#0b5394", "after_hash": "#b45f06"}
+
+    def x(ms: float) -> float:
+        return float(label_w + chart_w * ms / scale_max)
+
+    summary = "; ".join(
+        f"{backend}: raw verify {run['raw_verify_mean_ms']:.2f} ms, sign-in "
+        f"{run['login_post_mean_ms']:.2f} ms (before the hash "
+        f"{run['phases_ms']['before_hash']:.2f}, hash {run['phases_ms']['hash']:.2f}, after "
+        f"{run['phases_ms']['after_hash']:.2f}), ratio "
+        f"{run['ratio_login_to_raw_verify'] * 100:.1f} %"
+        for backend, run in runs.items()
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d" '
+        'font-family="sans-serif" font-size="13">',
+        "<title id=\"t\">Hallpass sign-in benchmark: milliseconds per sign-in POST vs "
+        "one raw Argon2id verification</title>",
+        f'<desc id="d">{escape(summary)}</desc>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="{label_w}" y="22" font-size="15" font-weight="bold" fill="#1a1a1a">'
+        "Milliseconds per sign-in (means); dashed: the 90 % budget</text>",
+    ]
+    legend_x = label_w
+    for phase, label in (("before_hash", "before the hash"), ("hash", "Argon2id hash"),
+                         ("after_hash", "after the hash")):
+        parts += [f'<rect x="{legend_x}" y="32" width="12" height="12" '
+                  f'fill="{colours[phase]}"/>',
+                  f'<text x="{legend_x + 16}" y="43" fill="#1a1a1a">{label}</text>']
+        legend_x += 150
+    y = top
+    for backend, run in runs.items():
+        budget = run["raw_verify_mean_ms"] / TARGET
+        group_top = y
+        parts += [
+            f'<text x="{label_w - 10}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" '
+            f'fill="#1a1a1a">{escape(backend)}: raw verify</text>',
+            f'<rect x="{label_w}" y="{y}" width="{x(run["raw_verify_mean_ms"]) - label_w:.1f}" '
+            f'height="{bar_h}" fill="{colours["hash"]}"/>',
+            f'<text x="{x(run["raw_verify_mean_ms"]) + 6:.1f}" y="{y + bar_h * 0.7:.1f}" '
+            f'fill="#1a1a1a">{run["raw_verify_mean_ms"]:.1f} ms</text>',
+        ]
+        y += bar_h + gap
+        parts.append(f'<text x="{label_w - 10}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" '
+                     f'fill="#1a1a1a">{escape(backend)}: sign-in POST</text>')
+        start = 0.0
+        for phase in ("before_hash", "hash", "after_hash"):
+            ms = run["phases_ms"][phase]
+            parts.append(f'<rect x="{x(start):.1f}" y="{y}" '
+                         f'width="{max(0.5, x(start + ms) - x(start)):.1f}" height="{bar_h}" '
+                         f'fill="{colours[phase]}"/>')
+            start += ms
+        ratio = run["ratio_login_to_raw_verify"] * 100
+        parts.append(f'<text x="{x(start) + 6:.1f}" y="{y + bar_h * 0.7:.1f}" '
+                     f'fill="#1a1a1a">{start:.1f} ms ({ratio:.1f} %)</text>')
+        y += bar_h + gap
+        parts.append(f'<line x1="{x(budget):.1f}" x2="{x(budget):.1f}" y1="{group_top - 4}" '
+                     f'y2="{y}" stroke="#1a1a1a" stroke-width="2" stroke-dasharray="4 3"/>')
+        y += group_gap
+    parts.append(f'<line x1="{label_w}" x2="{label_w + chart_w}" y1="{y}" y2="{y}" '
+                 'stroke="#1a1a1a"/>')
+    for tick in range(0, int(scale_max) + 1, 5):
+        parts.append(f'<text x="{x(tick):.1f}" y="{y + 18}" text-anchor="middle" '
+                     f'fill="#1a1a1a">{tick}</text>')
+    parts.append(f'<text x="{label_w + chart_w / 2:.0f}" y="{y + 38}" text-anchor="middle" '
+                 'fill="#1a1a1a">ms</text>')
+    parts.append("</svg>")
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
 def print_run(backend: str, run: dict[str, Any]) -> None:
@@ -549,6 +696,16 @@ def print_run(backend: str, run: dict[str, Any]) -> None:
          f"{run['web_process_cpu_ms_per_login_post']:7.2f}",
          f"(raw {run['web_process_cpu_ms_per_raw_verify']:.2f} ms CPU)"),
     ]
+    phases = run["phases_ms"]
+    rows.append(("  POST: before the hash / hash / after it", "",
+                 f"{phases['hash']:7.2f}",
+                 f"{phases['before_hash']:.2f} / {phases['hash']:.2f} / "
+                 f"{phases['after_hash']:.2f} (means)"))
+    trivial = run.get("same_path_trivial_hash")
+    if trivial:
+        t = trivial["phases_ms"]
+        rows.append(("  same POST, trivial hash: before / after", "", "",
+                     f"{t['before_hash']:.2f} / {t['after_hash']:.2f} (means)"))
     concurrent = run.get("concurrent")
     if concurrent:
         n = concurrent["workers"]
@@ -591,7 +748,10 @@ def main() -> None:
     parser.add_argument("--per-worker", type=int, default=50,
                         help="Operations per process per round in the concurrent figures.")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-diagnosis", dest="diagnosis", action="store_false",
+                        help="Skip the second run with a trivial hash (phases only).")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--phases-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-json", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -616,9 +776,15 @@ def main() -> None:
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         env = dict(base_env, HALLPASS_VAR_DIR=str(work / backend))
         if backend == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{work}/bench.sqlite3"
+            database = work / "bench.sqlite3"
+            env["DATABASE_URL"] = f"sqlite:///{database}"
             env.pop("REDIS_URL", None)
-            runs[backend] = run_child(backend, args, env, work)
+
+            def fresh_sqlite(database: Path = database) -> None:
+                for path in database.parent.glob(database.name + "*"):
+                    path.unlink()
+
+            runs[backend] = run_backend_with_diagnosis(backend, args, env, work, fresh_sqlite)
         elif backend == "postgresql":
             explicit = os.environ.get("DATABASE_URL", "")
             urls = postgres_url(explicit if explicit.startswith("postgres") else "")
@@ -628,13 +794,20 @@ def main() -> None:
                 print(f"Skipping {backend}: {skipped[backend]}.")
                 continue
             prefix = f"hallpass-login-bench-{os.getpid()}"
-            env.update({"DATABASE_URL": urls[1], "REDIS_URL": redis_url,
+            maintenance_url, bench_url = urls
+            env.update({"DATABASE_URL": bench_url, "REDIS_URL": redis_url,
                         "CACHE_KEY_PREFIX": prefix})
-            pg_database(urls[0], create=True)
+
+            def fresh_postgresql(maintenance: str = maintenance_url, redis_url: str = redis_url,
+                                 prefix: str = prefix) -> None:
+                pg_database(maintenance, create=True)
+                drop_redis_keys(redis_url, prefix)
+
             try:
-                runs[backend] = run_child(backend, args, env, work)
+                runs[backend] = run_backend_with_diagnosis(backend, args, env, work,
+                                                           fresh_postgresql)
             finally:
-                pg_database(urls[0], create=False)
+                pg_database(maintenance_url, create=False)
                 drop_redis_keys(redis_url, prefix)
         else:
             raise SystemExit(f"Unknown backend {backend!r}")
@@ -654,6 +827,8 @@ def main() -> None:
     out_dir = ROOT / "benchmarks" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "login.json").write_text(json.dumps(results, indent=2) + "\n")
+    if runs:
+        write_svg(runs, out_dir / "login.svg")
     for backend, run in runs.items():
         print_run(backend, run)
     print(f"\nOverall: {'PASS' if met else 'FAIL'} (login POST rate >= 90 % of the raw "
