@@ -8,6 +8,7 @@ With HALLPASS_ENV=production the process refuses to start on an unsafe setting.
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -311,6 +312,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Outside production WhiteNoise serves the source folders directly (DEBUG on or off, no
+# collectstatic); production serves STATIC_ROOT, which collectstatic fills, and there
+# WhiteNoise's "No directory at" warning means collectstatic was forgotten.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    warnings.filterwarnings("ignore", message="No directory at: ")
 if PRODUCTION:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

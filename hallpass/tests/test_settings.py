@@ -80,3 +80,27 @@ def test_the_claim_deadline_must_be_a_real_date() -> None:
     assert result.returncode != 0
     assert "HALLPASS_CLAIM_DEADLINE must be a date as YYYY-MM-DD" in result.stderr
     assert load_settings({"HALLPASS_CLAIM_DEADLINE": "2027-08-02"}).returncode == 0
+
+
+SERVE_STYLESHEET = """
+import warnings
+warnings.simplefilter("error")  # any warning (WhiteNoise's "No directory at") fails
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+response = Client().get("/static/hallpass/hallpass.css")
+print(response.status_code, response["Content-Type"])
+"""
+
+
+def test_the_demo_serves_its_stylesheet_with_debug_off_and_no_collectstatic() -> None:
+    clean = {k: v for k, v in os.environ.items() if k not in {"HALLPASS_ENV", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_STYLESHEET],
+        env={**clean, "DEBUG": "false", "DJANGO_SETTINGS_MODULE": "hallpass.settings"},
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "200" and "text/css" in result.stdout
