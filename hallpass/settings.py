@@ -7,8 +7,8 @@ With HALLPASS_ENV=production the process refuses to start on an unsafe setting.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import warnings
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -311,13 +311,15 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Outside production WhiteNoise serves the source folders directly (DEBUG on or off, no
-# collectstatic); production serves STATIC_ROOT, which collectstatic fills, and there
-# WhiteNoise's "No directory at" warning means collectstatic was forgotten.
+# collectstatic). Production serves STATIC_ROOT, which collectstatic fills; there
+# WhiteNoise's "No directory at" warning means collectstatic was forgotten, so only
+# outside production is an empty STATIC_ROOT made to keep it quiet.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
-    warnings.filterwarnings("ignore", message="No directory at: ")
+    with contextlib.suppress(OSError):  # a read-only checkout: WhiteNoise only warns
+        STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if PRODUCTION:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
