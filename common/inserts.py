@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models.sql import InsertQuery
 
 
@@ -56,7 +56,9 @@ def insert_row(obj: models.Model) -> None:
         field.get_db_prep_save(field.pre_save(obj, True), connection)
         for field in compiled.fields
     ]
-    with connection.cursor() as cursor:
+    # As Model.save(): a failed INSERT inside atomic() marks the transaction for
+    # rollback, so a caller catching the error cannot go on and commit.
+    with transaction.mark_for_rollback_on_error(alias), connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         if compiled.returns_pk:
             row = cursor.fetchone()

@@ -311,7 +311,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Everything under STATIC_ROOT is public at /static/: an empty value (Path("") is the
+# working directory) or a folder holding the code or var/ (the database) would publish
+# them, so those refuse to start in every environment.
+STATIC_ROOT = Path(envstr("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
+if not STATIC_ROOT.is_absolute():
+    raise ImproperlyConfigured(f"STATIC_ROOT must be an absolute path, not {str(STATIC_ROOT)!r}")
+for _private in (BASE_DIR, VAR_DIR):
+    if STATIC_ROOT.resolve() in (_private.resolve(), *_private.resolve().parents):
+        raise ImproperlyConfigured(
+            f"STATIC_ROOT {STATIC_ROOT} would publish {_private} at /static/; "
+            "use a folder of its own"
+        )
 # Outside production WhiteNoise serves the source folders directly (DEBUG on or off, no
 # collectstatic). Production serves STATIC_ROOT, which collectstatic fills; there
 # WhiteNoise's "No directory at" warning means collectstatic was forgotten, so only

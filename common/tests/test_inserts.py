@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -61,3 +62,15 @@ def test_consecutive_rows_get_their_own_keys():
     insert_row(second)
     assert first.pk != second.pk
     assert AuditEvent.objects.get(pk=second.pk).outcome == Outcome.FAILURE
+
+
+def test_a_failed_insert_inside_atomic_marks_the_transaction_for_rollback():
+    too_long = AuditEvent(event_type="x" * 41, outcome=Outcome.SUCCESS)  # max_length 40
+    with transaction.atomic():
+        with pytest.raises(DatabaseError):
+            # SQLite does not enforce max_length; a NULL in a NOT NULL column fails on both.
+            too_long.outcome = None  # type: ignore[assignment]
+            insert_row(too_long)
+        assert transaction.get_connection().needs_rollback
+        with pytest.raises(TransactionManagementError):
+            AuditEvent.objects.count()

@@ -104,3 +104,25 @@ def test_the_demo_serves_its_stylesheet_with_debug_off_and_no_collectstatic() ->
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "200" and "text/css" in result.stdout
+
+
+def test_an_empty_static_root_falls_back_to_its_own_folder() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import hallpass.settings as s; print(s.STATIC_ROOT)"],
+        env={**os.environ, "STATIC_ROOT": ""}, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("staticfiles")
+
+
+@pytest.mark.parametrize("static_root", ["relative/static", "/", "{base}", "{base}/var"])
+def test_a_static_root_that_would_publish_code_or_data_refuses_to_start(static_root: str) -> None:
+    base = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run(
+        [sys.executable, "-c", "import hallpass.settings"],
+        env={**os.environ, "STATIC_ROOT": static_root.format(base=base),
+             "HALLPASS_VAR_DIR": os.path.join(base, "var")},
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode != 0
+    assert "STATIC_ROOT" in result.stderr
