@@ -643,8 +643,9 @@ def write_svg(runs: dict[str, Any], path: Path) -> None:
             f'fill="#1a1a1a">{escape(backend)}: raw verify</text>',
             f'<rect x="{label_w}" y="{y}" width="{x(run["raw_verify_mean_ms"]) - label_w:.1f}" '
             f'height="{bar_h}" fill="{colours["hash"]}"/>',
-            f'<text x="{x(run["raw_verify_mean_ms"]) + 6:.1f}" y="{y + bar_h * 0.7:.1f}" '
-            f'fill="#1a1a1a">{run["raw_verify_mean_ms"]:.1f} ms</text>',
+            # Inside the bar: the budget line would cross a label after it.
+            f'<text x="{x(run["raw_verify_mean_ms"]) - 6:.1f}" y="{y + bar_h * 0.7:.1f}" '
+            f'text-anchor="end" fill="#ffffff">{run["raw_verify_mean_ms"]:.1f} ms</text>',
         ]
         y += bar_h + gap
         parts.append(f'<text x="{label_w - 10}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" '
