@@ -84,6 +84,7 @@ def run_phase(district: Path, phase: str, profile: bool) -> dict[str, Any]:
         call_command("createcachetable", verbosity=0)
     from directory.models import Class, Enrollment, Person
     from directory.sync import sync_hr, sync_oneroster
+    from directory.sync.progress import TerminalProgress
 
     statements: Counter[str] = Counter()
     rows: Counter[str] = Counter()
@@ -111,7 +112,7 @@ def run_phase(district: Path, phase: str, profile: bool) -> dict[str, Any]:
             ("oneroster", sync_oneroster, district),
             ("hr", sync_hr, district / "hr_employees.csv"),
         ):
-            bar = ProgressBar(f"{phase} {label}")
+            bar = TerminalProgress(f"{phase} {label}", sys.stderr.isatty())
             started = time.perf_counter()
             try:
                 if profiler is not None:
@@ -177,31 +178,6 @@ def _rows_written(verb: str, sql: str, params: Any, many: bool,
         return max(1, len(params or ()) // width)
     rowcount = getattr(context["cursor"], "rowcount", -1)
     return rowcount if rowcount and rowcount > 0 else 0
-
-
-class ProgressBar:
-    """progress(done, total) for the sync, drawn with tqdm only on a terminal."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bar: Any = None
-        self.enabled = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, desc=self.label, unit="row", leave=False,
-                            file=sys.stderr, dynamic_ncols=True)
-        if total != self.bar.total:
-            self.bar.total = total
-        self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 # --- Driver ------------------------------------------------------------------------------

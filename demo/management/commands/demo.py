@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
-from tqdm import tqdm
 
 from demo.services import (
     DEMO_ADMIN_USERNAME,
@@ -30,33 +29,10 @@ from demo.services import (
 )
 from directory.demo import HR_FILENAME, positive_count, write_demo_district
 from directory.sync import sync_hr, sync_oneroster
+from directory.sync.progress import TerminalProgress
 from directory.sync.report import SyncReport
 
 MAX_PROBLEMS_SHOWN = 20
-
-
-class _ProgressBar:
-    """The sync's progress(done, total) callback, drawn only on a terminal."""
-
-    def __init__(self, label: str, enabled: bool) -> None:
-        self.label = label
-        self.enabled = enabled
-        self.bar: tqdm[Any] | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            self.bar = tqdm(total=total, desc=self.label, unit="row", file=sys.stderr,
-                            leave=False, dynamic_ncols=True)
-        if total != self.bar.total:
-            self.bar.total = total
-        self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
 
 
 class Command(BaseCommand):
@@ -134,7 +110,7 @@ class Command(BaseCommand):
         on_terminal: bool,
     ) -> SyncReport:
         self.step(f"Syncing {label} from {path}")
-        bar = _ProgressBar(label, on_terminal)
+        bar = TerminalProgress(label, on_terminal)
         started = time.perf_counter()
         try:
             report = sync(path, progress=bar)

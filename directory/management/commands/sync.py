@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from directory.sync import SyncReport, sync_hr, sync_oneroster
+from directory.sync.progress import TerminalProgress
 from directory.sync.report import Counts
 
 EXIT_REFUSED = 3
@@ -50,29 +51,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sync = sync_oneroster if options["source"] == "oneroster" else sync_hr
-        bar = None
-        progress = None
-        if self.stdout.isatty():
-            from tqdm import tqdm
-
-            bar = tqdm(total=1, unit="row", desc=options["source"], leave=False)
-
-            def progress(done: int, total: int) -> None:
-                assert bar is not None
-                bar.total = total
-                bar.n = done
-                bar.refresh()
-
+        bar = TerminalProgress(options["source"], self.stdout.isatty())
         try:
             report = sync(
                 options["path"],
                 dry_run=options["dry_run"],
                 force=options["force"],
-                progress=progress,
+                progress=bar,
             )
         finally:
-            if bar is not None:
-                bar.close()
+            bar.close()
         self.print_report(report)
         if report.result == "refused" or report.over_threshold:
             raise CommandError(report.message, returncode=EXIT_REFUSED)
