@@ -58,8 +58,10 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
+
+from bench_postgres import postgres_urls, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNTS = 50
@@ -516,33 +518,6 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def postgres_url(explicit: str) -> tuple[str, str] | None:
-    """(maintenance conninfo, benchmark DATABASE_URL) for a reachable PostgreSQL."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-    base = explicit or "postgresql://postgres@127.0.0.1:5432/postgres"
-    maintenance = make_conninfo(base, dbname="postgres", connect_timeout=3)
-    try:
-        psycopg.connect(maintenance).close()
-    except psycopg.Error:
-        return None
-    params = conninfo_to_dict(base)
-    user, password = str(params.get("user") or ""), str(params.get("password") or "")
-    auth = quote(user) + (":" + quote(password) if password else "") + "@" if user else ""
-    host, port = params.get("host") or "127.0.0.1", params.get("port") or 5432
-    return maintenance, f"postgresql://{auth}{host}:{port}/{BENCH_DB_NAME}"
-
-
-def pg_database(maintenance: str, create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
-
-
 def redis_reachable(url: str) -> bool:
     import redis
 
@@ -787,8 +762,7 @@ def main() -> None:
 
             runs[backend] = run_backend_with_diagnosis(backend, args, env, work, fresh_sqlite)
         elif backend == "postgresql":
-            explicit = os.environ.get("DATABASE_URL", "")
-            urls = postgres_url(explicit if explicit.startswith("postgres") else "")
+            urls = postgres_urls(os.environ.get("DATABASE_URL"), BENCH_DB_NAME)
             redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
             if urls is None or not redis_reachable(redis_url):
                 skipped[backend] = "PostgreSQL or Redis unreachable"
@@ -801,14 +775,14 @@ def main() -> None:
 
             def fresh_postgresql(maintenance: str = maintenance_url, redis_url: str = redis_url,
                                  prefix: str = prefix) -> None:
-                pg_database(maintenance, create=True)
+                recreate_database(maintenance, BENCH_DB_NAME)
                 drop_redis_keys(redis_url, prefix)
 
             try:
                 runs[backend] = run_backend_with_diagnosis(backend, args, env, work,
                                                            fresh_postgresql)
             finally:
-                pg_database(maintenance_url, create=False)
+                recreate_database(maintenance_url, BENCH_DB_NAME, create=False)
                 drop_redis_keys(redis_url, prefix)
         else:
             raise SystemExit(f"Unknown backend {backend!r}")

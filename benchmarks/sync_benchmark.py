@@ -38,8 +38,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 from xml.sax.saxutils import escape
+
+from bench_postgres import postgres_urls, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -181,36 +182,6 @@ def _rows_written(verb: str, sql: str, params: Any, many: bool,
 
 
 # --- Driver ------------------------------------------------------------------------------
-
-
-def postgres_urls(explicit: str | None) -> tuple[str, str] | None:
-    """(maintenance conninfo, benchmark DATABASE_URL) for a reachable PostgreSQL."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-    if explicit and explicit.startswith(("postgres://", "postgresql://")):
-        base = explicit
-    else:
-        base = "postgresql://postgres@127.0.0.1:5432/postgres"
-    maintenance = make_conninfo(base, dbname="postgres", connect_timeout=3)
-    try:
-        psycopg.connect(maintenance).close()
-    except psycopg.Error:
-        return None
-    params = conninfo_to_dict(base)
-    user, password = str(params.get("user") or ""), str(params.get("password") or "")
-    auth = quote(user) + (":" + quote(password) if password else "") + "@" if user else ""
-    host, port = params.get("host") or "127.0.0.1", params.get("port") or 5432
-    return maintenance, f"postgresql://{auth}{host}:{port}/{BENCH_DB_NAME}"
-
-
-def recreate_pg_database(maintenance: str, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
 
 
 def run_worker(district: Path, phase: str, database_url: str, work: Path,
@@ -388,18 +359,18 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(bench_backend("SQLite", f"sqlite:///{db}", work / "district", work,
                                       args.profile))
         if "postgresql" in backends:
-            urls = postgres_urls(os.environ.get("DATABASE_URL"))
+            urls = postgres_urls(os.environ.get("DATABASE_URL"), BENCH_DB_NAME)
             if urls is None:
                 skipped["PostgreSQL"] = "not reachable (DATABASE_URL or 127.0.0.1:5432)"
                 print("\nPostgreSQL: not reachable, skipped.", flush=True)
             else:
                 maintenance, bench_url = urls
-                recreate_pg_database(maintenance)
+                recreate_database(maintenance, BENCH_DB_NAME)
                 try:
                     runs.append(bench_backend("PostgreSQL", bench_url, work / "district",
                                               work, args.profile))
                 finally:
-                    recreate_pg_database(maintenance, drop_only=True)
+                    recreate_database(maintenance, BENCH_DB_NAME, create=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,0 +1,38 @@
+"""A throwaway PostgreSQL database for a benchmark, shared by the benchmark scripts."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def postgres_urls(explicit: str | None, database: str) -> tuple[str, str] | None:
+    """(maintenance conninfo, DATABASE_URL of `database`) on the server DATABASE_URL
+    names when it is a PostgreSQL URL, else on 127.0.0.1:5432; None if none answers."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    if explicit and explicit.startswith(("postgres://", "postgresql://")):
+        base = explicit
+    else:
+        base = "postgresql://postgres@127.0.0.1:5432/postgres"
+    maintenance = make_conninfo(base, dbname="postgres", connect_timeout=3)
+    try:
+        psycopg.connect(maintenance).close()
+    except psycopg.Error:
+        return None
+    params = conninfo_to_dict(base)
+    user, password = str(params.get("user") or ""), str(params.get("password") or "")
+    auth = quote(user) + (":" + quote(password) if password else "") + "@" if user else ""
+    host, port = params.get("host") or "127.0.0.1", params.get("port") or 5432
+    return maintenance, f"postgresql://{auth}{host}:{port}/{database}"
+
+
+def recreate_database(maintenance: str, database: str, *, create: bool = True) -> None:
+    """Drop `database` (closing its connections) and, unless create is False, make it
+    anew and empty."""
+    import psycopg
+
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{database}"')
