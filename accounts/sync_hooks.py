@@ -16,6 +16,7 @@ from django.db.models.functions import Cast, Concat
 
 from accounts.models import Account
 from audit.models import AuditEvent, EventType, Outcome
+from audit.services import record_many
 from directory.sync.hooks import SyncChanges
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,5 @@ def follow_username_changes(changes: SyncChanges) -> None:
                 output_field=CharField(),
             )
         )
-    # New rows only, so bulk_create keeps the audit log append-only.
-    AuditEvent.objects.bulk_create(events)
+    record_many(events)
     logger.info("Renamed %d accounts after a directory sync", len(renames))

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from accounts.models import Account
 from audit.models import AppendOnlyError, AuditEvent, EventType, Outcome
-from audit.services import record
+from audit.services import record, record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,24 @@ def test_the_admin_shows_events_but_cannot_add_change_or_delete_them():
     assert not admin.has_change_permission(request)
     assert not admin.has_delete_permission(request)
     assert admin.has_view_permission(request)
+
+
+def test_record_many_writes_every_event_in_one_go():
+    events = [AuditEvent(event_type=EventType.PERSON_DEACTIVATED, outcome=Outcome.SUCCESS,
+                         person_id=n, details={"sync_run": 1}) for n in range(3)]
+
+    record_many(events)
+
+    assert sorted(AuditEvent.objects.values_list("person_id", flat=True)) == [0, 1, 2]
+
+
+def test_record_many_writes_nothing_when_one_event_names_a_secret():
+    events = [
+        AuditEvent(event_type=EventType.ACCOUNT_RENAMED, outcome=Outcome.SUCCESS,
+                   details={"old": "s0123456"}),
+        AuditEvent(event_type=EventType.ACCOUNT_RENAMED, outcome=Outcome.SUCCESS,
+                   details={"password": "hunter22"}),
+    ]
+    with pytest.raises(ValueError):
+        record_many(events)
+    assert not AuditEvent.objects.exists()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent, EventType, Outcome
-from audit.services import record
+from audit.services import record, record_many
 from directory.models import SyncRun
 from directory.sync.hooks import SyncChanges, UsernameChange, call_sync_hooks
 from directory.sync.reader import FileProblem, Package
@@ -227,8 +227,7 @@ def _audit(run: SyncRun, kind: SyncRun.Kind, report: SyncReport, prepared: Prepa
         )
         for pk in prepared.reactivated_people
     ]
-    # New rows only, so bulk_create cannot break the log's append-only rule.
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    record_many(events)
     changes = {name: counts.changes() for name, counts in report.counts.items()}
     record(
         EventType.SYNC_APPLIED,
