@@ -18,8 +18,10 @@ from accounts.models import Account, ChallengeQuestion
 from common import throttle
 
 
-class LoginForm(forms.Form):
-    username = forms.CharField(
+def username_field() -> forms.CharField:
+    """The username box of sign-in and forgot-password: no capitals or spell-check on
+    phones, the browser's saved username offered."""
+    return forms.CharField(
         label=_("Username"),
         max_length=150,
         error_messages={"required": _("Enter your username.")},
@@ -27,6 +29,10 @@ class LoginForm(forms.Form):
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+
+
+class LoginForm(forms.Form):
+    username = username_field()
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -49,14 +55,7 @@ class ForgotUsernameForm(forms.Form):
 
 
 class ForgotPasswordUsernameForm(forms.Form):
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=150,
-        error_messages={"required": _("Enter your username.")},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
-    )
+    username = username_field()
 
 
 class RecoveryAnswersForm(forms.Form):
