@@ -61,8 +61,7 @@ def insert_row(obj: models.Model) -> None:
     with transaction.mark_for_rollback_on_error(alias), connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         if compiled.returns_pk:
-            row = cursor.fetchone()
-            pk = row[0]
+            pk = cursor.fetchone()[0]
         else:
             pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
     obj.pk = pk

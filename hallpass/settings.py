@@ -328,14 +328,14 @@ for _private in (BASE_DIR, VAR_DIR):
 # WhiteNoise's "No directory at" warning means collectstatic was forgotten, so only
 # outside production is an empty STATIC_ROOT made to keep it quiet.
 WHITENOISE_USE_FINDERS = not PRODUCTION
-if not PRODUCTION:
-    with contextlib.suppress(OSError):  # a read-only checkout: WhiteNoise only warns
-        STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if PRODUCTION:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+else:
+    with contextlib.suppress(OSError):  # a read-only checkout: WhiteNoise only warns
+        STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 LOGGING: dict[str, Any] = {
     "version": 1,
