@@ -48,9 +48,12 @@ FailureReason = Literal[
 EMPLOYEE_ROLES = (Person.Role.TEACHER, Person.Role.STAFF, Person.Role.ADMINISTRATOR)
 
 
-def ip_limit() -> throttle.Limit:
-    return throttle.Limit(
-        "claim-ip", settings.CLAIM_MAX_FAILURES_PER_IP, settings.CLAIM_LOCKOUT_SECONDS
+def ip_limit(ip: str) -> throttle.Limit:
+    return throttle.for_address(
+        throttle.Limit(
+            "claim-ip", settings.CLAIM_MAX_FAILURES_PER_IP, settings.CLAIM_LOCKOUT_SECONDS
+        ),
+        ip,
     )
 
 

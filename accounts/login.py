@@ -49,9 +49,12 @@ def account_limit() -> throttle.Limit:
     )
 
 
-def ip_limit() -> throttle.Limit:
-    return throttle.Limit(
-        "login-ip", settings.LOGIN_MAX_FAILURES_PER_IP, settings.LOGIN_LOCKOUT_SECONDS
+def ip_limit(ip: str) -> throttle.Limit:
+    return throttle.for_address(
+        throttle.Limit(
+            "login-ip", settings.LOGIN_MAX_FAILURES_PER_IP, settings.LOGIN_LOCKOUT_SECONDS
+        ),
+        ip,
     )
 
 
@@ -77,10 +80,11 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
     see why someone cannot sign in); the password never is."""
     key = normalize_username(username)
     ip = client_ip(request)
+    by_ip = ip_limit(ip)
     # One cache round trip for both counters: this runs on every sign-in.
-    ip_failures, earlier_failures = throttle.failures_of((ip_limit(), ip), (account_limit(), key))
+    ip_failures, earlier_failures = throttle.failures_of((by_ip, ip), (account_limit(), key))
     blocked_scope = (
-        "login-ip" if ip_failures >= ip_limit().max_failures
+        "login-ip" if ip_failures >= by_ip.max_failures
         else "login-account" if earlier_failures >= account_limit().max_failures
         else ""
     )
@@ -107,11 +111,11 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         return LoginResult(user)
 
     account_failures = throttle.record_failure(account_limit(), key)
-    ip_failures = throttle.record_failure(ip_limit(), ip)
+    ip_failures = throttle.record_failure(by_ip, ip)
     account, reason = _failure_reason(key)
     now_locked = (
         account_failures >= account_limit().max_failures
-        or ip_failures >= ip_limit().max_failures
+        or ip_failures >= by_ip.max_failures
     )
     record(
         EventType.LOGIN_FAILED,

@@ -73,6 +73,7 @@ def unknown_username_limit() -> throttle.Limit:
 def is_request_throttled(request: HttpRequest, limit: throttle.Limit) -> bool:
     """Count this request against the per-IP limit; True once over it."""
     ip = client_ip(request)
+    limit = throttle.for_address(limit, ip)
     if throttle.is_blocked(limit, ip):
         record(
             EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": limit.scope}

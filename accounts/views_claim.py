@@ -126,7 +126,7 @@ def identify(request: HttpRequest) -> HttpResponse:
     )
     ip_key = client_ip(request)
     identity_key = claiming.identity_key(identifier)
-    if throttle.is_blocked(claiming.ip_limit(), ip_key) or throttle.is_blocked(
+    if throttle.is_blocked(claiming.ip_limit(ip_key), ip_key) or throttle.is_blocked(
         claiming.identity_limit(), identity_key
     ):
         record(EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": "claim"})
@@ -140,7 +140,7 @@ def identify(request: HttpRequest) -> HttpResponse:
 
     match = claiming.find_claimable_person(family, given, identifier)
     if not match.ok or match.person is None:
-        throttle.record_failure(claiming.ip_limit(), ip_key)
+        throttle.record_failure(claiming.ip_limit(ip_key), ip_key)
         throttle.record_failure(claiming.identity_limit(), identity_key)
         record(
             EventType.CLAIM_FAILED,

@@ -1,3 +1,6 @@
+import ipaddress
+
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -10,3 +13,12 @@ def client_ip(request: HttpRequest) -> str:
 
 def user_agent(request: HttpRequest) -> str:
     return str(request.META.get("HTTP_USER_AGENT", ""))[:512]
+
+
+def in_school_network(address: str) -> bool:
+    """True for an address in settings.SCHOOL_NETWORKS (a school's shared NAT)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # "unknown" when the server did not say
+        return False
+    return any(ip in network for network in settings.SCHOOL_NETWORKS)

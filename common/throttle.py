@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.core.cache import cache
+
+from common.net import in_school_network
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,17 @@ class Limit:
     scope: str
     max_failures: int
     window_seconds: int
+
+
+def for_address(limit: Limit, address: str) -> Limit:
+    """A per-address limit as it applies to this client address: multiplied for a
+    school's shared address (settings.SCHOOL_NETWORKS), where one address stands for
+    a whole school. The count is kept under the same scope either way."""
+    if in_school_network(address):
+        return replace(
+            limit, max_failures=limit.max_failures * settings.SCHOOL_NETWORK_LIMIT_MULTIPLIER
+        )
+    return limit
 
 
 def _cache_key(scope: str, key: str) -> str:

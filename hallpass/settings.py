@@ -8,6 +8,7 @@ With HALLPASS_ENV=production the process refuses to start on an unsafe setting.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 from datetime import date
 from pathlib import Path
@@ -64,6 +65,21 @@ def envsecret(name: str, default: str) -> str:
     if path:
         return Path(path).read_text().strip()
     return os.environ.get(name, default)
+
+
+def envnetworks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP networks in CIDR notation (10.20.0.0/16, 2001:db8::/32); a
+    bare address is a network of one."""
+    networks = []
+    for item in os.environ.get(name, "").split(","):
+        if item.strip():
+            try:
+                networks.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name}: {item.strip()!r} is not an IP network such as 10.20.0.0/16"
+                ) from None
+    return tuple(networks)
 
 
 def envdate(name: str) -> date | None:
@@ -252,6 +268,15 @@ CLAIM_LOCKOUT_SECONDS = envint("CLAIM_LOCKOUT_SECONDS", 15 * 60)
 RECOVERY_MAX_FAILURES = envint("RECOVERY_MAX_FAILURES", 5)
 RECOVERY_MAX_REQUESTS_PER_IP = envint("RECOVERY_MAX_REQUESTS_PER_IP", 20)
 RECOVERY_WINDOW_SECONDS = envint("RECOVERY_WINDOW_SECONDS", 60 * 60)
+# A school reaches the portal through one NAT address shared by hundreds of people,
+# all signing in on the first morning. Per-address limits (the *_PER_IP ones) are
+# multiplied for addresses in these networks, so a school's typos cannot lock the
+# whole school out; the per-account and per-identity limits, which protect each
+# account, stay as they are.
+SCHOOL_NETWORKS = envnetworks("SCHOOL_NETWORKS")
+SCHOOL_NETWORK_LIMIT_MULTIPLIER = envint("SCHOOL_NETWORK_LIMIT_MULTIPLIER", 20)
+if SCHOOL_NETWORK_LIMIT_MULTIPLIER < 1:
+    raise ImproperlyConfigured("SCHOOL_NETWORK_LIMIT_MULTIPLIER must be 1 or more")
 
 # --- Directory sync ------------------------------------------------------------------
 CLAIM_DELAY_HOURS = envfloat("HALLPASS_CLAIM_DELAY_HOURS", 24.0)

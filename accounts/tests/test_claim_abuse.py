@@ -3,6 +3,7 @@ wizard's Back / reload / second tab / double submit / race behaviour."""
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from collections.abc import Callable
@@ -403,3 +404,18 @@ def test_testing_old_passwords_at_step_two_is_throttled(settings):
     for _ in range(5):
         assert choose_password(client, "short").status_code == 200
     assert choose_password(client, "Brand-New-Pass-77")["Location"] == CHALLENGES_URL
+
+
+@pytest.mark.django_db
+def test_a_school_address_may_fail_the_ip_limit_times_the_multiplier(settings):
+    settings.CLAIM_MAX_FAILURES_PER_IP = 2
+    settings.SCHOOL_NETWORKS = (ipaddress.ip_network("10.20.0.0/16"),)
+    settings.SCHOOL_NETWORK_LIMIT_MULTIPLIER = 3
+    make_person(family_name="Okafor", given_name="Chidi", identifier="246810")
+    for n in range(5):
+        _attempt(family=f"Nobody{n}", identifier=str(100000 + n), ip="10.20.1.1")
+    assert _attempt(ip="10.20.1.1").status_code == 302
+    cache.clear()
+    for n in range(6):
+        _attempt(family=f"Nobody{n}", identifier=str(100000 + n), ip="10.20.1.1")
+    assert _attempt(ip="10.20.1.1").status_code == 429

@@ -3,6 +3,7 @@ address matched."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -136,3 +137,15 @@ class ForgotUsernameTests(TestCase):
         self.assertNotContains(response, SAME_ANSWER)
         self.assertEqual(mail.outbox, [])
         self.assertContains(self.ask(self.email, REMOTE_ADDR="10.0.0.6"), SAME_ANSWER)
+
+    @override_settings(
+        RECOVERY_MAX_REQUESTS_PER_IP=2,
+        SCHOOL_NETWORKS=(ipaddress.ip_network("10.20.0.0/16"),),
+        SCHOOL_NETWORK_LIMIT_MULTIPLIER=2,
+    )
+    def test_a_school_address_may_ask_the_limit_times_the_multiplier(self) -> None:
+        for n in range(3):
+            self.ask(f"n{n}@example.org", REMOTE_ADDR="10.20.0.5")
+        self.assertContains(self.ask(self.email, REMOTE_ADDR="10.20.0.5"), SAME_ANSWER)
+        response = self.ask(self.email, REMOTE_ADDR="10.20.0.5")
+        self.assertContains(response, "Too many attempts, please try again later.")

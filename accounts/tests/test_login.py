@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 from typing import Any
@@ -274,3 +275,40 @@ class IpThrottleTests(LoginTestCase):
         time.sleep(1.2)
         response = self.post(self.account.username, DEFAULT_PASSWORD, REMOTE_ADDR="10.9.9.9")
         self.assertRedirects(response, HOME)
+
+
+@override_settings(
+    LOGIN_MAX_FAILURES_PER_IP=3,
+    LOGIN_MAX_FAILURES_PER_ACCOUNT=3,
+    SCHOOL_NETWORKS=(ipaddress.ip_network("10.20.0.0/16"),),
+    SCHOOL_NETWORK_LIMIT_MULTIPLIER=2,
+)
+class SchoolNetworkTests(LoginTestCase):
+    """A school signs in through one NAT address: its typos must not lock it out."""
+
+    def fail_from(self, address: str, times: int) -> None:
+        for n in range(times):
+            self.post(f"s09{n:05d}", "wrong password 1", REMOTE_ADDR=address)
+
+    def test_a_school_address_allows_the_limit_times_the_multiplier(self) -> None:
+        self.fail_from("10.20.0.1", 5)
+        self.assertRedirects(
+            self.post(self.account.username, DEFAULT_PASSWORD, REMOTE_ADDR="10.20.0.1"), HOME
+        )
+
+    def test_a_school_address_is_still_blocked_beyond_it(self) -> None:
+        self.fail_from("10.20.0.1", 6)
+        response = self.post(self.account.username, DEFAULT_PASSWORD, REMOTE_ADDR="10.20.0.1")
+        self.assertContains(response, "too many failed attempts")
+        self.assertNotIn(SESSION_KEY, self.client.session)
+
+    def test_an_address_outside_the_school_networks_keeps_the_plain_limit(self) -> None:
+        self.fail_from("203.0.113.9", 3)
+        response = self.post(self.account.username, DEFAULT_PASSWORD, REMOTE_ADDR="203.0.113.9")
+        self.assertContains(response, "too many failed attempts")
+
+    def test_the_per_account_limit_is_not_multiplied(self) -> None:
+        for _ in range(3):
+            self.post(self.account.username, "wrong password 1", REMOTE_ADDR="10.20.0.1")
+        response = self.post(self.account.username, DEFAULT_PASSWORD, REMOTE_ADDR="10.20.0.1")
+        self.assertContains(response, "too many failed attempts")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 from django.core.cache import cache
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from common import throttle
 
@@ -61,3 +62,22 @@ class ThrottleTests(TestCase):
         time.sleep(max(0.0, 4.2 - (time.monotonic() - started)))
         self.assertFalse(throttle.is_blocked(short, "k"))
         self.assertEqual(throttle.failures(short, "k"), 0)
+
+
+@override_settings(
+    SCHOOL_NETWORKS=(ipaddress.ip_network("10.20.0.0/16"), ipaddress.ip_network("2001:db8::/48")),
+    SCHOOL_NETWORK_LIMIT_MULTIPLIER=20,
+)
+class SchoolNetworkTests(TestCase):
+    def test_a_school_address_gets_the_limit_times_the_multiplier(self) -> None:
+        for address in ("10.20.3.4", "2001:db8::7"):
+            self.assertEqual(throttle.for_address(LIMIT, address).max_failures, 60, address)
+
+    def test_any_other_address_keeps_the_limit(self) -> None:
+        for address in ("10.21.0.1", "203.0.113.9", "2001:db9::1", "unknown", ""):
+            self.assertEqual(throttle.for_address(LIMIT, address), LIMIT, address)
+
+    def test_the_count_is_kept_under_the_same_scope(self) -> None:
+        school = throttle.for_address(LIMIT, "10.20.3.4")
+        throttle.record_failure(school, "10.20.3.4")
+        self.assertEqual(throttle.failures(LIMIT, "10.20.3.4"), 1)

@@ -71,6 +71,29 @@ def test_a_boolean_setting_rejects_anything_but_true_or_false() -> None:
     assert "DEBUG must be true or false" in result.stderr
 
 
+def test_school_networks_are_read_as_cidr_networks() -> None:
+    result = load_settings(
+        {"SCHOOL_NETWORKS": "10.20.0.0/16, 203.0.113.7,2001:db8::/48"},
+        "import hallpass.settings as s; print(*s.SCHOOL_NETWORKS)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["10.20.0.0/16", "203.0.113.7/32", "2001:db8::/48"]
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"SCHOOL_NETWORKS": "10.20.0.0/16,10.0.0.0/33"}, "SCHOOL_NETWORKS: '10.0.0.0/33'"),
+        ({"SCHOOL_NETWORKS": "school-a"}, "SCHOOL_NETWORKS: 'school-a' is not an IP network"),
+        ({"SCHOOL_NETWORK_LIMIT_MULTIPLIER": "0"}, "must be 1 or more"),
+    ],
+)
+def test_a_bad_school_network_setting_stops_the_start(env: dict[str, str], complaint: str) -> None:
+    result = load_settings(env)
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
 def test_secrets_can_come_from_a_file(tmp_path) -> None:
     secret_file = tmp_path / "secret"
     secret_file.write_text("f" * 60 + "\n")
