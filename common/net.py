@@ -21,4 +21,6 @@ def in_school_network(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:  # "unknown" when the server did not say
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:10.20.0.1, from a server on a dual-stack socket
     return any(ip in network for network in settings.SCHOOL_NETWORKS)

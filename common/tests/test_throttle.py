@@ -70,7 +70,7 @@ class ThrottleTests(TestCase):
 )
 class SchoolNetworkTests(TestCase):
     def test_a_school_address_gets_the_limit_times_the_multiplier(self) -> None:
-        for address in ("10.20.3.4", "2001:db8::7"):
+        for address in ("10.20.3.4", "2001:db8::7", "::ffff:10.20.3.4"):
             self.assertEqual(throttle.for_address(LIMIT, address).max_failures, 60, address)
 
     def test_any_other_address_keeps_the_limit(self) -> None:
