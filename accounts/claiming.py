@@ -65,6 +65,12 @@ def identity_limit() -> throttle.Limit:
     )
 
 
+def name_limit() -> throttle.Limit:
+    return throttle.Limit(
+        "claim-name", settings.CLAIM_MAX_FAILURES_PER_NAME, settings.CLAIM_LOCKOUT_SECONDS
+    )
+
+
 def reuse_limit() -> throttle.Limit:
     """Step 2's "Passwords cannot be reused" answers, per person (see views_claim)."""
     return throttle.Limit(
@@ -81,6 +87,14 @@ def identity_key(identifier: str) -> str:
     and a key holding the name would give every guessed name its own attempts."""
     typed = normalize_identifier(identifier)
     return typed.lstrip("0") or typed
+
+
+def name_key(family_name: str, given_name: str) -> str:
+    """Throttle key for "someone of this name", folded as matching folds names. It
+    caps guessing IDs for a known classmate wherever the guesses come from (the
+    per-IP limit is multiplied on a school's network, where classmates sit). Its
+    limit is higher than the per-ID one because several people share a name."""
+    return f"{fold(family_name)}|{fold(given_name)}"
 
 
 def normalize_identifier(raw: str) -> str:

@@ -64,6 +64,14 @@ def password_ip_limit() -> throttle.Limit:
     )
 
 
+def recipient_limit() -> throttle.Limit:
+    return throttle.Limit(
+        "recovery-username-recipient",
+        settings.RECOVERY_MAX_EMAILS_PER_ADDRESS,
+        settings.RECOVERY_WINDOW_SECONDS,
+    )
+
+
 def unknown_username_limit() -> throttle.Limit:
     return throttle.Limit(
         "recovery-unknown", settings.RECOVERY_MAX_FAILURES, UNKNOWN_USERNAME_LOCK_SECONDS
@@ -92,9 +100,23 @@ def do_send_username(request: HttpRequest, email: str) -> None:
     A claimed account gets its username; a person who has not claimed yet gets
     a "claim your account first" message (only the mailbox owner learns this).
     Disabled accounts and people who left get nothing. The caller shows the same
-    page in every case."""
+    page in every case.
+
+    Each typed address is answered a few times an hour at most, whether or not it
+    matches, so that nobody can fill a teacher's mailbox from many addresses (or one
+    school address with its multiplied limit); past that, nothing is sent."""
+    address = email.strip()
+    if throttle.is_blocked(recipient_limit(), address):
+        record(
+            EventType.THROTTLED,
+            Outcome.BLOCKED,
+            request=request,
+            details={"scope": recipient_limit().scope},
+        )
+        return
+    throttle.record_failure(recipient_limit(), address)
     people = list(
-        Person.objects.filter(email__iexact=email.strip(), status=Status.ACTIVE)
+        Person.objects.filter(email__iexact=address, status=Status.ACTIVE)
         .select_related("account")
     )
     sent = False

@@ -124,12 +124,17 @@ def identify(request: HttpRequest) -> HttpResponse:
         form.cleaned_data["given_name"],
         form.cleaned_data["identifier"],
     )
-    ip_key = client_ip(request)
-    identity_key = claiming.identity_key(identifier)
-    if throttle.is_blocked(claiming.ip_limit(ip_key), ip_key) or throttle.is_blocked(
-        claiming.identity_limit(), identity_key
-    ):
-        record(EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": "claim"})
+    ip = client_ip(request)
+    checks = (
+        (claiming.ip_limit(ip), ip),
+        (claiming.identity_limit(), claiming.identity_key(identifier)),
+        (claiming.name_limit(), claiming.name_key(family, given)),
+    )
+    blocked = throttle.first_blocked(*checks)
+    if blocked is not None:
+        record(
+            EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": blocked.scope}
+        )
         response = render(
             request,
             "accounts/claim_identify.html",
@@ -140,8 +145,8 @@ def identify(request: HttpRequest) -> HttpResponse:
 
     match = claiming.find_claimable_person(family, given, identifier)
     if not match.ok or match.person is None:
-        throttle.record_failure(claiming.ip_limit(ip_key), ip_key)
-        throttle.record_failure(claiming.identity_limit(), identity_key)
+        for limit, key in checks:
+            throttle.record_failure(limit, key)
         record(
             EventType.CLAIM_FAILED,
             Outcome.FAILURE,

@@ -1,3 +1,4 @@
+import contextlib
 import ipaddress
 
 from django.conf import settings
@@ -7,8 +8,16 @@ from django.http import HttpRequest
 def client_ip(request: HttpRequest) -> str:
     """The client's address. Behind a proxy, configure it to set REMOTE_ADDR
     (e.g. gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here
-    because any client can forge it to dodge per-IP throttles."""
-    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    because any client can forge it to dodge per-IP throttles. An IPv4 client of a
+    dual-stack server (::ffff:10.20.0.1) is given as IPv4, so that its throttles,
+    school network and audit rows do not depend on how the server listens."""
+    address = str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    if address.lower().startswith("::ffff:"):
+        with contextlib.suppress(ValueError):
+            mapped = ipaddress.IPv6Address(address).ipv4_mapped
+            if mapped is not None:
+                return str(mapped)
+    return address
 
 
 def user_agent(request: HttpRequest) -> str:
@@ -22,5 +31,5 @@ def in_school_network(address: str) -> bool:
     except ValueError:  # "unknown" when the server did not say
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:10.20.0.1, from a server on a dual-stack socket
+        ip = ip.ipv4_mapped  # as client_ip() gives it
     return any(ip in network for network in settings.SCHOOL_NETWORKS)

@@ -52,6 +52,15 @@ def failures_of(*checks: tuple[Limit, str]) -> list[int]:
     return [int(found.get(cache_key, 0)) for cache_key in keys]
 
 
+def first_blocked(*checks: tuple[Limit, str]) -> Limit | None:
+    """The first of several (limit, key) pairs at its limit, in one cache round trip."""
+    counts = failures_of(*checks)
+    for count, (limit, _key) in zip(counts, checks, strict=True):
+        if count >= limit.max_failures:
+            return limit
+    return None
+
+
 def is_blocked(limit: Limit, key: str) -> bool:
     """True once `max_failures` have been recorded within the window."""
     return failures(limit, key) >= limit.max_failures

@@ -67,21 +67,6 @@ def envsecret(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-def envnetworks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    """Comma-separated IP networks in CIDR notation (10.20.0.0/16, 2001:db8::/32); a
-    bare address is a network of one."""
-    networks = []
-    for item in os.environ.get(name, "").split(","):
-        if item.strip():
-            try:
-                networks.append(ipaddress.ip_network(item.strip(), strict=False))
-            except ValueError:
-                raise ImproperlyConfigured(
-                    f"{name}: {item.strip()!r} is not an IP network such as 10.20.0.0/16"
-                ) from None
-    return tuple(networks)
-
-
 def envdate(name: str) -> date | None:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -94,6 +79,26 @@ def envdate(name: str) -> date | None:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP networks in CIDR notation (203.0.113.0/28, 2001:db8::/48); a
+    bare address is a network of one. Host bits set (203.0.113.7/24), a network of
+    everything (/0) and IPv4 written as IPv6 (::ffff:...) are refused, not guessed."""
+    networks = []
+    for item in envlist(name, ""):
+        try:
+            network = ipaddress.ip_network(item)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP network such as 203.0.113.0/28 ({error})"
+            ) from None
+        if network.prefixlen == 0:
+            raise ImproperlyConfigured(f"{name}: {item!r} would take in every address")
+        if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped:
+            raise ImproperlyConfigured(f"{name}: write {item!r} as an IPv4 network")
+        networks.append(network)
+    return tuple(networks)
 
 
 HALLPASS_ENV = envstr("HALLPASS_ENV", "demo")  # demo | production | test
@@ -264,9 +269,11 @@ LOGIN_MAX_FAILURES_PER_IP = envint("LOGIN_MAX_FAILURES_PER_IP", 50)
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 CLAIM_MAX_FAILURES_PER_IP = envint("CLAIM_MAX_FAILURES_PER_IP", 20)
 CLAIM_MAX_FAILURES_PER_IDENTITY = envint("CLAIM_MAX_FAILURES_PER_IDENTITY", 5)
+CLAIM_MAX_FAILURES_PER_NAME = envint("CLAIM_MAX_FAILURES_PER_NAME", 20)
 CLAIM_LOCKOUT_SECONDS = envint("CLAIM_LOCKOUT_SECONDS", 15 * 60)
 RECOVERY_MAX_FAILURES = envint("RECOVERY_MAX_FAILURES", 5)
 RECOVERY_MAX_REQUESTS_PER_IP = envint("RECOVERY_MAX_REQUESTS_PER_IP", 20)
+RECOVERY_MAX_EMAILS_PER_ADDRESS = envint("RECOVERY_MAX_EMAILS_PER_ADDRESS", 3)
 RECOVERY_WINDOW_SECONDS = envint("RECOVERY_WINDOW_SECONDS", 60 * 60)
 # A school reaches the portal through one NAT address shared by hundreds of people,
 # all signing in on the first morning. Per-address limits (the *_PER_IP ones) are

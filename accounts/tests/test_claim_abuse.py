@@ -167,7 +167,7 @@ def test_the_identity_throttle_trips_and_recovers(settings):
     body = response.content.decode()
     assert THROTTLED in body and FAILED not in body
     throttled = AuditEvent.objects.get(event_type=EventType.THROTTLED)
-    assert throttled.outcome == Outcome.BLOCKED and throttled.details == {"scope": "claim"}
+    assert throttled.outcome == Outcome.BLOCKED and throttled.details == {"scope": "claim-identity"}
     # Case and zeros do not earn fresh attempts.
     assert _attempt(family="OKAFOR", identifier="0246810", ip="10.9.9.8").status_code == 429
 
@@ -419,3 +419,25 @@ def test_a_school_address_may_fail_the_ip_limit_times_the_multiplier(settings):
     for n in range(6):
         _attempt(family=f"Nobody{n}", identifier=str(100000 + n), ip="10.20.1.1")
     assert _attempt(ip="10.20.1.1").status_code == 429
+
+
+@pytest.mark.django_db
+def test_guessing_ids_for_one_name_from_many_addresses_trips_the_name_throttle(settings):
+    # A classmate's name is known; the ID is guessed, each time from a new address
+    # (or from a school address, whose per-IP limit is multiplied).
+    settings.CLAIM_MAX_FAILURES_PER_NAME = 3
+    person = make_person(family_name="Okafor", given_name="Chidi", identifier="246810")
+    for n in range(3):
+        assert FAILED in _attempt(identifier=str(300000 + n), ip=f"10.0.3.{n}").content.decode()
+
+    # Even the right ID is refused now, however the name is spelled ...
+    assert _attempt(ip="10.9.9.6").status_code == 429
+    assert _attempt(family=" okafor ", given="CHIDI", ip="10.9.9.5").status_code == 429
+    assert AuditEvent.objects.filter(
+        event_type=EventType.THROTTLED, details__scope="claim-name"
+    ).exists()
+    assert not Account.objects.filter(person=person).exists()
+    # ... while other people claim as usual.
+    make_person(family_name="Nguyen", given_name="An", identifier="135790")
+    other = _attempt(family="Nguyen", given="An", identifier="135790", ip="10.9.9.4")
+    assert other.status_code == 302

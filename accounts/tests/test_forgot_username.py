@@ -138,6 +138,23 @@ class ForgotUsernameTests(TestCase):
         self.assertEqual(mail.outbox, [])
         self.assertContains(self.ask(self.email, REMOTE_ADDR="10.0.0.6"), SAME_ANSWER)
 
+    @override_settings(RECOVERY_MAX_EMAILS_PER_ADDRESS=2)
+    def test_one_address_is_emailed_a_few_times_an_hour_from_any_number_of_addresses(
+        self,
+    ) -> None:
+        for n in range(4):
+            self.assertContains(self.ask(self.email, REMOTE_ADDR=f"10.0.7.{n}"), SAME_ANSWER)
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                event_type=EventType.THROTTLED, details__scope="recovery-username-recipient"
+            ).exists()
+        )
+        # Another mailbox is not affected.
+        self.ask("someone.else@example.org", REMOTE_ADDR="10.0.7.9")
+        self.ask(self.email.upper(), REMOTE_ADDR="10.0.7.8")
+        self.assertEqual(len(mail.outbox), 2)
+
     @override_settings(
         RECOVERY_MAX_REQUESTS_PER_IP=2,
         SCHOOL_NETWORKS=(ipaddress.ip_network("10.20.0.0/16"),),

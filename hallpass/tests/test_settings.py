@@ -85,6 +85,10 @@ def test_school_networks_are_read_as_cidr_networks() -> None:
     [
         ({"SCHOOL_NETWORKS": "10.20.0.0/16,10.0.0.0/33"}, "SCHOOL_NETWORKS: '10.0.0.0/33'"),
         ({"SCHOOL_NETWORKS": "school-a"}, "SCHOOL_NETWORKS: 'school-a' is not an IP network"),
+        ({"SCHOOL_NETWORKS": "203.0.113.7/2"}, "'203.0.113.7/2' is not an IP network"),
+        ({"SCHOOL_NETWORKS": "0.0.0.0/0"}, "would take in every address"),
+        ({"SCHOOL_NETWORKS": "::/0"}, "would take in every address"),
+        ({"SCHOOL_NETWORKS": "::ffff:10.20.0.0/112"}, "as an IPv4 network"),
         ({"SCHOOL_NETWORK_LIMIT_MULTIPLIER": "0"}, "must be 1 or more"),
     ],
 )
