@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.admin.sites import site
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from accounts.models import Account
 from audit.models import AppendOnlyError, AuditEvent, EventType, Outcome
@@ -79,3 +81,46 @@ def test_record_many_writes_nothing_when_one_event_names_a_secret():
     with pytest.raises(ValueError):
         record_many(events)
     assert not AuditEvent.objects.exists()
+
+
+@pytest.fixture
+def it_admin() -> Client:
+    client = Client()
+    client.force_login(Account.objects.create_superuser("itadmin", "an IT password 42"))
+    return client
+
+
+def _changelist(client: Client, query: dict[str, str]) -> Any:
+    return client.get("/admin/audit/auditevent/", query)
+
+
+def test_the_admin_finds_a_persons_events_by_exact_username_in_any_case(it_admin):
+    student = Account.objects.create_user("s0123456", "a student password 42")
+    other = Account.objects.create_user("s01234569", "a student password 42")
+    record(EventType.LOGIN_FAILED, Outcome.FAILURE, account=student)
+    record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, account=other)
+
+    response = _changelist(it_admin, {"q": " S0123456 "})
+
+    assert response.status_code == 200
+    assert [e.account_id for e in response.context["cl"].result_list] == [student.pk]
+
+
+def test_the_admin_finds_events_by_exact_ip_address_and_still_searches_text(it_admin):
+    for address in ("10.1.2.3", "10.1.2.30"):
+        request = RequestFactory().post("/", REMOTE_ADDR=address)
+        record(EventType.LOGIN_FAILED, Outcome.FAILURE, request=request)
+
+    by_address = _changelist(it_admin, {"q": "10.1.2.3"}).context["cl"].result_list
+    by_text = _changelist(it_admin, {"q": "10.1.2"}).context["cl"].result_list
+
+    assert [e.ip_address for e in by_address] == ["10.1.2.3"]
+    assert sorted(e.ip_address for e in by_text) == ["10.1.2.3", "10.1.2.30"]
+
+
+def test_the_admin_lists_events_by_period_without_a_full_count(it_admin):
+    record(EventType.LOGIN_FAILED, Outcome.FAILURE)
+    response = _changelist(it_admin, {})
+    assert response.status_code == 200
+    assert "occurred_at__gte" in response.content.decode()  # the period filter's links
+    assert response.context["cl"].show_full_result_count is False
