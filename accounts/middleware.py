@@ -1,10 +1,12 @@
-"""Which language a request is served in.
+"""Per-request middleware of accounts: the session's idle timeout, and which
+language a request is served in.
 
-Order of precedence: a signed-in person's saved `Account.language`, then the
-language cookie the switcher sets, then Accept-Language (the last two are
+Language, in order of precedence: a signed-in person's saved `Account.language`,
+then the language cookie the switcher sets, then Accept-Language (the last two are
 Django's LocaleMiddleware, which runs before authentication).
 """
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -12,6 +14,32 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from accounts.models import Account
+
+
+class SessionRenewalMiddleware:
+    """Makes SESSION_COOKIE_AGE an idle timeout without a write on every page view.
+
+    Django's way, SESSION_SAVE_EVERY_REQUEST, writes the session (the database, and
+    Redis for cached_db) on every request of a signed-in person: on the first school
+    morning, the landing page after each sign-in writes again what the sign-in just
+    wrote. Here a session is renewed (saved, its cookie sent again) when its last
+    write is SESSION_RENEW_AFTER_SECONDS old or more, so the timeout runs from the
+    last request give or take that much. Sits right after SessionMiddleware, whose
+    response phase then does the save."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        # No cookie, nothing to renew; a changed session is saved anyway.
+        if session.session_key is None or session.modified:
+            return response
+        renewed_at = getattr(session, "renewed_at", lambda: None)()
+        if renewed_at is None or time.time() - renewed_at >= settings.SESSION_RENEW_AFTER_SECONDS:
+            session.modified = True
+        return response
 
 
 class AccountLanguageMiddleware:

@@ -7,19 +7,27 @@ row again at response time because SESSION_SAVE_EVERY_REQUEST is on (that is wha
 makes the cookie age an idle timeout). The engines here insert the row once, at
 the first save, with one INSERT ... ON CONFLICT DO NOTHING (a clash shows as no
 row inserted, so no SELECT and no savepoint are needed), and skip a later save in
-the same request when nothing has changed since. Everything else (idle timeout,
-key cycling, reset ending sessions, the signing salt) is Django's.
+the same request when nothing has changed since. Everything else (key cycling,
+reset ending sessions, the signing salt) is Django's.
+
+Every save stamps the session with its time (RENEWED_AT_KEY), so that
+accounts.middleware.SessionRenewalMiddleware can renew an idle timeout at most
+once every SESSION_RENEW_AFTER_SECONDS instead of writing on every page view.
 """
 
 from __future__ import annotations
 
 import base64
 import secrets
+import time
 from typing import Any
 
 from django.contrib.sessions.backends.base import CreateError
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connections, router
+
+# When the session was last written (Unix seconds); a key of the engine's own.
+RENEWED_AT_KEY = "_hallpass_renewed_at"
 
 
 class SingleWriteMixin(DBStore):
@@ -62,8 +70,16 @@ class SingleWriteMixin(DBStore):
             # save(must_create=True); going on would write the cache a second time.
             self.create()
             return
+        # The data this save writes (Django's save reads them the same way).
+        data: dict[str, Any] = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
+        data[RENEWED_AT_KEY] = int(time.time())
         super().save(must_create)
         self._persisted = self._snapshot()
+
+    def renewed_at(self) -> int | None:
+        """When this session was last written, if one of these engines wrote it."""
+        stamp = self.get(RENEWED_AT_KEY)
+        return stamp if isinstance(stamp, int) else None
 
     def delete(self, session_key: str | None = None) -> None:
         self._persisted = None

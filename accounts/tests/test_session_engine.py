@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from importlib import import_module
 
@@ -55,18 +56,61 @@ def test_signing_in_writes_the_session_once():
     assert client.get(HOME).status_code == 200
 
 
-def test_the_next_request_still_renews_the_idle_timeout():
+def _signed_in_client() -> tuple[Client, str]:
     cache.clear()
     account = make_claimed_account()
     client = Client()
     client.post(LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD})
-    key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    Session.objects.filter(session_key=key).update(
-        expire_date=timezone.now() + timedelta(seconds=60)
-    )
+    return client, client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def test_a_page_view_soon_after_the_last_write_writes_nothing():
+    """The landing page after a sign-in does not write again what the sign-in wrote."""
+    client, _key = _signed_in_client()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(HOME)
+    assert response.status_code == 200
+    assert _session_writes(captured) == []
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_a_page_view_once_the_last_write_is_old_enough_renews_the_idle_timeout(settings):
+    settings.SESSION_RENEW_AFTER_SECONDS = 1
+    client, key = _signed_in_client()
+    soon = timezone.now() + timedelta(seconds=60)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
     assert client.get(HOME).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == soon
+
+    time.sleep(1.2)
+    response = client.get(HOME)
+
+    assert response.status_code == 200
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == key
+
+
+def test_a_session_written_by_djangos_own_engine_is_renewed_on_its_next_use():
+    """No stamp of ours (a session from before this engine): renewed at once."""
+    cache.clear()
+    account = make_claimed_account()
+    client = Client()
+    client.force_login(account)  # written by the configured engine: stamped
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    theirs = DjangoDBStore(key)
+    data = theirs.load()
+    data.pop("_hallpass_renewed_at")
+    theirs._session_cache = data
+    theirs.save()
+    cache.clear()
+    soon = timezone.now() + timedelta(seconds=60)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+
+    assert client.get(HOME).status_code == 200
+
+    assert Session.objects.get(session_key=key).expire_date > soon
 
 
 def test_a_new_session_is_one_insert_without_savepoint_or_clash_lookup():
@@ -137,7 +181,7 @@ def test_rows_are_readable_by_djangos_own_engine_and_the_other_way_round():
     ours["who"] = "ana"
     ours.save()
     assert DjangoDBStore(ours.session_key)["who"] == "ana"
-    assert Session.objects.get(session_key=ours.session_key).get_decoded() == {"who": "ana"}
+    assert Session.objects.get(session_key=ours.session_key).get_decoded()["who"] == "ana"
     theirs = DjangoDBStore()
     theirs["who"] = "bao"
     theirs.save()
