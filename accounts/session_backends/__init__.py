@@ -3,11 +3,11 @@
 Django's database engines write a new session twice at sign-in: cycle_key()
 inserts the new row at once (after a SELECT looking for a key clash, and inside a
 savepoint so that a clash can be retried), then SessionMiddleware updates the same
-row again at response time because the session was modified. The engines here insert the row once, at
-the first save, with one INSERT ... ON CONFLICT DO NOTHING (a clash shows as no
-row inserted, so no SELECT and no savepoint are needed), and skip a later save in
-the same request when nothing has changed since. Everything else (key cycling,
-reset ending sessions, the signing salt) is Django's.
+row again at response time because the session was modified. The engines here
+insert the row once, at the first save, with one INSERT ... ON CONFLICT DO NOTHING
+(a clash shows as no row inserted, so no SELECT and no savepoint are needed), and
+skip a later save in the same request when nothing has changed since. Everything
+else (key cycling, reset ending sessions, the signing salt) is Django's.
 
 Every save stamps the session with its time (RENEWED_AT_KEY), so that
 accounts.middleware.SessionRenewalMiddleware can renew an idle timeout at most

@@ -20,7 +20,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.session_backends import ConflictFreeInsertMixin, SingleWriteMixin, cached_db, db
+from accounts.session_backends import (
+    RENEWED_AT_KEY,
+    ConflictFreeInsertMixin,
+    SingleWriteMixin,
+    cached_db,
+    db,
+)
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +106,7 @@ def test_a_session_written_by_djangos_own_engine_is_renewed_on_its_next_use():
     client.force_login(account)  # written by the configured engine: stamped
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     theirs = DjangoDBStore(key)
-    data = theirs.load()
-    data.pop("_hallpass_renewed_at")
-    theirs._session_cache = data
+    theirs.pop(RENEWED_AT_KEY)
     theirs.save()
     cache.clear()
     soon = timezone.now() + timedelta(seconds=60)
