@@ -42,6 +42,7 @@ e2e: $(STAMP) e2e-deps
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/sync_benchmark.py
 	$(BIN)/python benchmarks/login_benchmark.py
+	$(BIN)/python benchmarks/session_renewal_benchmark.py
 
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-find-links \
