@@ -67,7 +67,7 @@ def identity_limit() -> throttle.Limit:
 
 def name_limit() -> throttle.Limit:
     return throttle.Limit(
-        "claim-name", settings.CLAIM_MAX_FAILURES_PER_NAME, settings.CLAIM_LOCKOUT_SECONDS
+        "claim-name-ip", settings.CLAIM_MAX_FAILURES_PER_NAME_PER_IP, settings.CLAIM_LOCKOUT_SECONDS
     )
 
 
@@ -89,12 +89,13 @@ def identity_key(identifier: str) -> str:
     return typed.lstrip("0") or typed
 
 
-def name_key(family_name: str, given_name: str) -> str:
-    """Throttle key for "someone of this name", folded as matching folds names. It
-    caps guessing IDs for a known classmate wherever the guesses come from (the
-    per-IP limit is multiplied on a school's network, where classmates sit). Its
-    limit is higher than the per-ID one because several people share a name."""
-    return f"{fold(family_name)}|{fold(given_name)}"
+def name_key(family_name: str, given_name: str, address: str) -> str:
+    """Throttle key for "this name from this address", names folded as matching
+    folds them. On a school's network the per-IP limit is multiplied, and that is
+    where classmates sit: this caps guessing IDs for a known classmate from there.
+    The address is part of the key so that nobody can lock a name out everywhere:
+    the person can still claim from another network (home, the library)."""
+    return f"{fold(family_name)}|{fold(given_name)}|{address}"
 
 
 def normalize_identifier(raw: str) -> str:

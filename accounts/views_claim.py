@@ -128,7 +128,7 @@ def identify(request: HttpRequest) -> HttpResponse:
     checks = (
         (claiming.ip_limit(ip), ip),
         (claiming.identity_limit(), claiming.identity_key(identifier)),
-        (claiming.name_limit(), claiming.name_key(family, given)),
+        (claiming.name_limit(), claiming.name_key(family, given, ip)),
     )
     blocked = throttle.first_blocked(*checks)
     if blocked is not None:

@@ -33,7 +33,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     os.environ["CLAIM_MAX_FAILURES_PER_IP"] = "1000000"
     os.environ["CLAIM_MAX_FAILURES_PER_IDENTITY"] = "1000000"
-    os.environ["CLAIM_MAX_FAILURES_PER_NAME"] = "1000000"
+    os.environ["CLAIM_MAX_FAILURES_PER_NAME_PER_IP"] = "1000000"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallpass.settings")
 
     import django

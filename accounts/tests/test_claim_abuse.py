@@ -423,22 +423,24 @@ def test_a_school_address_may_fail_the_ip_limit_times_the_multiplier(settings):
 
 
 @pytest.mark.django_db
-def test_guessing_ids_for_one_name_from_many_addresses_trips_the_name_throttle(settings):
-    # A classmate's name is known; the ID is guessed, each time from a new address
-    # (or from a school address, whose per-IP limit is multiplied).
-    settings.CLAIM_MAX_FAILURES_PER_NAME = 3
+def test_guessing_ids_for_one_name_from_a_school_address_trips_the_name_throttle(settings):
+    # A classmate's name is known; IDs are guessed from the school's address, whose
+    # per-IP limit is multiplied.
+    settings.SCHOOL_NETWORKS = (ipaddress.ip_network("10.20.0.0/16"),)
+    settings.CLAIM_MAX_FAILURES_PER_NAME_PER_IP = 3
     person = make_person(family_name="Okafor", given_name="Chidi", identifier="246810")
     for n in range(3):
-        assert FAILED in _attempt(identifier=str(300000 + n), ip=f"10.0.3.{n}").content.decode()
+        assert FAILED in _attempt(identifier=str(300000 + n), ip="10.20.0.1").content.decode()
 
-    # Even the right ID is refused now, however the name is spelled ...
-    assert _attempt(ip="10.9.9.6").status_code == 429
-    assert _attempt(family=" okafor ", given="CHIDI", ip="10.9.9.5").status_code == 429
+    # From there even the right ID is refused now, however the name is spelled ...
+    assert _attempt(ip="10.20.0.1").status_code == 429
+    assert _attempt(family=" okafor ", given="CHIDI", ip="10.20.0.1").status_code == 429
     assert AuditEvent.objects.filter(
-        event_type=EventType.THROTTLED, details__scope="claim-name"
+        event_type=EventType.THROTTLED, details__scope="claim-name-ip"
     ).exists()
     assert not Account.objects.filter(person=person).exists()
-    # ... while other people claim as usual.
+    # ... while others claim there as usual, and the person can claim from home.
     make_person(family_name="Nguyen", given_name="An", identifier="135790")
-    other = _attempt(family="Nguyen", given="An", identifier="135790", ip="10.9.9.4")
+    other = _attempt(family="Nguyen", given="An", identifier="135790", ip="10.20.0.1")
     assert other.status_code == 302
+    assert _attempt(ip="198.51.100.7").status_code == 302
