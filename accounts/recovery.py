@@ -102,23 +102,29 @@ def do_send_username(request: HttpRequest, email: str) -> None:
     Disabled accounts and people who left get nothing. The caller shows the same
     page in every case.
 
-    Each typed address is answered a few times an hour at most, whether or not it
-    matches, so that nobody can fill a teacher's mailbox from many addresses (or one
-    school address with its multiplied limit); past that, nothing is sent."""
+    Each mailbox is answered a few times an hour at most, whether or not the
+    address matches, so that nobody can fill a teacher's mailbox from many addresses
+    (or one school address with its multiplied limit); past that, nothing is sent.
+    A match is counted under the stored address: PostgreSQL matches case with
+    UPPER(), under which other spellings (a dotless i, U+0131, for "i") name the
+    same mailbox."""
     address = email.strip()
-    if throttle.is_blocked(recipient_limit(), address):
+    people = list(
+        Person.objects.filter(email__iexact=address, status=Status.ACTIVE)
+        .select_related("account")
+    )
+    mailbox = people[0].email if people else address
+    throttled = throttle.is_blocked(recipient_limit(), mailbox)
+    if throttled:
         record(
             EventType.THROTTLED,
             Outcome.BLOCKED,
             request=request,
             details={"scope": recipient_limit().scope},
         )
-        return
-    throttle.record_failure(recipient_limit(), address)
-    people = list(
-        Person.objects.filter(email__iexact=address, status=Status.ACTIVE)
-        .select_related("account")
-    )
+        people = []  # nothing is sent; the page takes as long as a miss
+    else:
+        throttle.record_failure(recipient_limit(), mailbox)
     sent = False
     for person in people:
         account: Account | None = getattr(person, "account", None)
@@ -161,6 +167,7 @@ def do_send_username(request: HttpRequest, email: str) -> None:
             {"name": "", "username": "", "login_url": _absolute(reverse("accounts:login"))},
             language_for(""),
         )
+    if not sent and not throttled:
         # The typed address is not kept: it may be a stranger's personal address.
         record(
             EventType.USERNAME_RECOVERED,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from accounts.models import Account
 from accounts.tests.builders import make_claimed_account, make_person
 from audit.models import AuditEvent, EventType, Outcome
-from directory.models import Status
+from directory.models import Person, Status
 
 URL = reverse("accounts:forgot-username")
 SAME_ANSWER = "If that address belongs to an account, we have emailed its username."
@@ -153,6 +153,25 @@ class ForgotUsernameTests(TestCase):
         # Another mailbox is not affected.
         self.ask("someone.else@example.org", REMOTE_ADDR="10.0.7.9")
         self.ask(self.email.upper(), REMOTE_ADDR="10.0.7.8")
+        self.assertEqual(len(mail.outbox), 2)
+
+    @override_settings(RECOVERY_MAX_EMAILS_PER_ADDRESS=2)
+    def test_spellings_the_database_matches_to_one_mailbox_share_its_count(self) -> None:
+        """PostgreSQL's UPPER() turns a dotless i (U+0131) into "I": each such spelling
+        of the address reaches the same mailbox, so it must not earn a count of its own."""
+        Person.objects.filter(pk=self.account.person_id).update(email="mia.lin@example.org")
+        dotless = "\u0131"
+        spellings = [
+            "mia.lin@example.org",
+            f"m{dotless}a.lin@example.org",
+            f"mia.l{dotless}n@example.org",
+            f"m{dotless}a.l{dotless}n@example.org",
+        ]
+        matched = [s for s in spellings if Person.objects.filter(email__iexact=s).exists()]
+        if len(matched) < 3:
+            self.skipTest("this database matches only ASCII case (SQLite): no such spellings")
+        for n, spelling in enumerate(spellings):
+            self.assertContains(self.ask(spelling, REMOTE_ADDR=f"10.0.8.{n}"), SAME_ANSWER)
         self.assertEqual(len(mail.outbox), 2)
 
     @override_settings(
