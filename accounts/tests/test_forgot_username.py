@@ -159,7 +159,8 @@ class ForgotUsernameTests(TestCase):
     def test_spellings_the_database_matches_to_one_mailbox_share_its_count(self) -> None:
         """PostgreSQL's UPPER() turns a dotless i (U+0131) into "I": each such spelling
         of the address reaches the same mailbox, so it must not earn a count of its own."""
-        Person.objects.filter(pk=self.account.person_id).update(email="mia.lin@example.org")
+        assert self.account.person is not None
+        Person.objects.filter(pk=self.account.person.pk).update(email="mia.lin@example.org")
         dotless = "\u0131"
         spellings = [
             "mia.lin@example.org",
