@@ -23,9 +23,9 @@ class SessionRenewalMiddleware:
     Redis for cached_db) on every request of a signed-in person: on the first school
     morning, the landing page after each sign-in writes again what the sign-in just
     wrote. Here a session is renewed (saved, its cookie sent again) when its last
-    write is SESSION_RENEW_AFTER_SECONDS old or more, so the timeout runs from the
-    last request give or take that much. Sits right after SessionMiddleware, whose
-    response phase then does the save."""
+    write is SESSION_RENEW_AFTER_SECONDS old or more, so a session ends at most that
+    much before SESSION_COOKIE_AGE after the last request, never later. Sits right
+    after SessionMiddleware, whose response phase then does the save."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,8 +33,10 @@ class SessionRenewalMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = request.session
-        # No cookie, nothing to renew; a changed session is saved anyway.
-        if session.session_key is None or session.modified:
+        # No cookie, nothing to renew; a changed session is saved anyway; and
+        # SessionMiddleware saves nothing on a server error (which may be the
+        # session store's own: loading it here would fail a second time).
+        if session.session_key is None or session.modified or response.status_code >= 500:
             return response
         renewed_at = getattr(session, "renewed_at", lambda: None)()
         if renewed_at is None or time.time() - renewed_at >= settings.SESSION_RENEW_AFTER_SECONDS:

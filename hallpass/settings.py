@@ -254,6 +254,12 @@ SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 # write on every request (SESSION_SAVE_EVERY_REQUEST).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_AFTER_SECONDS = envint("SESSION_RENEW_AFTER_SECONDS", 60)
+if not 0 <= SESSION_RENEW_AFTER_SECONDS < SESSION_COOKIE_AGE:
+    # Renewing no sooner than the timeout would sign active people out on a clock.
+    raise ImproperlyConfigured(
+        "SESSION_RENEW_AFTER_SECONDS must be at least 0 and less than "
+        "SESSION_IDLE_TIMEOUT_SECONDS"
+    )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", PRODUCTION)

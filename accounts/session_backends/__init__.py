@@ -25,7 +25,7 @@ from django.contrib.sessions.backends.base import CreateError
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connections, router
 
-# When the session was last written (Unix seconds); a key of the engine's own.
+# When the session was last written (Unix time); a key of the engine's own.
 RENEWED_AT_KEY = "_hallpass_renewed_at"
 
 
@@ -71,14 +71,15 @@ class SingleWriteMixin(DBStore):
             return
         # The data this save writes (Django's save reads them the same way).
         data: dict[str, Any] = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
-        data[RENEWED_AT_KEY] = int(time.time())
+        data[RENEWED_AT_KEY] = time.time()
         super().save(must_create)
         self._persisted = self._snapshot()
 
-    def renewed_at(self) -> int | None:
-        """When this session was last written, if one of these engines wrote it."""
+    def renewed_at(self) -> float | None:
+        """When this session was last written (Unix time), if one of these engines
+        wrote it."""
         stamp = self.get(RENEWED_AT_KEY)
-        return stamp if isinstance(stamp, int) else None
+        return float(stamp) if isinstance(stamp, int | float) else None
 
     def delete(self, session_key: str | None = None) -> None:
         self._persisted = None

@@ -55,7 +55,7 @@ class SessionTests(TestCase):
         response = self.sign_in()
         self.assertTrue(response.cookies[settings.SESSION_COOKIE_NAME]["secure"])
 
-    def test_the_idle_timeout_is_thirty_minutes_renewed_at_most_once_a_minute(self) -> None:
+    def test_the_idle_timeout_is_thirty_minutes_and_sign_in_sets_the_cookies_age(self) -> None:
         self.assertEqual(settings.SESSION_COOKIE_AGE, 30 * 60)
         self.assertEqual(settings.SESSION_RENEW_AFTER_SECONDS, 60)
         response = self.sign_in()

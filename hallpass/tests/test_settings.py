@@ -90,9 +90,15 @@ def test_school_networks_are_read_as_cidr_networks() -> None:
         ({"SCHOOL_NETWORKS": "::/0"}, "would take in every address"),
         ({"SCHOOL_NETWORKS": "::ffff:10.20.0.0/112"}, "as an IPv4 network"),
         ({"SCHOOL_NETWORK_LIMIT_MULTIPLIER": "0"}, "must be 1 or more"),
+        (
+            {"SESSION_IDLE_TIMEOUT_SECONDS": "600", "SESSION_RENEW_AFTER_SECONDS": "600"},
+            "SESSION_RENEW_AFTER_SECONDS must be at least 0 and less than",
+        ),
     ],
 )
-def test_a_bad_school_network_setting_stops_the_start(env: dict[str, str], complaint: str) -> None:
+def test_a_bad_throttle_or_session_setting_stops_the_start(
+    env: dict[str, str], complaint: str
+) -> None:
     result = load_settings(env)
     assert result.returncode != 0
     assert complaint in result.stderr
