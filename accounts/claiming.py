@@ -38,6 +38,7 @@ from accounts.passwords import do_set_password_hash
 from audit.models import EventType, Outcome
 from audit.services import record
 from common import throttle
+from common.net import in_school_network
 from common.text import fold
 from directory.models import Person
 
@@ -96,6 +97,18 @@ def name_key(family_name: str, given_name: str, address: str) -> str:
     The address is part of the key so that nobody can lock a name out everywhere:
     the person can still claim from another network (home, the library)."""
     return f"{fold(family_name)}|{fold(given_name)}|{address}"
+
+
+def throttle_checks(
+    ip: str, identifier: str, family_name: str, given_name: str
+) -> list[tuple[throttle.Limit, str]]:
+    """The failure counters a claim attempt is checked against and, when it fails,
+    counted in: per address, per ID, and on a school's network (where the per-IP
+    limit is multiplied and classmates sit) per name from that address."""
+    checks = [(ip_limit(ip), ip), (identity_limit(), identity_key(identifier))]
+    if in_school_network(ip):
+        checks.append((name_limit(), name_key(family_name, given_name, ip)))
+    return checks
 
 
 def normalize_identifier(raw: str) -> str:

@@ -125,11 +125,7 @@ def identify(request: HttpRequest) -> HttpResponse:
         form.cleaned_data["identifier"],
     )
     ip = client_ip(request)
-    checks = (
-        (claiming.ip_limit(ip), ip),
-        (claiming.identity_limit(), claiming.identity_key(identifier)),
-        (claiming.name_limit(), claiming.name_key(family, given, ip)),
-    )
+    checks = claiming.throttle_checks(ip, identifier, family, given)
     blocked = throttle.first_blocked(*checks)
     if blocked is not None:
         record(

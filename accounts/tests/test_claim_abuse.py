@@ -445,3 +445,13 @@ def test_guessing_ids_for_one_name_from_a_school_address_trips_the_name_throttle
     other = _attempt(family="Nguyen", given="An", identifier="135790", ip="10.20.0.1")
     assert other.status_code == 302
     assert _attempt(ip="198.51.100.7").status_code == 302
+
+
+@pytest.mark.django_db
+def test_outside_school_networks_the_per_ip_limit_alone_caps_guesses_for_a_name(settings):
+    settings.SCHOOL_NETWORKS = (ipaddress.ip_network("10.20.0.0/16"),)
+    settings.CLAIM_MAX_FAILURES_PER_NAME_PER_IP = 3
+    make_person(family_name="Okafor", given_name="Chidi", identifier="246810")
+    for n in range(3):
+        _attempt(identifier=str(300000 + n), ip="198.51.100.7")
+    assert _attempt(ip="198.51.100.7").status_code == 302
