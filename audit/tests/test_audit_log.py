@@ -110,12 +110,18 @@ def test_the_admin_finds_events_by_exact_ip_address_and_still_searches_text(it_a
     for address in ("10.1.2.3", "10.1.2.30"):
         request = RequestFactory().post("/", REMOTE_ADDR=address)
         record(EventType.LOGIN_FAILED, Outcome.FAILURE, request=request)
-
+    # As rows from before client_ip gave an IPv4 client of a dual-stack server as IPv4.
+    AuditEvent.objects.create(
+        event_type=EventType.LOGIN_FAILED, outcome=Outcome.FAILURE, ip_address="::ffff:10.1.2.3"
+    )
     by_address = _changelist(it_admin, {"q": "10.1.2.3"}).context["cl"].result_list
+    by_mapped = _changelist(it_admin, {"q": "::ffff:10.1.2.3"}).context["cl"].result_list
     by_text = _changelist(it_admin, {"q": "10.1.2"}).context["cl"].result_list
 
-    assert [e.ip_address for e in by_address] == ["10.1.2.3"]
-    assert sorted(e.ip_address for e in by_text) == ["10.1.2.3", "10.1.2.30"]
+    # Both spellings of one client (older rows kept the dual-stack form).
+    assert sorted(e.ip_address for e in by_address) == ["10.1.2.3", "::ffff:10.1.2.3"]
+    assert sorted(e.ip_address for e in by_mapped) == ["10.1.2.3", "::ffff:10.1.2.3"]
+    assert sorted(e.ip_address for e in by_text) == ["10.1.2.3", "10.1.2.30", "::ffff:10.1.2.3"]
 
 
 def test_the_admin_lists_events_by_period_without_a_full_count(it_admin):
