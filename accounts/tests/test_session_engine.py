@@ -217,3 +217,25 @@ def test_new_keys_are_32_characters_of_djangos_alphabet_and_never_repeat():
     keys = {store._get_new_session_key() for _ in range(2000)}
     assert len(keys) == 2000
     assert all(len(key) == 32 and set(key) <= set(VALID_KEY_CHARS) for key in keys)
+
+
+def test_renewal_leaves_the_session_alone_on_a_server_error():
+    """SessionMiddleware saves nothing on a 5xx, and the error may be the session
+    store's own: loading the session again would raise a second time."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from accounts.middleware import SessionRenewalMiddleware
+
+    class UnreachableStore(db.SessionStore):
+        def load(self) -> dict[str, object]:
+            raise ConnectionError("session store down")
+
+    request = RequestFactory().get(HOME)
+    request.session = UnreachableStore("a" * 32)
+    middleware = SessionRenewalMiddleware(lambda request: HttpResponse(status=503))
+
+    response = middleware(request)
+
+    assert response.status_code == 503
+    assert request.session.modified is False
