@@ -8,15 +8,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from common.net import unmapped
 
 
 def _spellings(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[str]:
     """How an address may be stored: an IPv4 client of a dual-stack server was
     recorded as ::ffff:a.b.c.d before common.net.client_ip gave it as IPv4."""
-    ipv4 = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else address
-    if ipv4 is None:
-        return [str(address)]
-    return [str(ipv4), f"::ffff:{ipv4}"]
+    ip = unmapped(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        return [str(ip)]
+    return [str(ip), f"::ffff:{ip}"]
 
 
 @admin.register(AuditEvent)

@@ -12,12 +12,20 @@ def client_ip(request: HttpRequest) -> str:
     dual-stack server (::ffff:10.20.0.1) is given as IPv4, so that its throttles,
     school network and audit rows do not depend on how the server listens."""
     address = str(request.META.get("REMOTE_ADDR", "") or "unknown")
-    if address.lower().startswith("::ffff:"):
+    if address.lower().startswith("::ffff:"):  # parse only what may be mapped
         with contextlib.suppress(ValueError):
-            mapped = ipaddress.IPv6Address(address).ipv4_mapped
-            if mapped is not None:
-                return str(mapped)
+            return str(unmapped(ipaddress.ip_address(address)))
     return address
+
+
+def unmapped(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IPv4 client of a dual-stack server (::ffff:10.20.0.1) as its IPv4 address;
+    any other address as it is."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
 
 
 def user_agent(request: HttpRequest) -> str:
@@ -27,9 +35,7 @@ def user_agent(request: HttpRequest) -> str:
 def in_school_network(address: str) -> bool:
     """True for an address in settings.SCHOOL_NETWORKS (a school's shared NAT)."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = unmapped(ipaddress.ip_address(address))
     except ValueError:  # "unknown" when the server did not say
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # as client_ip() gives it
     return any(ip in network for network in settings.SCHOOL_NETWORKS)
