@@ -38,7 +38,7 @@ from accounts.passwords import do_set_password_hash
 from audit.models import EventType, Outcome
 from audit.services import record
 from common import throttle
-from common.net import in_school_network
+from common.net import client_network, in_school_network
 from common.text import fold
 from directory.models import Person
 
@@ -103,11 +103,13 @@ def throttle_checks(
     ip: str, identifier: str, family_name: str, given_name: str
 ) -> list[tuple[throttle.Limit, str]]:
     """The failure counters a claim attempt is checked against and, when it fails,
-    counted in: per address, per ID, and on a school's network (where the per-IP
-    limit is multiplied and classmates sit) per name from that address."""
-    checks = [(ip_limit(ip), ip), (identity_limit(), identity_key(identifier))]
+    counted in: per address (an IPv6 client's /64, see client_network), per ID,
+    and on a school's network (where the per-IP limit is multiplied and classmates
+    sit) per name from that address."""
+    network = client_network(ip)
+    checks = [(ip_limit(ip), network), (identity_limit(), identity_key(identifier))]
     if in_school_network(ip):
-        checks.append((name_limit(), name_key(family_name, given_name, ip)))
+        checks.append((name_limit(), name_key(family_name, given_name, network)))
     return checks
 
 

@@ -25,7 +25,7 @@ from accounts.models import Account
 from audit.models import EventType, Outcome
 from audit.services import record
 from common import throttle
-from common.net import client_ip
+from common.net import client_ip, client_network
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,11 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
     see why someone cannot sign in); the password never is."""
     key = normalize_username(username)
     ip = client_ip(request)
-    by_ip = ip_limit(ip)
+    by_ip, network = ip_limit(ip), client_network(ip)
     # One cache round trip for both counters: this runs on every sign-in.
-    ip_failures, earlier_failures = throttle.failures_of((by_ip, ip), (account_limit(), key))
+    ip_failures, earlier_failures = throttle.failures_of(
+        (by_ip, network), (account_limit(), key)
+    )
     blocked_scope = (
         "login-ip" if ip_failures >= by_ip.max_failures
         else "login-account" if earlier_failures >= account_limit().max_failures
@@ -111,7 +113,7 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         return LoginResult(user)
 
     account_failures = throttle.record_failure(account_limit(), key)
-    ip_failures = throttle.record_failure(by_ip, ip)
+    ip_failures = throttle.record_failure(by_ip, network)
     account, reason = _failure_reason(key)
     now_locked = (
         account_failures >= account_limit().max_failures

@@ -34,7 +34,7 @@ from audit.models import EventType, Outcome
 from audit.services import record
 from common import throttle
 from common.mail import language_for, render_email, send_templated_email
-from common.net import client_ip
+from common.net import client_ip, client_network
 from directory.models import Person, Status
 
 # Long, so an unknown username does not visibly "unlock" on its own while a real
@@ -81,13 +81,13 @@ def unknown_username_limit() -> throttle.Limit:
 def is_request_throttled(request: HttpRequest, limit: throttle.Limit) -> bool:
     """Count this request against the per-IP limit; True once over it."""
     ip = client_ip(request)
-    limit = throttle.for_address(limit, ip)
-    if throttle.is_blocked(limit, ip):
+    limit, network = throttle.for_address(limit, ip), client_network(ip)
+    if throttle.is_blocked(limit, network):
         record(
             EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": limit.scope}
         )
         return True
-    throttle.record_failure(limit, ip)
+    throttle.record_failure(limit, network)
     return False
 
 

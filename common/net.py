@@ -32,6 +32,22 @@ def user_agent(request: HttpRequest) -> str:
     return str(request.META.get("HTTP_USER_AGENT", ""))[:512]
 
 
+def client_network(address: str) -> str:
+    """The block of addresses one client holds, which per-address throttles count.
+
+    An IPv4 address stands alone. An IPv6 home, phone or server is given a whole
+    /64 (settings.THROTTLE_IPV6_PREFIX_LENGTH) and may use any address in it, so
+    counting single IPv6 addresses would give an attacker 2**64 fresh limits."""
+    try:
+        ip = unmapped(ipaddress.ip_address(address))
+    except ValueError:  # "unknown" when the server did not say
+        return address
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ip)
+    network = ipaddress.IPv6Network((ip, settings.THROTTLE_IPV6_PREFIX_LENGTH), strict=False)
+    return str(network)
+
+
 def in_school_network(address: str) -> bool:
     """True for an address in settings.SCHOOL_NETWORKS (a school's shared NAT)."""
     try:

@@ -295,6 +295,11 @@ SCHOOL_NETWORKS = envnetworks("SCHOOL_NETWORKS")
 SCHOOL_NETWORK_LIMIT_MULTIPLIER = envint("SCHOOL_NETWORK_LIMIT_MULTIPLIER", 20)
 if SCHOOL_NETWORK_LIMIT_MULTIPLIER < 1:
     raise ImproperlyConfigured("SCHOOL_NETWORK_LIMIT_MULTIPLIER must be 1 or more")
+# Per-address throttles count an IPv6 client's whole network of this length: one
+# home or phone holds a /64 and can change address within it at will.
+THROTTLE_IPV6_PREFIX_LENGTH = envint("THROTTLE_IPV6_PREFIX_LENGTH", 64)
+if not 32 <= THROTTLE_IPV6_PREFIX_LENGTH <= 128:
+    raise ImproperlyConfigured("THROTTLE_IPV6_PREFIX_LENGTH must be between 32 and 128")
 
 # --- Directory sync ------------------------------------------------------------------
 CLAIM_DELAY_HOURS = envfloat("HALLPASS_CLAIM_DELAY_HOURS", 24.0)

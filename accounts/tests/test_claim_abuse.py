@@ -205,6 +205,16 @@ def test_the_ip_throttle_trips_for_many_identities_and_clears_with_the_cache(set
 
 
 @pytest.mark.django_db
+def test_the_ip_throttle_counts_an_ipv6_clients_whole_64(settings):
+    settings.CLAIM_MAX_FAILURES_PER_IP = 4
+    make_person(family_name="Okafor", given_name="Chidi", identifier="246810")
+    for n in range(4):
+        _attempt(family=f"Nobody{n}", identifier=str(100000 + n), ip=f"2001:db8:7:7::{n + 1}")
+    assert _attempt(ip="2001:db8:7:7:abcd::1").status_code == 429
+    assert _attempt(ip="2001:db8:7:8::1").status_code == 302
+
+
+@pytest.mark.django_db
 def test_later_steps_need_the_earlier_ones():
     client = Client()
     assert client.get(PASSWORD_URL)["Location"] == CLAIM_URL

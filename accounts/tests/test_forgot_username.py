@@ -138,6 +138,15 @@ class ForgotUsernameTests(TestCase):
         self.assertEqual(mail.outbox, [])
         self.assertContains(self.ask(self.email, REMOTE_ADDR="10.0.0.6"), SAME_ANSWER)
 
+    @override_settings(RECOVERY_MAX_REQUESTS_PER_IP=2)
+    def test_an_ipv6_client_is_throttled_per_64(self) -> None:
+        self.ask("a@example.org", REMOTE_ADDR="2001:db8:5:5::1")
+        self.ask("b@example.org", REMOTE_ADDR="2001:db8:5:5::2")
+        response = self.ask(self.email, REMOTE_ADDR="2001:db8:5:5:1:2:3:4")
+        self.assertContains(response, "Too many attempts, please try again later.")
+        self.assertEqual(mail.outbox, [])
+        self.assertContains(self.ask(self.email, REMOTE_ADDR="2001:db8:5:6::1"), SAME_ANSWER)
+
     @override_settings(RECOVERY_MAX_EMAILS_PER_ADDRESS=2)
     def test_one_address_is_emailed_a_few_times_an_hour_from_any_number_of_addresses(
         self,

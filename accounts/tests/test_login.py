@@ -273,6 +273,20 @@ class IpThrottleTests(LoginTestCase):
         response = self.post(self.account.username, DEFAULT_PASSWORD, REMOTE_ADDR="10.9.9.10")
         self.assertRedirects(response, HOME)
 
+    def test_an_ipv6_client_changing_address_within_its_64_is_still_blocked(self) -> None:
+        for n in range(3):
+            self.post(f"s09{n:05d}", "wrong password 1", REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+        response = self.post(
+            self.account.username, DEFAULT_PASSWORD, REMOTE_ADDR="2001:db8:1:2:ffff::9"
+        )
+        self.assertContains(response, "too many failed attempts")
+
+    def test_another_ipv6_network_still_signs_in(self) -> None:
+        for n in range(3):
+            self.post(f"s09{n:05d}", "wrong password 1", REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+        response = self.post(self.account.username, DEFAULT_PASSWORD, REMOTE_ADDR="2001:db8:1:3::1")
+        self.assertRedirects(response, HOME)
+
     @override_settings(LOGIN_LOCKOUT_SECONDS=1)
     def test_the_address_recovers_after_the_window(self) -> None:
         for n in range(3):

@@ -90,6 +90,8 @@ def test_school_networks_are_read_as_cidr_networks() -> None:
         ({"SCHOOL_NETWORKS": "::/0"}, "would take in every address"),
         ({"SCHOOL_NETWORKS": "::ffff:10.20.0.0/112"}, "as an IPv4 network"),
         ({"SCHOOL_NETWORK_LIMIT_MULTIPLIER": "0"}, "must be 1 or more"),
+        ({"THROTTLE_IPV6_PREFIX_LENGTH": "16"}, "must be between 32 and 128"),
+        ({"THROTTLE_IPV6_PREFIX_LENGTH": "129"}, "must be between 32 and 128"),
         (
             {"SESSION_IDLE_TIMEOUT_SECONDS": "600", "SESSION_RENEW_AFTER_SECONDS": "600"},
             "SESSION_RENEW_AFTER_SECONDS must be at least 0 and less than",
