@@ -191,6 +191,20 @@ class AccountThrottleTests(LoginTestCase):
         for _ in range(times):
             self.post(username, "wrong password 1")
 
+    def test_a_blocked_attempt_is_audited_under_the_account_when_there_is_one(self) -> None:
+        self.fail_times(self.account.username, 3)
+        self.fail_times("s0999999", 3)
+        self.post(self.account.username.upper(), DEFAULT_PASSWORD)
+        self.post("s0999999", DEFAULT_PASSWORD)
+        blocked = AuditEvent.objects.filter(event_type=EventType.THROTTLED).order_by("pk")
+        self.assertEqual(
+            [(e.account_id, e.person_id, e.details["username"]) for e in blocked],
+            [
+                (self.account.pk, self.account.person_id, self.account.username),
+                (None, None, "s0999999"),
+            ],
+        )
+
     def test_it_locks_the_username_after_too_many_failures(self) -> None:
         self.fail_times(self.account.username, 3)
         response = self.post(self.account.username, DEFAULT_PASSWORD)

@@ -106,6 +106,22 @@ def test_the_admin_finds_a_persons_events_by_exact_username_in_any_case(it_admin
     assert [e.account_id for e in response.context["cl"].result_list] == [student.pk]
 
 
+def test_the_admin_finds_a_locked_out_persons_blocked_sign_ins_by_username(it_admin, settings):
+    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 2
+    student = Account.objects.create_user("s0123456", "a student password 42")
+    browser = Client()
+    for password in ("wrong one 1", "wrong one 2", "a student password 42"):
+        browser.post("/account/login/", {"username": "S0123456", "password": password})
+
+    found = _changelist(it_admin, {"q": "s0123456"}).context["cl"].result_list
+
+    assert [(e.event_type, e.account_id) for e in found] == [
+        (EventType.THROTTLED, student.pk),
+        (EventType.LOGIN_FAILED, student.pk),
+        (EventType.LOGIN_FAILED, student.pk),
+    ]
+
+
 def test_the_admin_finds_events_by_exact_ip_address_and_still_searches_text(it_admin):
     for address in ("10.1.2.3", "10.1.2.30"):
         request = RequestFactory().post("/", REMOTE_ADDR=address)
