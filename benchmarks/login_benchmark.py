@@ -36,6 +36,9 @@ In each:
     with a trivial Argon2id (8 KiB, 1 pass), timing only the phases before and after
     the hash: what the rest of the path costs when the hash has not just evicted it
     from the CPU caches.
+(f) round trips (PostgreSQL + Redis only; --probe-rounds 0 skips them): one SELECT 1
+    and one cache get, back-to-back, after spinning the CPU for a hash's length and
+    after a raw verification: what a server that sat idle through the hash adds.
 Results: a table on stdout, benchmarks/results/login.json and login.svg (a chart).
 """
 
@@ -338,6 +341,53 @@ def where_the_time_goes(usernames: list[str], n: int) -> str:
     return out.getvalue()
 
 
+def round_trip_probe(verify: Any, rounds: int) -> dict[str, dict[str, float]]:
+    """Mean microseconds of one round trip to PostgreSQL (SELECT 1 through Django's
+    connection) and to Redis (a cache get through Django's cache), as this process
+    makes them: back-to-back; right after spinning the CPU for as long as a hash
+    takes, touching almost no memory (the servers sat idle that long); and right after
+    a raw verification (idle servers and this process's caches flushed too). A sign-in
+    meets each server twice after such a pause: the throttle counters and the account
+    before its hash, the transaction and the session's cache copy after it."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    def database() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+
+    def redis() -> None:
+        cache.get("login-benchmark-probe")
+
+    hash_seconds = statistics.median(timed(verify) for _ in range(5))
+
+    def spin() -> None:
+        end = time.perf_counter() + hash_seconds
+        while time.perf_counter() < end:
+            pass
+
+    pauses = ("back_to_back", "after_spin", "after_hash")
+    samples: dict[str, dict[str, list[float]]] = {
+        server: {pause: [] for pause in pauses} for server in ("postgresql", "redis")
+    }
+    for _ in range(rounds):  # interleaved, so machine noise hits every column alike
+        for server, trip in (("postgresql", database), ("redis", redis)):
+            for pause, before in zip(pauses, (trip, spin, verify), strict=True):
+                before()  # back-to-back: the same round trip just before
+                samples[server][pause].append(timed(trip))
+    return {
+        server: {pause: round(statistics.mean(times) * 1e6, 1) for pause, times in by.items()}
+        for server, by in samples.items()
+    }
+
+
+def timed(operation: Any) -> float:
+    start = time.perf_counter()
+    operation()
+    return time.perf_counter() - start
+
+
 def _prepared_logins(usernames: list[str], worker: int) -> list[tuple[Visitor, bytes]]:
     """New visitors that have fetched the login page (CSRF cookie and token), each
     with the urlencoded body of its login POST."""
@@ -474,12 +524,16 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
         if args.workers > 1 else None
     )
     statements = queries_per_login(good[0])
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    round_trips = (
+        round_trip_probe(verify, args.probe_rounds)
+        if database == "postgresql" and args.probe_rounds else None
+    )
     failures = failure_timings(usernames, args.failure_rounds) if args.failure_rounds else {}
     profile_text = ""
     if ratio < TARGET and args.profile_logins:
         profile_text = where_the_time_goes(good, args.profile_logins)
 
-    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return {
         "database": database,
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
@@ -513,6 +567,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
         "met_target": ratio >= TARGET,
         "concurrent": concurrent,
         "sql_statements_per_login_post": statements,
+        "round_trip_us": round_trips,
         "failed_login_post_ms_by_kind": failures,
         "profile_below_target": profile_text,
     }
@@ -544,6 +599,7 @@ def run_child(backend: str, args: argparse.Namespace, env: dict[str, str],
         "--logins", str(args.logins), "--profile-logins", str(args.profile_logins),
         "--failure-rounds", str(args.failure_rounds), "--workers", str(args.workers),
         "--per-worker", str(args.per_worker), "--rounds", str(args.rounds),
+        "--probe-rounds", str(args.probe_rounds),
         *(["--phases-only"] if phases_only else []),
     ]
     completed = subprocess.run(command, env=env, cwd=ROOT, check=False)
@@ -682,6 +738,12 @@ def print_run(backend: str, run: dict[str, Any]) -> None:
         t = trivial["phases_ms"]
         rows.append(("  same POST, trivial hash: before / after", "", "",
                      f"{t['before_hash']:.2f} / {t['after_hash']:.2f} (means)"))
+    trips = run.get("round_trip_us")
+    if trips:
+        for server, by in trips.items():
+            rows.append((f"  one round trip to {server}, in us", "", "",
+                         f"back-to-back {by['back_to_back']:.0f}, after a spin "
+                         f"{by['after_spin']:.0f}, after a hash {by['after_hash']:.0f}"))
     concurrent = run.get("concurrent")
     if concurrent:
         n = concurrent["workers"]
@@ -724,6 +786,8 @@ def main() -> None:
     parser.add_argument("--per-worker", type=int, default=50,
                         help="Operations per process per round in the concurrent figures.")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--probe-rounds", type=int, default=100,
+                        help="Round-trip probes to PostgreSQL and Redis (0 skips them).")
     parser.add_argument("--no-diagnosis", dest="diagnosis", action="store_false",
                         help="Skip the second run with a trivial hash (phases only).")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
