@@ -21,7 +21,6 @@ at step 1, so it is cheap whatever the outcome.
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -31,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from accounts.challenges import do_set_answers
 from accounts.models import Account
@@ -142,11 +142,11 @@ def _names_match(person: Person, family_name: str, given_name: str) -> bool:
     given = fold(given_name)
     family_ok = False
     for candidate in (person.family_name, person.preferred_family_name):
-        # compare_digest keeps the comparison work independent of where names differ.
-        family_ok |= bool(candidate) and hmac.compare_digest(fold(candidate), family)
+        # Constant time: the comparison work does not depend on where names differ.
+        family_ok |= bool(candidate) and constant_time_compare(fold(candidate), family)
     given_ok = False
     for candidate in (person.given_name, person.preferred_given_name):
-        given_ok |= bool(candidate) and hmac.compare_digest(fold(candidate), given)
+        given_ok |= bool(candidate) and constant_time_compare(fold(candidate), given)
     return family_ok and given_ok and bool(family) and bool(given)
 
 
@@ -226,7 +226,7 @@ def do_complete_claim(
             person = Person.objects.select_for_update().get(pk=person_id)
             account = Account.objects.select_for_update().filter(person=person).first()
             if account is not None and account.claimed_at is not None:
-                if hmac.compare_digest(account.password, password_hash):
+                if constant_time_compare(account.password, password_hash):
                     return ClaimResult(account, None, repeated=True)
                 return _failed(person, "already_claimed", request)
             reason = why_not_claimable(person, account)

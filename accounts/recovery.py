@@ -24,7 +24,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts import login as login_service
 from accounts.challenges import active_questions, check_answers, do_set_answers
@@ -305,7 +305,7 @@ def verification_stamp(account: Account) -> str:
 
 
 def is_verification_current(account: Account, stamp: object) -> bool:
-    return isinstance(stamp, str) and hmac.compare_digest(verification_stamp(account), stamp)
+    return isinstance(stamp, str) and constant_time_compare(verification_stamp(account), stamp)
 
 
 def do_reset_password(request: HttpRequest, account: Account, raw_password: str) -> None:

@@ -10,7 +10,6 @@ transaction (claiming.do_complete_claim); abandoning leaves the person unclaimed
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from typing import Any, Literal, TypedDict
 
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -90,7 +90,7 @@ def _context(step: str, **extra: Any) -> dict[str, Any]:
 
 
 def _from_this_wizard(request: HttpRequest, state: ClaimState) -> bool:
-    return hmac.compare_digest(str(request.POST.get("wizard", "")), state.get("wizard", ""))
+    return constant_time_compare(str(request.POST.get("wizard", "")), state.get("wizard", ""))
 
 
 def _person_of(state: ClaimState) -> Person | None:

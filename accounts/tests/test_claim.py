@@ -123,6 +123,31 @@ def test_nothing_else_is_forgiven(family, given, identifier):
     assert FAILED in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("family", "given"),
+    [("Đặng", "Đức"), ("O\u2019Brien", "Siobhán"), ("Ødegård", "Łukasz")],
+)
+def test_names_with_letters_that_have_no_ascii_form_are_matched(family, given):
+    person = make_person(identifier="123456", given_name=given, family_name=family)
+    response = identify(Client(), person, family_name=family.upper(), given_name=given)
+    assert response.status_code == 302
+    assert response["Location"] == PASSWORD_URL
+
+
+@pytest.mark.parametrize(
+    ("family", "given"),
+    [("Dang", "Duc"), ("O'Brien", "Siobhan"), ("O\u2019Brien", "Siobhán")],
+)
+def test_a_wrong_name_with_or_without_such_letters_gets_the_failure_page(family, given):
+    make_person(identifier="123456", given_name="Đức", family_name="Đặng")
+    response = Client().post(
+        CLAIM_URL, {"family_name": family, "given_name": given, "identifier": "123456"}
+    )
+    assert response.status_code == 200
+    assert FAILED in response.content.decode()
+    assert AuditEvent.objects.filter(event_type=EventType.CLAIM_FAILED).count() == 1
+
+
 def test_the_preferred_first_name_from_the_sis_is_accepted_too():
     person = make_person(given_name="Nguyen Van", preferred_given_name="Tommy")
     response = identify(Client(), person, given_name="tommy")

@@ -316,6 +316,16 @@ def test_a_stale_tab_of_a_restarted_wizard_cannot_post_into_the_new_one():
 
 
 @pytest.mark.django_db
+def test_a_wizard_token_that_is_not_ascii_is_refused_like_a_stale_one():
+    tab = Client()
+    identify(tab, make_person())
+    choose_password(tab)
+    forged = tab.post(CHALLENGES_URL, {**answer_data(), "wizard": "wizard-ü"})
+    assert forged["Location"] == CHALLENGES_URL
+    assert not Account.objects.exists()
+
+
+@pytest.mark.django_db
 def test_two_browsers_finishing_the_same_claim_make_one_claim():
     person = make_person()
     a, b = Client(), Client()
