@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -102,6 +104,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
             **login_tips_context(),
         },
     )
+
+
+@never_cache
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """Where the admin sends people to sign in: the portal's own sign-in, so that
+    technicians' accounts, which can reset and disable everyone's, have the same
+    throttles and audit as everyone's (Django's admin login has neither). A
+    signed-in person the admin turned away is not staff: sending them to sign in
+    would bounce straight back, so they are told no instead."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    next_url = _safe_next(request) or reverse("admin:index")
+    return redirect_to_login(next_url, reverse(settings.LOGIN_URL))
 
 
 @require_POST

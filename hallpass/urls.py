@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views_auth
+
 urlpatterns = [
+    # Before the admin's own: staff sign in and out through the portal's throttled,
+    # audited views.
+    path("admin/login/", views_auth.admin_login_view),
+    path("admin/logout/", views_auth.logout_view),
     path("", include("portal.urls")),
     path("account/", include("accounts.urls")),
     path("outbox/", include("outbox.urls")),
