@@ -38,7 +38,9 @@ class NoPersonalInformationValidator:
 
 
 class PasswordHistoryValidator:
-    """Rejects the current password and the last `history_count` ones."""
+    """Rejects the last `history_count` passwords, the current one counting as the
+    first. After a reset (no usable password) they all come from the history, which
+    keeps that many (accounts.passwords.trim_history)."""
 
     def __init__(self, history_count: int = 5) -> None:
         self.history_count = history_count
@@ -49,9 +51,10 @@ class PasswordHistoryValidator:
         hashes = []
         if user.has_usable_password():
             hashes.append(user.password)
-        hashes += list(
-            user.password_history.values_list("password", flat=True)[: self.history_count]
-        )
+        older = max(self.history_count - len(hashes), 0)
+        hashes = hashes[: self.history_count]
+        if older:
+            hashes += list(user.password_history.values_list("password", flat=True)[:older])
         if any(check_password(password, encoded) for encoded in hashes):
             raise ValidationError(
                 _("Passwords cannot be reused. Choose one you have not used before."),

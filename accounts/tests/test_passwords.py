@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import PasswordHistory
 from accounts.passwords import do_set_password
+from accounts.resetting import do_reset_account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from audit.models import AuditEvent, EventType
 
@@ -38,12 +39,26 @@ def test_the_last_five_passwords_cannot_be_reused_but_the_sixth_can(settings):
     passwords = [DEFAULT_PASSWORD] + [f"Rotation-Pass-{n}-x" for n in range(1, 7)]
     for password in passwords[1:]:
         do_set_password(account, password)
-    # Current: 6; history holds 5..1 (five); 0 has dropped out.
-    assert PasswordHistory.objects.filter(account=account).count() == 5
-    for reused in passwords[1:]:
+    # The last five: 6 (current), 5, 4, 3, 2. The sixth from last, 1, may come back.
+    for reused in passwords[2:]:
         with pytest.raises(ValidationError) as raised:
             validate_password(reused, user=account)
         assert raised.value.error_list[0].code == "password_reused"
+    validate_password(passwords[1], user=account)
+    validate_password(DEFAULT_PASSWORD, user=account)
+
+
+def test_after_a_reset_the_last_five_come_from_the_history(settings):
+    account = make_claimed_account()  # password 0 = DEFAULT_PASSWORD
+    passwords = [DEFAULT_PASSWORD] + [f"Rotation-Pass-{n}-z" for n in range(1, 6)]
+    for password in passwords[1:]:
+        do_set_password(account, password)
+    do_reset_account(account, actor=None)
+    account.refresh_from_db()
+    assert not account.has_usable_password()
+    for reused in passwords[1:]:
+        with pytest.raises(ValidationError):
+            validate_password(reused, user=account)
     validate_password(DEFAULT_PASSWORD, user=account)
 
 
