@@ -30,6 +30,16 @@ class ThrottleTests(TestCase):
         throttle.record_failure(LIMIT, "k")
         self.assertTrue(throttle.is_blocked(LIMIT, "k"))
 
+    def test_a_lock_outlasts_a_flood_of_other_counters(self) -> None:
+        """Django's database cache keeps 300 entries unless told otherwise, then
+        deletes a third of them by key order: a morning of failed sign-ins, or
+        someone posting junk usernames, would unlock locked accounts."""
+        for _ in range(3):
+            throttle.record_failure(LIMIT, "s0123456")
+        for n in range(400):
+            throttle.record_failure(LIMIT, f"junk{n}")
+        self.assertTrue(throttle.is_blocked(LIMIT, "s0123456"))
+
     def test_keys_ignore_case(self) -> None:
         throttle.record_failure(LIMIT, "S0123456")
         self.assertEqual(throttle.failures(LIMIT, "s0123456"), 1)
