@@ -91,13 +91,12 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         else ""
     )
     if blocked_scope:
-        # Attributed to the account when there is one, so that the helpdesk finds the
-        # lock among the person's events; existing or not, one query and no hash.
+        # No account lookup: a blocked attempt does the same work whether or not the
+        # username exists (the audit admin finds these by the username in details).
         record(
             EventType.THROTTLED,
             Outcome.BLOCKED,
             request=request,
-            account=Account.objects.filter(username=key).only("pk", "person_id").first(),
             details={"scope": blocked_scope, "username": key[:150]},
         )
         return LoginResult(None, throttled=True)

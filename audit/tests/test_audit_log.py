@@ -115,11 +115,16 @@ def test_the_admin_finds_a_locked_out_persons_blocked_sign_ins_by_username(it_ad
 
     found = _changelist(it_admin, {"q": "s0123456"}).context["cl"].result_list
 
+    # The blocked attempt is found by the username it typed (no account lookup).
     assert [(e.event_type, e.account_id) for e in found] == [
-        (EventType.THROTTLED, student.pk),
+        (EventType.THROTTLED, None),
         (EventType.LOGIN_FAILED, student.pk),
         (EventType.LOGIN_FAILED, student.pk),
     ]
+    other = Client()
+    for password in ("wrong one 1", "wrong one 2", "wrong one 3"):
+        other.post("/account/login/", {"username": "s0999999", "password": password})
+    assert len(_changelist(it_admin, {"q": "s0123456"}).context["cl"].result_list) == 3
 
 
 def test_the_admin_finds_events_by_exact_ip_address_and_still_searches_text(it_admin):
