@@ -345,6 +345,11 @@ DISTRICT: dict[str, Any] = {
 # --- Email -------------------------------------------------------------------------------
 # Demo: an outbox stored in the database that staff can read at /outbox/.
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "outbox.backends.OutboxEmailBackend")
+UNDELIVERED_EMAIL_BACKENDS = {
+    "outbox.backends.OutboxEmailBackend",
+    *(f"django.core.mail.backends.{name}.EmailBackend"
+      for name in ("console", "locmem", "dummy", "filebased")),
+}
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
@@ -406,6 +411,12 @@ def _refuse_unsafe_production_settings() -> None:
         problems.append("SECRET_KEY is the demo key or shorter than 40 characters")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
+    if EMAIL_BACKEND in UNDELIVERED_EMAIL_BACKENDS:
+        problems.append(f"EMAIL_BACKEND {EMAIL_BACKEND} delivers no mail (use SMTP)")
+    if TASKS_BACKEND != "database":
+        # Sent inside the request, a forgot-username answer would take longer when the
+        # address matched (telling who has an account) and wait on the mail server.
+        problems.append("TASKS_BACKEND must be database (mail queued for db_worker)")
     if problems:
         raise ImproperlyConfigured(
             "Refusing to start in production: " + "; ".join(problems) + "."

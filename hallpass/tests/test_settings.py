@@ -14,6 +14,8 @@ SAFE_PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 50,
     "ALLOWED_HOSTS": "portal.example.org",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "TASKS_BACKEND": "database",
 }
 
 
@@ -24,7 +26,7 @@ def load_settings(
     these tests decide, plus `env`."""
     clean = {k: v for k, v in os.environ.items() if k not in {
         "HALLPASS_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
-        "STATIC_ROOT", "DB_CONN_MAX_AGE"}}
+        "STATIC_ROOT", "DB_CONN_MAX_AGE", "EMAIL_BACKEND", "TASKS_BACKEND"}}
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, **env},
@@ -53,12 +55,19 @@ def test_production_starts_with_safe_settings_and_secure_cookies() -> None:
         ({"SECRET_KEY": ""}, "SECRET_KEY is the demo key"),
         ({"SECRET_KEY": "short"}, "shorter than 40 characters"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),
+        ({"EMAIL_BACKEND": ""}, "outbox.backends.OutboxEmailBackend delivers no mail"),
+        (
+            {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+            "console.EmailBackend delivers no mail",
+        ),
+        ({"TASKS_BACKEND": "immediate"}, "TASKS_BACKEND must be database"),
     ],
 )
 def test_production_refuses_an_unsafe_setting(override: dict[str, str], complaint: str) -> None:
     env = {**SAFE_PRODUCTION, **override}
-    if override.get("SECRET_KEY") == "":
-        env.pop("SECRET_KEY")
+    for name in ("SECRET_KEY", "EMAIL_BACKEND"):
+        if override.get(name) == "":
+            env.pop(name)  # unset: the default
     result = load_settings(env)
     assert result.returncode != 0
     assert "Refusing to start in production" in result.stderr
