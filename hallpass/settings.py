@@ -304,6 +304,15 @@ if SCHOOL_NETWORK_LIMIT_MULTIPLIER < 1:
 THROTTLE_IPV6_PREFIX_LENGTH = envint("THROTTLE_IPV6_PREFIX_LENGTH", 64)
 if not 32 <= THROTTLE_IPV6_PREFIX_LENGTH <= 128:
     raise ImproperlyConfigured("THROTTLE_IPV6_PREFIX_LENGTH must be between 32 and 128")
+for _network in SCHOOL_NETWORKS:
+    # A school inside a counted block would share its counter with its neighbours,
+    # which would then be held to the school's multiplied limit's count.
+    if _network.version == 6 and _network.prefixlen > THROTTLE_IPV6_PREFIX_LENGTH:
+        raise ImproperlyConfigured(
+            f"SCHOOL_NETWORKS: {_network} is smaller than the "
+            f"/{THROTTLE_IPV6_PREFIX_LENGTH} that IPv6 clients are counted by "
+            "(THROTTLE_IPV6_PREFIX_LENGTH); list the school's whole network"
+        )
 
 # --- Directory sync ------------------------------------------------------------------
 CLAIM_DELAY_HOURS = envfloat("HALLPASS_CLAIM_DELAY_HOURS", 24.0)

@@ -100,6 +100,11 @@ def test_school_networks_are_read_as_cidr_networks() -> None:
         ({"SCHOOL_NETWORKS": "::ffff:10.20.0.0/112"}, "as an IPv4 network"),
         ({"SCHOOL_NETWORK_LIMIT_MULTIPLIER": "0"}, "must be 1 or more"),
         ({"THROTTLE_IPV6_PREFIX_LENGTH": "16"}, "must be between 32 and 128"),
+        ({"SCHOOL_NETWORKS": "2001:db8:5:5::1"}, "2001:db8:5:5::1/128 is smaller than the /64"),
+        (
+            {"SCHOOL_NETWORKS": "2001:db8:5::/48", "THROTTLE_IPV6_PREFIX_LENGTH": "40"},
+            "2001:db8:5::/48 is smaller than the /40",
+        ),
         ({"THROTTLE_IPV6_PREFIX_LENGTH": "129"}, "must be between 32 and 128"),
         (
             {"SESSION_IDLE_TIMEOUT_SECONDS": "600", "SESSION_RENEW_AFTER_SECONDS": "600"},
