@@ -246,6 +246,9 @@ def forgot_password_questions_view(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def forgot_password_new_view(request: HttpRequest) -> HttpResponse:
     state = _recovery_state(request)
+    if state is None and request.session.get(RECOVERY_DONE_SESSION_KEY):
+        # A double submit or Back after the reset: it is done, say so.
+        return redirect("accounts:forgot-password-done")
     if state is None or not state.get("verified"):
         return redirect("accounts:forgot-password")
     account = _state_account(state)

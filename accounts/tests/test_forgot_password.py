@@ -157,8 +157,17 @@ class HappyPathTests(ForgotPasswordTestCase):
         self.start(self.account.username)
         self.answer(self.answers)
         self.assertRedirects(self.set_new_password(), DONE)
-        self.assertRedirects(self.set_new_password(), START)
-        self.assertContains(self.client.get(DONE), "Your password has been changed")
+        # The second click lands on the same done page, and the password is set once.
+        self.assertRedirects(self.set_new_password(), DONE)
+        self.assertEqual(
+            AuditEvent.objects.filter(event_type=EventType.PASSWORD_RESET).count(), 1
+        )
+
+    def test_back_to_the_new_password_page_after_the_reset_shows_it_is_done(self) -> None:
+        self.start(self.account.username)
+        self.answer(self.answers)
+        self.set_new_password()
+        self.assertRedirects(self.client.get(reverse("accounts:forgot-password-new")), DONE)
 
 
     def test_a_verified_session_is_void_once_the_account_is_reset_and_claimed_again(
