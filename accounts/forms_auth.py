@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import login as login_service
 from accounts.forms_common import AnswerInput, ChallengeAnswersForm, NewPasswordForm
 from accounts.models import Account, ChallengeQuestion
-from common import throttle
 
 
 def username_field() -> forms.CharField:
@@ -92,17 +92,19 @@ class CurrentPasswordMixin(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+    request: HttpRequest
+    purpose: str
+
     def clean_current_password(self) -> str:
-        """Wrong current passwords count against the account's sign-in limit, so a
-        device left signed in is no unthrottled password-guessing oracle."""
         value = str(self.cleaned_data["current_password"])
-        limit, key = login_service.account_limit(), self.account.username
-        if throttle.is_blocked(limit, key):
+        check = login_service.check_current_password(
+            self.request, self.account, value, purpose=self.purpose
+        )
+        if check is login_service.CurrentPasswordCheck.THROTTLED:
             raise forms.ValidationError(
                 _("Too many attempts, please try again later."), code="throttled"
             )
-        if not self.account.check_password(value):
-            throttle.record_failure(limit, key)
+        if check is login_service.CurrentPasswordCheck.WRONG:
             raise forms.ValidationError(
                 _("Your current password is not correct."), code="wrong_current_password"
             )
@@ -112,8 +114,12 @@ class CurrentPasswordMixin(forms.Form):
 class ChangePasswordForm(CurrentPasswordMixin, NewPasswordForm):
     """Current password, then a new one under the full policy (history included)."""
 
-    def __init__(self, account: Account, *args: Any, **kwargs: Any) -> None:
-        self.account = account
+    purpose = "change_password"
+
+    def __init__(
+        self, account: Account, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> None:
+        self.account, self.request = account, request
         super().__init__(account, *args, **kwargs)
         self.order_fields(["current_password", "password1", "password2"])
 
@@ -121,8 +127,12 @@ class ChangePasswordForm(CurrentPasswordMixin, NewPasswordForm):
 class ChangeChallengesForm(CurrentPasswordMixin, ChallengeAnswersForm):
     """Current password, then three new questions and answers."""
 
-    def __init__(self, account: Account, *args: Any, **kwargs: Any) -> None:
-        self.account = account
+    purpose = "change_challenges"
+
+    def __init__(
+        self, account: Account, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> None:
+        self.account, self.request = account, request
         super().__init__(*args, **kwargs)
         self.order_fields(["current_password"])
 

@@ -12,6 +12,7 @@ timing is uniform too, and a locked-out attacker cannot burn our CPU.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from django.conf import settings
@@ -129,6 +130,37 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         details={"username": key[:150], "reason": reason, "locked": now_locked},
     )
     return LoginResult(None, throttled=now_locked)
+
+
+class CurrentPasswordCheck(Enum):
+    CORRECT = "correct"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+def check_current_password(
+    request: HttpRequest, account: Account, password: str, *, purpose: str
+) -> CurrentPasswordCheck:
+    """The current password a signed-in change asks for (`purpose`: which change).
+
+    Wrong ones count against the account's sign-in limit, so a device left signed in
+    is no unthrottled password-guessing oracle; wrong and blocked attempts are
+    audited like sign-ins."""
+    limit, key = account_limit(), account.username
+    if throttle.is_blocked(limit, key):
+        record(
+            EventType.THROTTLED, Outcome.BLOCKED, request=request, account=account,
+            details={"scope": limit.scope, "purpose": purpose},
+        )
+        return CurrentPasswordCheck.THROTTLED
+    if not account.check_password(password):
+        throttle.record_failure(limit, key)
+        record(
+            EventType.PASSWORD_CHECK_FAILED, Outcome.FAILURE, request=request, account=account,
+            details={"purpose": purpose},
+        )
+        return CurrentPasswordCheck.WRONG
+    return CurrentPasswordCheck.CORRECT
 
 
 def record_last_login(sender: Any, user: Any, **kwargs: Any) -> None:

@@ -284,7 +284,7 @@ def forgot_password_done_view(request: HttpRequest) -> HttpResponse:
 def change_password_view(request: HttpRequest) -> HttpResponse:
     account = request.user
     assert isinstance(account, Account)
-    form = ChangePasswordForm(account, request.POST or None)
+    form = ChangePasswordForm(account, request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         recovery.do_change_password(request, account, form.cleaned_data["password1"])
         # Keep this session; every other session of the account ends.
@@ -307,7 +307,7 @@ def change_password_view(request: HttpRequest) -> HttpResponse:
 def change_challenges_view(request: HttpRequest) -> HttpResponse:
     account = request.user
     assert isinstance(account, Account)
-    form = ChangeChallengesForm(account, request.POST or None)
+    form = ChangeChallengesForm(account, request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         recovery.do_change_challenges(request, account, form.answers)
         messages.success(request, _("Your challenge questions were successfully updated."))

@@ -18,6 +18,7 @@ class EventType(models.TextChoices):
     PASSWORD_CHANGED = "password.changed", _("Password changed")
     PASSWORD_RESET = "password.reset", _("Password reset")
     PASSWORD_RESET_FAILED = "password.reset_failed", _("Password reset failed")
+    PASSWORD_CHECK_FAILED = "password.check_failed", _("Current password not correct")
     RECOVERY_LOCKED = "recovery.locked", _("Self-service recovery locked")
     CHALLENGES_CHANGED = "challenges.changed", _("Challenge questions changed")
     USERNAME_RECOVERED = "username.recovered", _("Username recovery requested")

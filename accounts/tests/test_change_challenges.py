@@ -56,6 +56,10 @@ class ChangeChallengesTests(TestCase):
         response = self.post("wrong password", ["Green", "Max", "Chicago"])
         self.assertContains(response, "Your current password is not correct.")
         self.assertTrue(check_answers(self.account, answers_for()))
+        event = AuditEvent.objects.get(event_type=EventType.PASSWORD_CHECK_FAILED)
+        self.assertEqual(
+            (event.account_id, event.details), (self.account.pk, {"purpose": "change_challenges"})
+        )
 
     def test_questions_must_differ(self) -> None:
         same = [self.new_ids[0]] * 3

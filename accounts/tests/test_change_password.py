@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import PasswordHistory
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
-from audit.models import AuditEvent, EventType
+from audit.models import AuditEvent, EventType, Outcome
 
 URL = reverse("accounts:change-password")
 NEW = "Another Long Passphrase 31"
@@ -59,6 +59,12 @@ class ChangePasswordTests(TestCase):
         self.assertContains(response, 'aria-describedby="id_current_password_error"')
         self.account.refresh_from_db()
         self.assertTrue(self.account.check_password(DEFAULT_PASSWORD))
+        event = AuditEvent.objects.get(event_type=EventType.PASSWORD_CHECK_FAILED)
+        self.assertEqual(
+            (event.outcome, event.account_id, event.details),
+            (Outcome.FAILURE, self.account.pk, {"purpose": "change_password"}),
+        )
+        self.assertEqual(event.ip_address, "127.0.0.1")
 
     def test_the_current_password_cannot_be_reused(self) -> None:
         response = self.change(DEFAULT_PASSWORD, DEFAULT_PASSWORD)
@@ -117,4 +123,12 @@ class CurrentPasswordGuessingTests(TestCase):
             {"username": self.account.username, "password": DEFAULT_PASSWORD},
         )
         self.assertEqual(signed_in.status_code, 200)
+        blocked = AuditEvent.objects.filter(
+            event_type=EventType.THROTTLED, account=self.account,
+            details__purpose="change_password",
+        )
+        self.assertEqual(blocked.count(), 1)
+        self.assertEqual(
+            AuditEvent.objects.filter(event_type=EventType.PASSWORD_CHECK_FAILED).count(), 3
+        )
 
