@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts import login as login_service
-from accounts.challenges import active_questions, check_answers, do_set_answers
+from accounts.challenges import check_answers, do_set_answers, questions_in_use
 from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
 from accounts.passwords import do_set_password
 from audit.models import EventType, Outcome
@@ -200,7 +200,9 @@ def find_recoverable_account(username: str) -> Account | None:
 
 
 def questions_for(username: str, account: Account | None) -> list[ChallengeQuestion]:
-    """The three questions to ask: the account's own, or three plausible ones."""
+    """The three questions to ask: the account's own, or three plausible ones, drawn
+    from every question some account may be asked, retired ones included: a retired
+    question on the page must not mean that the account exists."""
     if account is not None:
         ids = list(
             ChallengeAnswer.objects.filter(account=account).values_list("question_id", flat=True)
@@ -208,7 +210,7 @@ def questions_for(username: str, account: Account | None) -> list[ChallengeQuest
         if len(ids) == 3:
             return list(ChallengeQuestion.objects.filter(pk__in=ids).order_by("position", "id"))
     key = login_service.normalize_username(username)
-    catalog = list(active_questions())
+    catalog = list(questions_in_use())
     if len(catalog) < 3:
         return catalog
     digest = hmac.new(

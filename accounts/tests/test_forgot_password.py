@@ -278,6 +278,34 @@ class EnumerationTests(ForgotPasswordTestCase):
         self.assertEqual(len(ids), 3)
         self.assertEqual(ChallengeQuestion.objects.filter(pk__in=ids, is_active=True).count(), 3)
 
+    @override_settings(RECOVERY_MAX_REQUESTS_PER_IP=1000)
+    def test_a_retired_question_shows_up_for_unknown_usernames_too(self) -> None:
+        """A real account keeps its questions when one is retired from the catalog;
+        if only real accounts were asked it, asking it would give them away."""
+        retired = ChallengeQuestion.objects.get(pk=sorted(self.answers)[0])
+        retired.is_active = False
+        retired.save()
+        self.start(self.account.username)
+        self.assertIn(retired.pk, self.shown_question_ids())
+        for n in range(60):
+            self.client = Client()
+            self.start(f"s09{n:05d}")
+            if retired.pk in self.shown_question_ids():
+                break
+        else:
+            self.fail("no unknown username was asked the retired question")
+
+    @override_settings(RECOVERY_MAX_REQUESTS_PER_IP=1000)
+    def test_a_retired_question_nobody_answered_is_never_asked(self) -> None:
+        unused = ChallengeQuestion.objects.exclude(pk__in=list(self.answers)).first()
+        assert unused is not None
+        unused.is_active = False
+        unused.save()
+        for n in range(30):
+            self.client = Client()
+            self.start(f"s09{n:05d}")
+            self.assertNotIn(unused.pk, self.shown_question_ids())
+
     def test_the_questions_for_an_unknown_username_do_not_change_on_reload(self) -> None:
         self.start("s0999999")
         first = self.shown_question_ids()
