@@ -193,11 +193,15 @@ def _still_claimable(request: HttpRequest, state: ClaimState) -> tuple[Person, A
 def password(request: HttpRequest) -> HttpResponse:
     """Step 2. The password is validated here and kept only as its hash.
 
+    Back from step 3 shows this step again: the password chosen stays unless a new
+    one is submitted, and the last one submitted is the one the claim gets (a person
+    who went back to change it must not end up with the one they changed).
+
     "Passwords cannot be reused" answers whether a password was this account's
     before (after a reset): those answers are counted per person, like failed
     step-1 attempts, so the step cannot be used to test old passwords at will."""
     state = _state(request)
-    if state is None or state.get("step") != "password":
+    if state is None or state.get("step") not in ("password", "challenges"):
         return _redirect_to_current(request, state)
     if request.method == "POST" and not _from_this_wizard(request, state):
         return _redirect_to_current(request, state)
@@ -234,7 +238,12 @@ def password(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/claim_password.html",
-        _context("password", form=form, wizard=state.get("wizard", "")),
+        _context(
+            "password",
+            form=form,
+            wizard=state.get("wizard", ""),
+            password_chosen=bool(state.get("password_hash")),
+        ),
     )
 
 

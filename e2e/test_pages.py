@@ -194,6 +194,7 @@ def test_claim_wizard_with_the_keyboard_alone(visit: Visit) -> None:
     assert v.page.url.endswith(reverse("accounts:claim-challenges"))
     v.check("claim-3-questions")
 
+
     # Three questions: the third one is changed with the arrow keys.
     v.type_into("#id_answer_1", "Blue")
     v.tab_to("#id_question_3")
@@ -212,6 +213,32 @@ def test_claim_wizard_with_the_keyboard_alone(visit: Visit) -> None:
     assert account.claimed_at is not None
     assert account.check_password(NEW_PASSWORD)
     assert account.challenge_answers.count() == 3
+
+
+def test_claim_wizard_back_from_the_questions(visit: Visit) -> None:
+    person = make_person(given_name="Ana", family_name="Nguyễn", identifier="123456")
+    v = visit
+    v.go("accounts:claim")
+    v.fill("family_name", "Nguyen")
+    v.fill("given_name", "Ana")
+    v.fill("identifier", "123456")
+    v.submit()
+    v.fill("password1", NEW_PASSWORD)
+    v.fill("password2", NEW_PASSWORD)
+    v.submit()
+    assert v.page.url.endswith(reverse("accounts:claim-challenges"))
+
+    # The browser's Back button: step 2 says a password is chosen and how to keep it.
+    v.page.go_back()
+    v.assert_language()
+    assert v.page.url.endswith(reverse("accounts:claim-password"))
+    assert t(v.lang, "You have already chosen a password. To change it, type a new one "
+                     "twice; to keep it, continue to the questions.") in v.main_text()
+    v.check("claim-2-password-chosen")
+    v.tab_to(f"main a[href='{reverse('accounts:claim-challenges')}']")
+    v.press_and_wait("Enter")
+    assert v.page.url.endswith(reverse("accounts:claim-challenges"))
+    assert not Account.objects.filter(person=person).exists()
 
 
 def test_forgot_username(visit: Visit) -> None:

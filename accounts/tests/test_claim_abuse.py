@@ -232,12 +232,41 @@ def test_back_and_reload_after_the_password_step_keep_the_chosen_password():
     identify(client, person)
     choose_password(client)
     chosen = client.session["claim"]["password_hash"]
-    # Back to step 2 (GET) and a resubmitted step-2 form both land on step 3.
-    assert client.get(PASSWORD_URL)["Location"] == CHALLENGES_URL
-    assert choose_password(client, "Something-Else-99")["Location"] == CHALLENGES_URL
+    # Back to step 2 shows it, saying a password is chosen and how to keep it.
+    back = client.get(PASSWORD_URL)
+    assert back.status_code == 200
+    assert "You have already chosen a password." in back.content.decode()
+    assert f'href="{CHALLENGES_URL}"' in back.content.decode()
     assert client.session["claim"]["password_hash"] == chosen
-    # Reloading step 3 shows it again.
+    # Reloading step 3 shows it again, and the claim gets the chosen password.
     assert client.get(CHALLENGES_URL).status_code == 200
+    assert answer(client)["Location"] == DONE_URL
+    assert Account.objects.get(person=person).check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_going_back_to_change_the_password_gives_the_claim_the_new_one():
+    person = make_person()
+    client = Client()
+    identify(client, person)
+    choose_password(client)
+    client.get(PASSWORD_URL)  # Back
+    assert choose_password(client, "Something-Else-99")["Location"] == CHALLENGES_URL
+    assert answer(client)["Location"] == DONE_URL
+    account = Account.objects.get(person=person)
+    assert account.check_password("Something-Else-99")
+    assert not account.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_going_back_and_submitting_a_bad_password_keeps_the_chosen_one():
+    person = make_person()
+    client = Client()
+    identify(client, person)
+    choose_password(client)
+    refused = choose_password(client, "short")
+    assert refused.status_code == 200
+    assert "You have already chosen a password." in refused.content.decode()
     assert answer(client)["Location"] == DONE_URL
     assert Account.objects.get(person=person).check_password(PASSWORD)
 
