@@ -11,6 +11,8 @@ timing is uniform too, and a locked-out attacker cannot burn our CPU.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -42,6 +44,30 @@ class LoginResult:
 def normalize_username(typed: str) -> str:
     """The form every username is stored and throttled in (S0123456 -> s0123456)."""
     return typed.strip().casefold()
+
+
+WITHHELD_USERNAME = "(withheld: not a username)"
+
+
+@functools.cache
+def _username_shapes(templates: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = (
+        re.escape(template.casefold()).replace(re.escape("{identifier}"), "[0-9]+")
+        for template in templates
+    )
+    return re.compile("|".join(f"(?:{alternative})" for alternative in alternatives))
+
+
+def username_for_audit(key: str, account: Account | None = None) -> str:
+    """What an audit row keeps of a typed username (`key`, normalised).
+
+    People type passwords into the username box. So the text is kept when it names
+    an account, or has the shape of a username the district issues (its templates
+    with a number); anything else, which may be a password, is withheld."""
+    if account is not None:
+        return account.username
+    shapes = _username_shapes(tuple(sorted(set(settings.USERNAME_TEMPLATES.values()))))
+    return key[:150] if shapes.fullmatch(key) else WITHHELD_USERNAME
 
 
 def account_limit() -> throttle.Limit:
@@ -98,7 +124,7 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
             EventType.THROTTLED,
             Outcome.BLOCKED,
             request=request,
-            details={"scope": blocked_scope, "username": key[:150]},
+            details={"scope": blocked_scope, "username": username_for_audit(key)},
         )
         return LoginResult(None, throttled=True)
 
@@ -127,7 +153,11 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         Outcome.FAILURE,
         request=request,
         account=account,
-        details={"username": key[:150], "reason": reason, "locked": now_locked},
+        details={
+            "username": username_for_audit(key, account),
+            "reason": reason,
+            "locked": now_locked,
+        },
     )
     return LoginResult(None, throttled=now_locked)
 

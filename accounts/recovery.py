@@ -259,7 +259,10 @@ def do_check_recovery_answers(
             Outcome.BLOCKED,
             request=request,
             account=account,
-            details={"username": key[:150], "reason": "locked"},
+            details={
+                "username": login_service.username_for_audit(key, account),
+                "reason": "locked",
+            },
         )
         return AnswerOutcome.LOCKED
 
@@ -273,7 +276,10 @@ def do_check_recovery_answers(
         Outcome.FAILURE,
         request=request,
         account=account,
-        details={"username": key[:150], "reason": "wrong_answers"},
+        details={
+            "username": login_service.username_for_audit(key, account),
+            "reason": "wrong_answers",
+        },
     )
     if attempt < maximum:
         return AnswerOutcome.WRONG
@@ -283,7 +289,7 @@ def do_check_recovery_answers(
         Outcome.BLOCKED,
         request=request,
         account=account,
-        details={"username": key[:150]},
+        details={"username": login_service.username_for_audit(key, account)},
     )
     return AnswerOutcome.LOCKED
 

@@ -12,6 +12,7 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 from accounts.claiming import do_complete_claim
+from accounts.login import WITHHELD_USERNAME
 from accounts.models import Account, ChallengeQuestion
 from accounts.resetting import do_reset_account
 from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
@@ -313,6 +314,13 @@ class EnumerationTests(ForgotPasswordTestCase):
         self.client = Client()
         self.start("S0999999")
         self.assertEqual(self.shown_question_ids(), first)
+
+    def test_a_password_typed_as_the_username_is_not_kept_in_the_audit_log(self) -> None:
+        self.start("Purple-Otter-Rides-7")
+        ids = self.shown_question_ids()
+        self.answer(self.wrong_answers(ids))
+        event = AuditEvent.objects.get(event_type=EventType.PASSWORD_RESET_FAILED)
+        self.assertEqual(event.details["username"], WITHHELD_USERNAME)
 
     def test_an_unknown_username_always_fails(self) -> None:
         self.start("s0999999")

@@ -14,6 +14,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.login import WITHHELD_USERNAME
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from accounts.tests.test_authentication import COUNTING, CountingArgon2Hasher
@@ -180,6 +181,32 @@ class LoginFailureTests(LoginTestCase):
         self.assertIsNone(event.account_id)
         self.assertEqual(event.details["reason"], "unknown_username")
 
+    def test_a_password_typed_into_the_username_box_is_not_kept(self) -> None:
+        staff = Account.objects.create_user("tech1", "Tech-Pass-Long-1")
+        for typed in ("Purple-Otter-Rides-7", "84736251", "S0999999", "e012345", "TECH1"):
+            self.post(typed, "Typed-Secret-55")
+        kept = [
+            e.details["username"] for e in
+            AuditEvent.objects.filter(event_type=EventType.LOGIN_FAILED).order_by("pk")
+        ]
+        self.assertEqual(
+            kept,
+            [WITHHELD_USERNAME, WITHHELD_USERNAME, "s0999999", "e012345", staff.username],
+        )
+        self.assertNotIn("otter", str(list(AuditEvent.objects.values_list("details"))))
+
+    @override_settings(
+        USERNAME_TEMPLATES={"student": "stu{identifier}x", "teacher": "t.{identifier}"}
+    )
+    def test_which_usernames_are_kept_follows_the_districts_templates(self) -> None:
+        for typed in ("STU123X", "t.77", "s0123456", "tx77"):
+            self.post(typed, "Typed-Secret-55")
+        kept = [
+            e.details["username"] for e in
+            AuditEvent.objects.filter(event_type=EventType.LOGIN_FAILED).order_by("pk")
+        ]
+        self.assertEqual(kept, ["stu123x", "t.77", WITHHELD_USERNAME, WITHHELD_USERNAME])
+
     def test_an_empty_form_asks_for_both_fields(self) -> None:
         response = self.post("", "")
         self.assertContains(response, "Enter your username.")
@@ -201,6 +228,16 @@ class AccountThrottleTests(LoginTestCase):
                 self.post(username, DEFAULT_PASSWORD)
             read = [q["sql"] for q in queries if '"accounts_account"' in q["sql"]]
             self.assertEqual(read, [], username)
+
+    def test_a_blocked_attempt_keeps_only_a_username_shaped_text(self) -> None:
+        self.fail_times("Purple-Otter-Rides-7", 3)
+        self.fail_times("s0999999", 3)
+        self.post("Purple-Otter-Rides-7", "x")
+        self.post("s0999999", "x")
+        blocked = AuditEvent.objects.filter(event_type=EventType.THROTTLED).order_by("pk")
+        self.assertEqual(
+            [e.details["username"] for e in blocked], [WITHHELD_USERNAME, "s0999999"]
+        )
 
     def test_it_locks_the_username_after_too_many_failures(self) -> None:
         self.fail_times(self.account.username, 3)
