@@ -342,13 +342,14 @@ def where_the_time_goes(usernames: list[str], n: int) -> str:
 
 
 def round_trip_probe(verify: Any, rounds: int) -> dict[str, dict[str, float]]:
-    """Mean microseconds of one round trip to PostgreSQL (SELECT 1 through Django's
+    """Median microseconds of one round trip to PostgreSQL (SELECT 1 through Django's
     connection) and to Redis (a cache get through Django's cache), as this process
     makes them: back-to-back; right after spinning the CPU for as long as a hash
     takes, touching almost no memory (the servers sat idle that long); and right after
-    a raw verification (idle servers and this process's caches flushed too). A sign-in
-    meets each server twice after such a pause: the throttle counters and the account
-    before its hash, the transaction and the session's cache copy after it."""
+    a raw verification (idle servers, and the CPU caches flushed too: this process's,
+    and the servers' where they share the machine). A sign-in meets each server twice
+    after such a pause: the throttle counters and the account before its hash, the
+    transaction and the session's cache copy after it."""
     from django.core.cache import cache
     from django.db import connection
 
@@ -377,7 +378,7 @@ def round_trip_probe(verify: Any, rounds: int) -> dict[str, dict[str, float]]:
                 before()  # back-to-back: the same round trip just before
                 samples[server][pause].append(timed(trip))
     return {
-        server: {pause: round(statistics.mean(times) * 1e6, 1) for pause, times in by.items()}
+        server: {pause: round(statistics.median(times) * 1e6, 1) for pause, times in by.items()}
         for server, by in samples.items()
     }
 
@@ -741,7 +742,7 @@ def print_run(backend: str, run: dict[str, Any]) -> None:
     trips = run.get("round_trip_us")
     if trips:
         for server, by in trips.items():
-            rows.append((f"  one round trip to {server}, in us", "", "",
+            rows.append((f"  one round trip to {server}, median us", "", "",
                          f"back-to-back {by['back_to_back']:.0f}, after a spin "
                          f"{by['after_spin']:.0f}, after a hash {by['after_hash']:.0f}"))
     concurrent = run.get("concurrent")
