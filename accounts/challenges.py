@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
 from common.text import fold
@@ -22,13 +22,17 @@ def active_questions() -> QuerySet[ChallengeQuestion]:
     return ChallengeQuestion.objects.filter(is_active=True).order_by("position", "id")
 
 
-def questions_in_use() -> QuerySet[ChallengeQuestion]:
+def questions_in_use() -> list[ChallengeQuestion]:
     """The questions an account may be asked: active ones, and retired ones that some
-    account still has an answer to (its own questions stay until it changes them)."""
-    answered = ChallengeAnswer.objects.filter(question=OuterRef("pk"))
-    return ChallengeQuestion.objects.filter(Q(is_active=True) | Exists(answered)).order_by(
-        "position", "id"
-    )
+    account still has an answer to (its own questions stay until it changes them).
+
+    One indexed probe per retired question: asked as one query with EXISTS, the
+    planner may read every answer in the district instead."""
+    return [
+        question
+        for question in ChallengeQuestion.objects.order_by("position", "id")
+        if question.is_active or ChallengeAnswer.objects.filter(question=question).exists()
+    ]
 
 
 def normalize_answer(text: str) -> str:

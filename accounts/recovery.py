@@ -202,22 +202,22 @@ def find_recoverable_account(username: str) -> Account | None:
 def questions_for(username: str, account: Account | None) -> list[ChallengeQuestion]:
     """The three questions to ask: the account's own, or three plausible ones, drawn
     from every question some account may be asked, retired ones included: a retired
-    question on the page must not mean that the account exists."""
-    if account is not None:
-        ids = list(
-            ChallengeAnswer.objects.filter(account=account).values_list("question_id", flat=True)
-        )
-        if len(ids) == 3:
-            return list(ChallengeQuestion.objects.filter(pk__in=ids).order_by("position", "id"))
-    key = login_service.normalize_username(username)
-    catalog = list(questions_in_use())
-    if len(catalog) < 3:
-        return catalog
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"recovery-questions:{key}".encode(), hashlib.sha256
-    ).digest()
-    chosen = random.Random(digest).sample(catalog, 3)  # a stable pick, not a secret
-    return sorted(chosen, key=lambda q: (q.position, q.pk))
+    question on the page must not mean that the account exists. Known and unknown
+    usernames run the same queries, so that they cost the same."""
+    catalog = questions_in_use()
+    # pk 0 is never assigned: an unknown username runs the same statement, to no rows.
+    own = list(
+        ChallengeAnswer.objects.filter(account_id=account.pk if account else 0)
+        .values_list("question_id", flat=True)
+    )
+    if len(own) != 3:
+        key = login_service.normalize_username(username)
+        digest = hmac.new(
+            settings.SECRET_KEY.encode(), f"recovery-questions:{key}".encode(), hashlib.sha256
+        ).digest()
+        # A stable pick, not a secret.
+        own = [q.pk for q in random.Random(digest).sample(catalog, min(3, len(catalog)))]
+    return list(ChallengeQuestion.objects.filter(pk__in=own).order_by("position", "id"))
 
 
 def is_recovery_locked(username: str, account: Account | None) -> bool:

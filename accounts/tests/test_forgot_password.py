@@ -8,9 +8,12 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import recovery
 from accounts.claiming import do_complete_claim
 from accounts.login import WITHHELD_USERNAME
 from accounts.models import Account, ChallengeQuestion
@@ -295,6 +298,15 @@ class EnumerationTests(ForgotPasswordTestCase):
                 break
         else:
             self.fail("no unknown username was asked the retired question")
+
+    def test_known_and_unknown_usernames_run_the_same_statements(self) -> None:
+        ChallengeQuestion.objects.filter(pk=sorted(self.answers)[0]).update(is_active=False)
+        statements = []
+        for username, account in ((self.account.username, self.account), ("s0999999", None)):
+            with CaptureQueriesContext(connection) as queries:
+                recovery.questions_for(username, account)
+            statements.append([re.sub(r"\d+", "N", q["sql"]) for q in queries])
+        self.assertEqual(statements[0], statements[1])
 
     @override_settings(RECOVERY_MAX_REQUESTS_PER_IP=1000)
     def test_a_retired_question_nobody_answered_is_never_asked(self) -> None:
