@@ -3,11 +3,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AuditEvent, EventType
+from audit.models import AuditEvent
 from common.net import unmapped
 
 
@@ -48,11 +48,7 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
             .values_list("pk", flat=True)
         )
         if account_ids:
-            # A blocked sign-in names the typed username only in its details (it is
-            # refused without looking the account up); the event type's index keeps
-            # that part of the search to the few blocked attempts.
-            blocked = Q(event_type=EventType.THROTTLED, details__username=term.casefold())
-            return queryset.filter(Q(account_id__in=account_ids) | blocked), False
+            return queryset.filter(account_id__in=account_ids), False
         try:
             address = ipaddress.ip_address(term)
         except ValueError:
