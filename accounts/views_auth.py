@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -113,9 +113,11 @@ def admin_login_view(request: HttpRequest) -> HttpResponse:
     throttles and audit as everyone's (Django's admin login has neither). A
     signed-in person the admin turned away is not staff: sending them to sign in
     would bounce straight back, so they are told no instead."""
-    if request.user.is_authenticated:
-        raise PermissionDenied
     next_url = _safe_next(request) or reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):  # staff with a bookmark to this page
+            return HttpResponseRedirect(next_url)
+        raise PermissionDenied
     return redirect_to_login(next_url, reverse(settings.LOGIN_URL))
 
 

@@ -84,6 +84,13 @@ def test_a_signed_in_person_who_is_not_staff_is_refused_not_sent_round_in_circle
     assert client.get(to_admin_login["Location"]).status_code == 403
 
 
+def test_a_signed_in_technician_at_the_admins_sign_in_page_goes_on_to_the_admin(tech):
+    client = Client()
+    client.force_login(tech)
+    response = client.get("/admin/login/?next=/admin/accounts/account/")
+    assert response["Location"] == "/admin/accounts/account/"
+
+
 def test_signing_out_of_the_admin_is_audited_and_ends_the_session(tech):
     client = Client()
     client.post(LOGIN, {"username": "tech1", "password": TECH_PASSWORD})
