@@ -200,8 +200,9 @@ else:
             "LOCATION": "hallpass_cache",
             # Django's default of 300 entries would cull live throttle counters (a
             # third of the table, by key order) whenever more than 300 are in use.
-            # Above this, expired entries are deleted first.
-            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 1_000_000)},
+            # Past this many, expired entries are deleted first; and every write
+            # counts the table, so it must not be allowed to grow without end.
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 100_000)},
         }
     }
     # Django's db engine, writing a new session once per request (one INSERT at sign-in).
