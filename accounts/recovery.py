@@ -19,6 +19,7 @@ import random
 from enum import Enum
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -316,8 +317,20 @@ def is_verification_current(account: Account, stamp: object) -> bool:
     return isinstance(stamp, str) and constant_time_compare(verification_stamp(account), stamp)
 
 
-def do_reset_password(request: HttpRequest, account: Account, raw_password: str) -> None:
+COMPLETED_RESET_SECONDS = 300
+
+
+def do_reset_password(
+    request: HttpRequest, account: Account, raw_password: str, *, attempt: str
+) -> None:
     """Set the new password chosen after correct answers (validated by the caller).
+
+    `attempt` names this run of "Forgot My Password" (a random token the session
+    holds from its first step) and is remembered for a few minutes in the shared
+    cache: a double submit whose twin loaded the session before this one saved it
+    holds a verification this reset used up, and reset_completed_for tells it that
+    the reset is done rather than sending the person back to the start. Another
+    browser's run, even one verified for the same account, has its own token.
 
     The sign-in lock for this username is lifted: the person just proved who they
     are. Every other session of the account ends on its next request, because
@@ -329,6 +342,20 @@ def do_reset_password(request: HttpRequest, account: Account, raw_password: str)
         Account.objects.filter(pk=account.pk).update(recovery_failures=0, recovery_locked_at=None)
         _notify_password_changed(account)
     throttle.reset(login_service.account_limit(), account.username)
+    if attempt:
+        cache.set(_completed_key(attempt), account.username, COMPLETED_RESET_SECONDS)
+
+
+def reset_completed_for(attempt: object) -> str | None:
+    """The username whose reset this run (`attempt`) completed a moment ago."""
+    if not isinstance(attempt, str) or not attempt:
+        return None
+    username = cache.get(_completed_key(attempt))
+    return str(username) if username else None
+
+
+def _completed_key(attempt: str) -> str:
+    return f"recovery-completed:{attempt}"
 
 
 def do_change_password(request: HttpRequest, account: Account, raw_password: str) -> None:

@@ -3,6 +3,7 @@ changes of password and challenge questions. Views parse, call one service, rend
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -156,8 +157,9 @@ def forgot_username_view(request: HttpRequest) -> HttpResponse:
 # --- Forgot password: username -> questions -> new password -> done ----------------
 # The wizard's state lives in the session: {"username": typed username (folded),
 # "account_id": id or None, "question_ids": [...], "verified": False or the
-# recovery.verification_stamp of the account when its answers were right}. Only a server
-# side session holds the account id; the visitor never sees whether one was found.
+# recovery.verification_stamp of the account when its answers were right, "attempt": a
+# random name for this run (recovery.do_reset_password)}. Only a server side session
+# holds the account id; the visitor never sees whether one was found.
 
 
 def _recovery_state(request: HttpRequest) -> dict[str, Any] | None:
@@ -201,6 +203,7 @@ def forgot_password_view(request: HttpRequest) -> HttpResponse:
                 "account_id": account.pk if account is not None else None,
                 "question_ids": [q.pk for q in questions],
                 "verified": False,
+                "attempt": secrets.token_urlsafe(16),
             }
             return redirect("accounts:forgot-password-questions")
     return render(
@@ -256,10 +259,16 @@ def forgot_password_new_view(request: HttpRequest) -> HttpResponse:
     account = _state_account(state)
     if account is None or not recovery.is_verification_current(account, state["verified"]):
         request.session.pop(RECOVERY_SESSION_KEY, None)
+        done_for = recovery.reset_completed_for(state.get("attempt"))
+        if done_for:  # the twin of a double submit that has just reset it
+            request.session[RECOVERY_DONE_SESSION_KEY] = done_for
+            return redirect("accounts:forgot-password-done")
         return redirect("accounts:forgot-password")
     form = ResetPasswordForm(account, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        recovery.do_reset_password(request, account, form.cleaned_data["password1"])
+        recovery.do_reset_password(
+            request, account, form.cleaned_data["password1"], attempt=state.get("attempt", "")
+        )
         request.session.pop(RECOVERY_SESSION_KEY, None)
         request.session[RECOVERY_DONE_SESSION_KEY] = account.username
         return redirect("accounts:forgot-password-done")

@@ -17,6 +17,7 @@ from accounts import recovery
 from accounts.claiming import do_complete_claim
 from accounts.login import WITHHELD_USERNAME
 from accounts.models import Account, ChallengeQuestion
+from accounts.passwords import do_set_password
 from accounts.resetting import do_reset_account
 from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
@@ -166,6 +167,29 @@ class HappyPathTests(ForgotPasswordTestCase):
         self.assertEqual(
             AuditEvent.objects.filter(event_type=EventType.PASSWORD_RESET).count(), 1
         )
+
+    def test_a_double_submit_whose_twin_read_the_session_first_shows_done(self) -> None:
+        """The second click's request loaded the session before the first one saved
+        it: it still holds the verification the first one used up."""
+        self.start(self.account.username)
+        self.answer(self.answers)
+        before = dict(self.client.session.items())
+        self.assertRedirects(self.set_new_password(), DONE)
+        session = self.client.session
+        session.clear()
+        session.update(before)
+        session.save()
+        self.assertRedirects(self.set_new_password(), DONE)
+        self.assertContains(self.client.get(DONE), "Your password has been changed")
+        self.assertEqual(
+            AuditEvent.objects.filter(event_type=EventType.PASSWORD_RESET).count(), 1
+        )
+
+    def test_a_verification_voided_by_a_change_elsewhere_still_starts_over(self) -> None:
+        self.start(self.account.username)
+        self.answer(self.answers)
+        do_set_password(self.account, "Changed-Elsewhere-77")
+        self.assertRedirects(self.set_new_password(), START)
 
     def test_back_to_the_new_password_page_after_the_reset_shows_it_is_done(self) -> None:
         self.start(self.account.username)
