@@ -196,7 +196,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's DatabaseCache, building the SQL of its reads once.
+            "BACKEND": "common.cache.PreparedDatabaseCache",
             "LOCATION": "hallpass_cache",
             # Django's default of 300 entries would cull live throttle counters (a
             # third of the table, by key order) whenever more than 300 are in use.
