@@ -4,8 +4,10 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
+from django.core import checks
 from django.db import connections, router
 from django.http import HttpRequest
 
@@ -24,7 +26,9 @@ SIGN_IN_FIELDS = (
 @dataclass(frozen=True)
 class _CompiledLookup:
     sql: str
-    columns: list[Any]  # the ORM's column expressions, for their value converters
+    # (position, the ORM's column expression, its value converters) of each column
+    # that has converters: finding them costs about as much as running the query.
+    converters: list[tuple[int, Any, list[Any]]]
     account_slice: slice
     account_attnames: list[str]
     person_slice: slice
@@ -33,7 +37,8 @@ class _CompiledLookup:
 
 @functools.cache
 def _compiled_lookup(alias: str) -> _CompiledLookup:
-    """The ORM's own SQL for the sign-in lookup, compiled once per process.
+    """The ORM's own SQL for the sign-in lookup, and its columns' value converters,
+    compiled once per process.
 
     Building and compiling the queryset costs ~4 times what running it costs on
     SQLite (~250 of ~290 us measured), and a sign-in runs it every time for the
@@ -47,9 +52,18 @@ def _compiled_lookup(alias: str) -> _CompiledLookup:
     # select_related puts the account's columns first, then the person's.
     if account_fields + person_fields != list(range(len(columns))):
         raise RuntimeError("Unexpected column order in the sign-in lookup")
+    # The converters read only settings through their connection's operations, so
+    # those of one thread's connection serve every thread's.
+    connection = connections[alias]
+    converters = [
+        (i, column, found)
+        for i, column in enumerate(columns)
+        if (found := connection.ops.get_db_converters(column)
+            + column.get_db_converters(connection))
+    ]
     return _CompiledLookup(
         sql=sql,
-        columns=columns,
+        converters=converters,
         account_slice=slice(0, len(account_fields)),
         account_attnames=[columns[i].target.attname for i in account_fields],
         person_slice=slice(len(account_fields), len(columns)),
@@ -71,10 +85,7 @@ def find_for_sign_in(username: str) -> Account | None:
     if row is None:
         return None
     values = list(row)
-    for i, column in enumerate(lookup.columns):
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        )
+    for i, column, converters in lookup.converters:
         for converter in converters:
             values[i] = converter(values[i], column, connection)
     account = Account.from_db(alias, lookup.account_attnames, values[lookup.account_slice])
@@ -132,3 +143,37 @@ class AccountBackend(ModelBackend):
         except Account.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+ACCOUNT_BACKEND = f"{AccountBackend.__module__}.{AccountBackend.__qualname__}"
+
+
+def authenticate_account(request: HttpRequest, username: str, password: str) -> Account | None:
+    """django.contrib.auth.authenticate() for the one backend Hallpass signs people in
+    with (the system check below keeps AUTHENTICATION_BACKENDS at exactly that).
+
+    authenticate() loads each configured backend and binds the credentials to its
+    inspected signature on every call, about 0.08 ms of every sign-in here
+    (benchmarks/login_benchmark.py); for one known backend that is constant work.
+    What it returns is the same: the account with `backend` set, as login() reads
+    it, or None. Django's user_login_failed signal is not sent (nothing here
+    listens; failures are audited by accounts.login)."""
+    user = AccountBackend().authenticate(request, username=username, password=password)
+    if user is not None:
+        signed_in: Any = user  # login() reads the attribute authenticate() sets
+        signed_in.backend = ACCOUNT_BACKEND
+    return user
+
+
+@checks.register(checks.Tags.security)
+def check_one_authentication_backend(**kwargs: Any) -> list[checks.CheckMessage]:
+    if list(settings.AUTHENTICATION_BACKENDS) != [ACCOUNT_BACKEND]:
+        return [
+            checks.Error(
+                f"AUTHENTICATION_BACKENDS must be [{ACCOUNT_BACKEND!r}]: the sign-in "
+                "page authenticates through that backend alone "
+                "(accounts.authentication.authenticate_account).",
+                id="accounts.E001",
+            )
+        ]
+    return []

@@ -18,12 +18,13 @@ from enum import Enum
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.signals import user_logged_in
 from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.authentication import authenticate_account
 from accounts.models import Account
 from audit.models import EventType, Outcome
 from audit.services import record
@@ -128,8 +129,8 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         )
         return LoginResult(None, throttled=True)
 
-    user = authenticate(request, username=key, password=password)
-    if isinstance(user, Account):
+    user = authenticate_account(request, key, password)
+    if user is not None:
         if earlier_failures:
             throttle.reset(account_limit(), key)
         # One transaction (one commit) for the new session, last_login and the audit

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.http import HttpRequest
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -72,6 +73,48 @@ class BackendTests(TestCase):
         person.status = Status.INACTIVE
         person.save()
         self.assertIsNone(AccountBackend().get_user(self.account.pk))
+
+
+class SignInAuthenticationTests(TestCase):
+    """The sign-in page's shortcut to its one backend answers as Django's
+    authenticate() does, and a system check keeps that backend the only one."""
+
+    def test_it_answers_as_djangos_authenticate_in_every_case(self) -> None:
+        from accounts.authentication import authenticate_account
+
+        signed_in = make_claimed_account()
+        disabled = make_claimed_account()
+        Account.objects.filter(pk=disabled.pk).update(is_active=False)
+        unclaimed = make_claimed_account()
+        Account.objects.filter(pk=unclaimed.pk).update(claimed_at=None)
+        cases = [
+            (signed_in.username, DEFAULT_PASSWORD),
+            (signed_in.username, DEFAULT_PASSWORD.swapcase()),
+            (disabled.username, DEFAULT_PASSWORD),
+            (unclaimed.username, DEFAULT_PASSWORD),
+            ("s0999999", DEFAULT_PASSWORD),
+        ]
+        for username, password in cases:
+            expected = authenticate(None, username=username, password=password)
+            found = authenticate_account(HttpRequest(), username, password)
+            self.assertEqual(found, expected, username)
+            self.assertEqual(getattr(found, "backend", None), getattr(expected, "backend", None))
+        self.assertIsNotNone(authenticate_account(HttpRequest(), signed_in.username,
+                                                  DEFAULT_PASSWORD))
+
+    def test_the_system_check_accepts_the_configured_backend(self) -> None:
+        from accounts.authentication import check_one_authentication_backend
+
+        self.assertEqual(check_one_authentication_backend(), [])
+
+    @override_settings(AUTHENTICATION_BACKENDS=[
+        "accounts.authentication.AccountBackend", "django.contrib.auth.backends.ModelBackend",
+    ])
+    def test_the_system_check_refuses_another_backend(self) -> None:
+        from accounts.authentication import check_one_authentication_backend
+
+        [error] = check_one_authentication_backend()
+        self.assertEqual(error.id, "accounts.E001")
 
 
 @override_settings(PASSWORD_HASHERS=COUNTING)
