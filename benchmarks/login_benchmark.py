@@ -39,6 +39,12 @@ In each:
 (f) round trips (PostgreSQL + Redis only; --probe-rounds 0 skips them): one SELECT 1
     and one cache get, back-to-back, after spinning the CPU for a hash's length and
     after a raw verification: what a server that sat idle through the hash adds.
+(g) the sign-in work issue 3 itself asks for (--required-work-rounds 0 skips it):
+    pairs of sign-ins, one as it is and one with the throttle counters' read, the
+    audit row and the last_login UPDATE switched off in this process (each pair
+    after its own raw verify, the order alternating): what that work costs, and
+    what the ratio of Django's sign-in alone (session, CSRF, the account lookup,
+    the hash) would be. A measurement only: such a sign-in would be unsafe.
 Results: a table on stdout, benchmarks/results/login.json and login.svg (a chart).
 """
 
@@ -383,6 +389,58 @@ def round_trip_probe(verify: Any, rounds: int) -> dict[str, dict[str, float]]:
     }
 
 
+def required_work_switch() -> tuple[Any, Any]:
+    """(on, off) for the sign-in's own throttle read, audit row and last_login UPDATE,
+    switched in this benchmark process only (diagnosis (g))."""
+    import importlib
+
+    from django.contrib.auth.signals import user_logged_in
+
+    sign_in: Any = importlib.import_module("accounts.login")
+    throttle: Any = importlib.import_module("common.throttle")
+    record, failures_of = sign_in.record, throttle.failures_of
+
+    def on() -> None:
+        sign_in.record, throttle.failures_of = record, failures_of
+        user_logged_in.connect(sign_in.record_last_login, dispatch_uid="update_last_login")
+
+    def off() -> None:
+        sign_in.record = lambda *args, **kwargs: None
+        throttle.failures_of = lambda *checks: [0] * len(checks)
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+
+    return on, off
+
+
+def required_work_cost(usernames: list[str], verify: Any, rounds: int) -> dict[str, Any]:
+    """Diagnosis (g): paired sign-ins with and without the work the issue requires."""
+    on, off = required_work_switch()
+    samples: dict[str, list[float]] = {"with": [], "without": []}
+    raws: list[float] = []
+    try:
+        for i in range(rounds):
+            order = (("with", on), ("without", off))
+            for kind, switch in order if i % 2 == 0 else reversed(order):
+                switch()
+                raws.append(timed(verify))
+                samples[kind].append(login_once(usernames[i % len(usernames)]).post)
+    finally:
+        on()
+    raw, with_work, without = (statistics.mean(x) for x in (raws, *samples.values()))
+    return {
+        "pairs": rounds,
+        "raw_verify_mean_ms": round(raw * 1000, 2),
+        "login_post_mean_ms": round(with_work * 1000, 2),
+        "login_post_without_required_work_mean_ms": round(without * 1000, 2),
+        "required_work_ms": round((with_work - without) * 1000, 3),
+        "required_work_median_ms": round(
+            (statistics.median(samples["with"]) - statistics.median(samples["without"]))
+            * 1000, 3),
+        "ratio": round(raw / with_work, 4),
+        "ratio_without_required_work": round(raw / without, 4),
+    }
+
+
 def timed(operation: Any) -> float:
     start = time.perf_counter()
     operation()
@@ -530,6 +588,10 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
         round_trip_probe(verify, args.probe_rounds)
         if database == "postgresql" and args.probe_rounds else None
     )
+    required_work = (
+        required_work_cost(good, verify, args.required_work_rounds)
+        if args.required_work_rounds else None
+    )
     failures = failure_timings(usernames, args.failure_rounds) if args.failure_rounds else {}
     profile_text = ""
     if ratio < TARGET and args.profile_logins:
@@ -569,6 +631,7 @@ def run_backend(args: argparse.Namespace) -> dict[str, Any]:
         "concurrent": concurrent,
         "sql_statements_per_login_post": statements,
         "round_trip_us": round_trips,
+        "required_work": required_work,
         "failed_login_post_ms_by_kind": failures,
         "profile_below_target": profile_text,
     }
@@ -601,6 +664,7 @@ def run_child(backend: str, args: argparse.Namespace, env: dict[str, str],
         "--failure-rounds", str(args.failure_rounds), "--workers", str(args.workers),
         "--per-worker", str(args.per_worker), "--rounds", str(args.rounds),
         "--probe-rounds", str(args.probe_rounds),
+        "--required-work-rounds", str(0 if phases_only else args.required_work_rounds),
         *(["--phases-only"] if phases_only else []),
     ]
     completed = subprocess.run(command, env=env, cwd=ROOT, check=False)
@@ -745,6 +809,15 @@ def print_run(backend: str, run: dict[str, Any]) -> None:
             rows.append((f"  one round trip to {server}, median us", "", "",
                          f"back-to-back {by['back_to_back']:.0f}, after a spin "
                          f"{by['after_spin']:.0f}, after a hash {by['after_hash']:.0f}"))
+    work = run.get("required_work")
+    if work:
+        rows += [
+            ("  throttle read, audit row, last_login: cost", "",
+             f"{work['required_work_ms']:7.2f}",
+             f"(median {work['required_work_median_ms']:.2f}; {work['pairs']} pairs)"),
+            ("  ratio with them / without them", "", "",
+             f"{work['ratio'] * 100:.1f} % / {work['ratio_without_required_work'] * 100:.1f} %"),
+        ]
     concurrent = run.get("concurrent")
     if concurrent:
         n = concurrent["workers"]
@@ -789,6 +862,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--probe-rounds", type=int, default=100,
                         help="Round-trip probes to PostgreSQL and Redis (0 skips them).")
+    parser.add_argument("--required-work-rounds", type=int, default=300,
+                        help="Pairs of sign-ins with and without the throttle read, audit "
+                             "row and last_login (0 skips them).")
     parser.add_argument("--no-diagnosis", dest="diagnosis", action="store_false",
                         help="Skip the second run with a trivial hash (phases only).")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
