@@ -10,8 +10,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import checks
 from django.db import connections, router
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Account
+from common.converters import value_converters
 from directory.models import Person
 
 # What a sign-in reads: the hash, the eligibility checks, login() (session auth hash,
@@ -26,9 +28,7 @@ SIGN_IN_FIELDS = (
 @dataclass(frozen=True)
 class _CompiledLookup:
     sql: str
-    # (position, the ORM's column expression, its value converters) of each column
-    # that has converters: finding them costs about as much as running the query.
-    converters: list[tuple[int, Any, list[Any]]]
+    columns: list[Any]  # the ORM's column expressions, for their value converters
     account_slice: slice
     account_attnames: list[str]
     person_slice: slice
@@ -37,8 +37,7 @@ class _CompiledLookup:
 
 @functools.cache
 def _compiled_lookup(alias: str) -> _CompiledLookup:
-    """The ORM's own SQL for the sign-in lookup, and its columns' value converters,
-    compiled once per process.
+    """The ORM's own SQL for the sign-in lookup, compiled once per process.
 
     Building and compiling the queryset costs ~4 times what running it costs on
     SQLite (~250 of ~290 us measured), and a sign-in runs it every time for the
@@ -52,18 +51,9 @@ def _compiled_lookup(alias: str) -> _CompiledLookup:
     # select_related puts the account's columns first, then the person's.
     if account_fields + person_fields != list(range(len(columns))):
         raise RuntimeError("Unexpected column order in the sign-in lookup")
-    # The converters read only settings through their connection's operations, so
-    # those of one thread's connection serve every thread's.
-    connection = connections[alias]
-    converters = [
-        (i, column, found)
-        for i, column in enumerate(columns)
-        if (found := connection.ops.get_db_converters(column)
-            + column.get_db_converters(connection))
-    ]
     return _CompiledLookup(
         sql=sql,
-        converters=converters,
+        columns=columns,
         account_slice=slice(0, len(account_fields)),
         account_attnames=[columns[i].target.attname for i in account_fields],
         person_slice=slice(len(account_fields), len(columns)),
@@ -85,8 +75,8 @@ def find_for_sign_in(username: str) -> Account | None:
     if row is None:
         return None
     values = list(row)
-    for i, column, converters in lookup.converters:
-        for converter in converters:
+    for i, column in enumerate(lookup.columns):
+        for converter in value_converters(connection, column):
             values[i] = converter(values[i], column, connection)
     account = Account.from_db(alias, lookup.account_attnames, values[lookup.account_slice])
     person_values = values[lookup.person_slice]
@@ -148,6 +138,7 @@ class AccountBackend(ModelBackend):
 ACCOUNT_BACKEND = f"{AccountBackend.__module__}.{AccountBackend.__qualname__}"
 
 
+@sensitive_variables("password")
 def authenticate_account(request: HttpRequest, username: str, password: str) -> Account | None:
     """django.contrib.auth.authenticate() for the one backend Hallpass signs people in
     with (the system check below keeps AUTHENTICATION_BACKENDS at exactly that).

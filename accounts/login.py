@@ -23,6 +23,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.authentication import authenticate_account
 from accounts.models import Account
@@ -100,6 +101,7 @@ def _failure_reason(username: str) -> tuple[Account | None, str]:
     return account, "wrong_password"
 
 
+@sensitive_variables("password")
 def do_login_attempt(request: HttpRequest, username: str, password: str) -> LoginResult:
     """Check the credentials and sign the person in on success.
 

@@ -43,7 +43,7 @@ In each:
     pairs of sign-ins, one as it is and one with the throttle counters' read, the
     audit row and the last_login UPDATE switched off in this process (each pair
     after its own raw verify, the order alternating): what that work costs, and
-    what the ratio of Django's sign-in alone (session, CSRF, the account lookup,
+    what the ratio of the rest of the sign-in (session, CSRF, the account lookup,
     the hash) would be. A measurement only: such a sign-in would be unsafe.
 Results: a table on stdout, benchmarks/results/login.json and login.svg (a chart).
 """

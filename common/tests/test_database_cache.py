@@ -73,10 +73,19 @@ class PreparedDatabaseCacheTests(TestCase):
             assert [row[0] for row in cursor.fetchall()] == [self.django_cache.make_key("new")]
         assert self.django_cache.get("old") is None
 
-    def test_a_read_is_one_select(self) -> None:
+    def test_a_read_is_one_select_whose_statement_is_built_once(self) -> None:
         self.prepared.set("a", 1, 60)
         self.prepared.get_many(["a", "b"])
+        statement = PreparedDatabaseCache._statements[(TABLE, "default", 2)]
+        # Another instance, as Django makes one for each thread, reuses it.
+        other_thread_cache = PreparedDatabaseCache(TABLE, {"KEY_PREFIX": "t"})
         with CaptureQueriesContext(connection) as read:
-            assert self.prepared.get_many(["a", "b"]) == {"a": 1}
+            assert other_thread_cache.get_many(["a", "b"]) == {"a": 1}
         assert len(read.captured_queries) == 1
-        assert read.captured_queries[0]["sql"].startswith("SELECT")
+        assert PreparedDatabaseCache._statements[(TABLE, "default", 2)] is statement
+
+    def test_a_read_of_many_keys_is_not_kept(self) -> None:
+        keys = [f"k{n}" for n in range(PreparedDatabaseCache.MOST_KEYS_PREPARED + 1)]
+        self.prepared.set(keys[-1], "last", 60)
+        assert self.prepared.get_many(keys) == {keys[-1]: "last"}
+        assert (TABLE, "default", len(keys)) not in PreparedDatabaseCache._statements
