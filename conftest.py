@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.conf import settings
 
 
 @pytest.fixture(autouse=True)
-def _no_throttle_counters_from_earlier_tests() -> Iterator[None]:
+def _no_throttle_counters_from_earlier_tests() -> None:
     """One test's failure counters must not lock out the next. In the database cache
     they go with each test's transaction; Redis (the PostgreSQL pass of .ci/run)
     keeps them, so it is emptied before each test, as the throttle tests already do."""
@@ -17,4 +15,3 @@ def _no_throttle_counters_from_earlier_tests() -> Iterator[None]:
         from django.core.cache import cache
 
         cache.clear()
-    yield

@@ -1,8 +1,7 @@
 """Cache backends: Django's, minus per-operation set-up that costs a sign-in.
 
 ReusingRedisCache keeps one Redis client object per connection pool;
-PreparedDatabaseCache builds the SQL of its reads once.
-
+PreparedDatabaseCache builds the SQL of its reads once (see its docstring).
 
 Django's RedisCacheClient.get_client() builds a new redis.Redis object around the
 (shared) connection pool for every cache operation; building one costs about as

@@ -116,6 +116,19 @@ class SignInAuthenticationTests(TestCase):
         [error] = check_one_authentication_backend()
         self.assertEqual(error.id, "accounts.E001")
 
+    def test_the_system_check_is_registered_when_django_starts(self) -> None:
+        # A new Python, where nothing but Django's start-up has imported the module.
+        from hallpass.tests.test_settings import load_settings
+
+        result = load_settings({"DJANGO_SETTINGS_MODULE": "hallpass.settings"}, (
+            "import django; django.setup()\n"
+            "from django.core.checks import registry\n"
+            "print('check_one_authentication_backend' in "
+            "[c.__name__ for c in registry.registry.get_checks()])"
+        ))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), ["True"])
+
 
 @override_settings(PASSWORD_HASHERS=COUNTING)
 class TimingTests(TestCase):
