@@ -1,6 +1,6 @@
 """Claim My Account: matching a person from what they type, and finishing the claim.
 
-Matching rules (issue 3, the district's letters):
+Matching rules (from the district's letters):
 - Names: the legal given and family names from the SIS/HR, or the preferred ones
   when the directory has them (both appear in the SIS), compared after fold():
   letter case, accents and surrounding or doubled spaces are forgiven, nothing else.
@@ -38,7 +38,7 @@ from accounts.passwords import do_set_password_hash
 from audit.models import EventType, Outcome
 from audit.services import record
 from common import throttle
-from common.net import client_network, in_school_network
+from common.net import client_ip, client_network, in_school_network
 from common.text import fold
 from directory.models import Person
 
@@ -49,68 +49,59 @@ FailureReason = Literal[
 EMPLOYEE_ROLES = (Person.Role.TEACHER, Person.Role.STAFF, Person.Role.ADMINISTRATOR)
 
 
-def ip_limit(ip: str) -> throttle.Limit:
-    return throttle.for_address(
-        throttle.Limit(
-            "claim-ip", settings.CLAIM_MAX_FAILURES_PER_IP, settings.CLAIM_LOCKOUT_SECONDS
-        ),
-        ip,
+def address_counter(ip: str) -> throttle.Counter:
+    """Failed claims from one client (an IPv6 client's /64, see client_network)."""
+    limit = throttle.Limit(
+        "claim-ip", settings.CLAIM_MAX_FAILURES_PER_IP, settings.CLAIM_LOCKOUT_SECONDS
     )
+    return throttle.Counter(throttle.for_address(limit, ip), client_network(ip))
 
 
-def identity_limit() -> throttle.Limit:
-    return throttle.Limit(
-        "claim-identity",
-        settings.CLAIM_MAX_FAILURES_PER_IDENTITY,
-        settings.CLAIM_LOCKOUT_SECONDS,
+def identity_counter(identifier: str) -> throttle.Counter:
+    """Failed claims of one ID, from anywhere.
+
+    The ID as typed, without spaces and with an employee number's zeros dropped, so
+    retyping it with zeros does not earn fresh attempts. The names are left out on
+    purpose: the ID is what is being claimed, and a key holding the name would give
+    every guessed name its own attempts."""
+    limit = throttle.Limit(
+        "claim-identity", settings.CLAIM_MAX_FAILURES_PER_IDENTITY, settings.CLAIM_LOCKOUT_SECONDS
     )
-
-
-def name_limit() -> throttle.Limit:
-    return throttle.Limit(
-        "claim-name-ip", settings.CLAIM_MAX_FAILURES_PER_NAME_PER_IP, settings.CLAIM_LOCKOUT_SECONDS
-    )
-
-
-def reuse_limit() -> throttle.Limit:
-    """Step 2's "Passwords cannot be reused" answers, per person (see views_claim)."""
-    return throttle.Limit(
-        "claim-reuse",
-        settings.CLAIM_MAX_FAILURES_PER_IDENTITY,
-        settings.CLAIM_LOCKOUT_SECONDS,
-    )
-
-
-def identity_key(identifier: str) -> str:
-    """Throttle key for "this person": the ID as typed, without spaces and with an
-    employee number's zeros dropped, so retyping it with zeros does not earn fresh
-    attempts. The names are left out on purpose: the ID is what is being claimed,
-    and a key holding the name would give every guessed name its own attempts."""
     typed = normalize_identifier(identifier)
-    return typed.lstrip("0") or typed
+    return throttle.Counter(limit, typed.lstrip("0") or typed)
 
 
-def name_key(family_name: str, given_name: str, address: str) -> str:
-    """Throttle key for "this name from this address", names folded as matching
-    folds them. On a school's network the per-IP limit is multiplied, and that is
+def name_counter(family_name: str, given_name: str, ip: str) -> throttle.Counter:
+    """Failed claims of one name from one address, names folded as matching folds
+    them. On a school's network the per-address limit is multiplied, and that is
     where classmates sit: this caps guessing IDs for a known classmate from there.
     The address is part of the key so that nobody can lock a name out everywhere:
     the person can still claim from another network (home, the library)."""
-    return f"{fold(family_name)}|{fold(given_name)}|{address}"
+    limit = throttle.Limit(
+        "claim-name-ip", settings.CLAIM_MAX_FAILURES_PER_NAME_PER_IP, settings.CLAIM_LOCKOUT_SECONDS
+    )
+    return throttle.Counter(limit, f"{fold(family_name)}|{fold(given_name)}|{client_network(ip)}")
 
 
-def throttle_checks(
+def reuse_counter(person: Person) -> throttle.Counter:
+    """Step 2's "Passwords cannot be reused" answers, per person: they tell whether a
+    password was this account's before (after a reset), so they are limited like
+    failed step-1 attempts."""
+    limit = throttle.Limit(
+        "claim-reuse", settings.CLAIM_MAX_FAILURES_PER_IDENTITY, settings.CLAIM_LOCKOUT_SECONDS
+    )
+    return throttle.Counter(limit, f"person:{person.pk}")
+
+
+def claim_counters(
     ip: str, identifier: str, family_name: str, given_name: str
-) -> list[tuple[throttle.Limit, str]]:
-    """The failure counters a claim attempt is checked against and, when it fails,
-    counted in: per address (an IPv6 client's /64, see client_network), per ID,
-    and on a school's network (where the per-IP limit is multiplied and classmates
-    sit) per name from that address."""
-    network = client_network(ip)
-    checks = [(ip_limit(ip), network), (identity_limit(), identity_key(identifier))]
+) -> list[throttle.Counter]:
+    """The counters a claim attempt reserves: per address, per ID, and on a school's
+    network (where the per-address limit is multiplied) per name from that address."""
+    counters = [address_counter(ip), identity_counter(identifier)]
     if in_school_network(ip):
-        checks.append((name_limit(), name_key(family_name, given_name, network)))
-    return checks
+        counters.append(name_counter(family_name, given_name, ip))
+    return counters
 
 
 def normalize_identifier(raw: str) -> str:
@@ -194,6 +185,90 @@ def _account_of(person: Person) -> Account | None:
         return person.account
     except Account.DoesNotExist:
         return None
+
+
+@dataclass(frozen=True)
+class IdentifyResult:
+    person: Person | None
+    throttled: bool = False
+
+
+def do_identify(
+    request: HttpRequest, family_name: str, given_name: str, identifier: str
+) -> IdentifyResult:
+    """Step 1: the person these details describe, if they may claim now.
+
+    The attempt is reserved in its counters before the match; a match gives it
+    back (it is not a failure), any failure keeps it. Every failure is audited
+    with its reason and looks the same to the visitor."""
+    reservation = throttle.reserve(
+        *claim_counters(client_ip(request), identifier, family_name, given_name)
+    )
+    if reservation.blocked is not None:
+        record(
+            EventType.THROTTLED,
+            Outcome.BLOCKED,
+            request=request,
+            details={"scope": reservation.blocked.limit.scope},
+        )
+        return IdentifyResult(None, throttled=True)
+    match = find_claimable_person(family_name, given_name, identifier)
+    if not match.ok or match.person is None:
+        record(
+            EventType.CLAIM_FAILED,
+            Outcome.FAILURE,
+            request=request,
+            person_id=match.person.pk if match.person is not None else None,
+            details={"step": "identify", "reason": match.reason},
+        )
+        return IdentifyResult(None)
+    throttle.release(reservation)
+    record(EventType.CLAIM_STARTED, Outcome.SUCCESS, request=request, person_id=match.person.pk)
+    return IdentifyResult(match.person)
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """A person part-way through the wizard, and the account their password is
+    checked against: after a reset the existing one, so its password history
+    applies; otherwise an unsaved one, for the name rules."""
+
+    person: Person
+    account: Account
+
+
+def check_still_claimable(request: HttpRequest, person_id: int, *, step: str) -> Claimant | None:
+    """The wizard's person, or None (audited) when they can no longer be claimed:
+    claimed meanwhile in another browser, left the district, disabled."""
+    person = Person.objects.filter(pk=person_id).select_related("account").first()
+    account = _account_of(person) if person is not None else None
+    reason = why_not_claimable(person, account) if person is not None else "no_match"
+    if person is None or reason is not None:
+        record(
+            EventType.CLAIM_FAILED,
+            Outcome.FAILURE,
+            request=request,
+            person_id=person.pk if person is not None else None,
+            details={"step": step, "reason": reason},
+        )
+        return None
+    return Claimant(person, account or Account(username=person.username, person=person))
+
+
+def reserve_password_attempt(request: HttpRequest, person: Person) -> throttle.Reservation:
+    """Reserve a step-2 submission before its password is checked against the
+    account's old ones; audited when refused. The caller gives it back with
+    throttle.release() unless the answer was "Passwords cannot be reused"."""
+    reservation = throttle.reserve(reuse_counter(person))
+    if not reservation.granted:
+        record(
+            EventType.THROTTLED,
+            Outcome.BLOCKED,
+            request=request,
+            person_id=person.pk,
+            details={"scope": "claim-password"},
+        )
+    return reservation
 
 
 @dataclass(frozen=True)

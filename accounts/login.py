@@ -1,11 +1,13 @@
-"""Signing in and out, with brute-force throttles kept in the shared cache.
+"""Signing in and out, with brute-force throttles (common.throttle).
 
-Throttles: failures are counted per typed username (folded) and per client IP
-(common.throttle); once either reaches its limit within LOGIN_LOCKOUT_SECONDS,
-attempts are refused without checking the password until the window ends.
-The per-username counter exists whether or not the account does, so "this
-username is locked" reveals nothing about the account's existence. Locked
-attempts skip the password hash on every path (existing or not), so their
+Every sign-in reserves its attempt in two counters before the password is checked:
+one per typed username (folded) and one per client address. Once either holds
+LOGIN_MAX_FAILURES_PER_* attempts within LOGIN_LOCKOUT_SECONDS, attempts are refused
+without checking the password until the window ends. A sign-in with the right
+password gives its reservation back: only failures count, and a success does not
+erase earlier failures. The per-username counter exists whether or not the account
+does, so "this username is locked" reveals nothing about the account's existence.
+Refused attempts read no account and hash nothing, whatever the username, so their
 timing is uniform too, and a locked-out attacker cannot burn our CPU.
 """
 
@@ -15,17 +17,13 @@ import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import login, logout
-from django.contrib.auth.signals import user_logged_in
-from django.db import connections, router, transaction
+from django.contrib.auth import authenticate, login, logout
+from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.authentication import authenticate_account
 from accounts.models import Account
 from audit.models import EventType, Outcome
 from audit.services import record
@@ -72,19 +70,20 @@ def username_for_audit(key: str, account: Account | None = None) -> str:
     return key[:150] if shapes.fullmatch(key) else WITHHELD_USERNAME
 
 
-def account_limit() -> throttle.Limit:
-    return throttle.Limit(
+def account_counter(username: str) -> throttle.Counter:
+    """Sign-in failures of one username (normalised), shared with the signed-in
+    current-password checks."""
+    limit = throttle.Limit(
         "login-account", settings.LOGIN_MAX_FAILURES_PER_ACCOUNT, settings.LOGIN_LOCKOUT_SECONDS
     )
+    return throttle.Counter(limit, username)
 
 
-def ip_limit(ip: str) -> throttle.Limit:
-    return throttle.for_address(
-        throttle.Limit(
-            "login-ip", settings.LOGIN_MAX_FAILURES_PER_IP, settings.LOGIN_LOCKOUT_SECONDS
-        ),
-        ip,
+def address_counter(ip: str) -> throttle.Counter:
+    limit = throttle.Limit(
+        "login-ip", settings.LOGIN_MAX_FAILURES_PER_IP, settings.LOGIN_LOCKOUT_SECONDS
     )
+    return throttle.Counter(throttle.for_address(limit, ip), client_network(ip))
 
 
 def _failure_reason(username: str) -> tuple[Account | None, str]:
@@ -109,48 +108,33 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
     in the details of failures (it is not a secret, and helpdesk staff need it to
     see why someone cannot sign in); the password never is."""
     key = normalize_username(username)
-    ip = client_ip(request)
-    by_ip, network = ip_limit(ip), client_network(ip)
-    # One cache round trip for both counters: this runs on every sign-in.
-    ip_failures, earlier_failures = throttle.failures_of(
-        (by_ip, network), (account_limit(), key)
-    )
-    blocked_scope = (
-        "login-ip" if ip_failures >= by_ip.max_failures
-        else "login-account" if earlier_failures >= account_limit().max_failures
-        else ""
-    )
-    if blocked_scope:
+    reservation = throttle.reserve(address_counter(client_ip(request)), account_counter(key))
+    if reservation.blocked is not None:
         # No account lookup: a blocked attempt does the same work whether or not the
         # username exists (the audit admin finds these by the username in details).
         record(
             EventType.THROTTLED,
             Outcome.BLOCKED,
             request=request,
-            details={"scope": blocked_scope, "username": username_for_audit(key)},
+            details={
+                "scope": reservation.blocked.limit.scope,
+                "username": username_for_audit(key),
+            },
         )
         return LoginResult(None, throttled=True)
 
-    user = authenticate_account(request, key, password)
-    if user is not None:
-        if earlier_failures:
-            throttle.reset(account_limit(), key)
-        # One transaction (one commit) for the new session, last_login and the audit
-        # row. Saving the session here inserts its row under the new key; the
-        # session engine then skips SessionMiddleware's unchanged save at response.
+    user = authenticate(request, username=key, password=password)
+    if isinstance(user, Account):
+        throttle.release(reservation)
         with transaction.atomic():
             login(request, user)  # cycles the session key (session fixation)
             record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
+            # Saved inside the transaction: one commit for the session, last_login
+            # and the audit row.
             request.session.save()
         return LoginResult(user)
 
-    account_failures = throttle.record_failure(account_limit(), key)
-    ip_failures = throttle.record_failure(by_ip, network)
     account, reason = _failure_reason(key)
-    now_locked = (
-        account_failures >= account_limit().max_failures
-        or ip_failures >= by_ip.max_failures
-    )
     record(
         EventType.LOGIN_FAILED,
         Outcome.FAILURE,
@@ -159,10 +143,10 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         details={
             "username": username_for_audit(key, account),
             "reason": reason,
-            "locked": now_locked,
+            "locked": reservation.limit_reached,
         },
     )
-    return LoginResult(None, throttled=now_locked)
+    return LoginResult(None, throttled=reservation.limit_reached)
 
 
 class CurrentPasswordCheck(Enum):
@@ -171,6 +155,7 @@ class CurrentPasswordCheck(Enum):
     THROTTLED = "throttled"
 
 
+@sensitive_variables("password")
 def check_current_password(
     request: HttpRequest, account: Account, password: str, *, purpose: str
 ) -> CurrentPasswordCheck:
@@ -179,51 +164,22 @@ def check_current_password(
     Wrong ones count against the account's sign-in limit, so a device left signed in
     is no unthrottled password-guessing oracle; wrong and blocked attempts are
     audited like sign-ins."""
-    limit, key = account_limit(), account.username
-    if throttle.is_blocked(limit, key):
+    counter = account_counter(account.username)
+    reservation = throttle.reserve(counter)
+    if not reservation.granted:
         record(
             EventType.THROTTLED, Outcome.BLOCKED, request=request, account=account,
-            details={"scope": limit.scope, "purpose": purpose},
+            details={"scope": counter.limit.scope, "purpose": purpose},
         )
         return CurrentPasswordCheck.THROTTLED
-    if not account.check_password(password):
-        throttle.record_failure(limit, key)
-        record(
-            EventType.PASSWORD_CHECK_FAILED, Outcome.FAILURE, request=request, account=account,
-            details={"purpose": purpose},
-        )
-        return CurrentPasswordCheck.WRONG
-    return CurrentPasswordCheck.CORRECT
-
-
-def record_last_login(sender: Any, user: Any, **kwargs: Any) -> None:
-    """Django's update_last_login (user_logged_in), as one precompiled UPDATE.
-
-    Django's receiver goes through Model.save(update_fields=...) (signals, field
-    checks, query compilation): ~110 us a sign-in against ~25 us for the statement
-    itself on SQLite. Same row, same value, same place in the sign-in transaction;
-    Account.last_login stays what the admin shows."""
-    now = timezone.now()
-    model = type(user)
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    field = model._meta.get_field("last_login")
-    quote = connection.ops.quote_name
-    # Only quoted identifiers from the model are interpolated; values are parameters.
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608
-        f"WHERE {quote(model._meta.pk.column)} = %s"
+    if account.check_password(password):
+        throttle.release(reservation)
+        return CurrentPasswordCheck.CORRECT
+    record(
+        EventType.PASSWORD_CHECK_FAILED, Outcome.FAILURE, request=request, account=account,
+        details={"purpose": purpose},
     )
-    params = [field.get_db_prep_save(now, connection), user.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    user.last_login = now
-
-
-# Replaces Django's receiver under the dispatch_uid it registered with, so every
-# sign-in (the login view, the admin's, a test's force_login) records it once.
-user_logged_in.disconnect(dispatch_uid="update_last_login")
-user_logged_in.connect(record_last_login, dispatch_uid="update_last_login")
+    return CurrentPasswordCheck.WRONG
 
 
 def do_logout(request: HttpRequest) -> None:

@@ -22,7 +22,8 @@ class AccountManager(BaseUserManager["Account"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> Account:
-        return self.get(username=(username or "").casefold())
+        # With the person: signing in checks that they are still in the directory.
+        return self.select_related("person").get(username=(username or "").casefold())
 
     def create_user(
         self, username: str, password: str | None = None, **extra: Any

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from accounts.models import Account, PasswordHistory
 from audit.models import EventType, Outcome
 from audit.services import record
+from common.mail import language_for, send_templated_email
 
 
 def do_set_password(
@@ -50,3 +51,13 @@ def trim_history(account: Account) -> None:
     )
     if stale:
         PasswordHistory.objects.filter(pk__in=stale).delete()
+
+
+def notify_password_changed(account: Account) -> None:
+    if account.email:
+        send_templated_email(
+            "password_changed",
+            [account.email],
+            {"name": account.display_name, "username": account.display_username},
+            language_for(account.language),
+        )

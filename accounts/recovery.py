@@ -28,14 +28,14 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts import login as login_service
-from accounts.challenges import check_answers, do_set_answers, questions_in_use
+from accounts.challenges import check_answers, questions_in_use
 from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
-from accounts.passwords import do_set_password
+from accounts.passwords import do_set_password, notify_password_changed
 from audit.models import EventType, Outcome
 from audit.services import record
 from common import throttle
 from common.mail import language_for, render_email, send_templated_email
-from common.net import client_ip, client_network
+from common.net import client_network
 from directory.models import Person, Status
 
 # Long, so an unknown username does not visibly "unlock" on its own while a real
@@ -49,47 +49,56 @@ class AnswerOutcome(Enum):
     LOCKED = "locked"
 
 
-def username_ip_limit() -> throttle.Limit:
-    return throttle.Limit(
+def username_request_counter(ip: str) -> throttle.Counter:
+    """Forgot-username requests from one client, matched or not."""
+    limit = throttle.Limit(
         "recovery-username-ip",
         settings.RECOVERY_MAX_REQUESTS_PER_IP,
         settings.RECOVERY_WINDOW_SECONDS,
     )
+    return throttle.Counter(throttle.for_address(limit, ip), client_network(ip))
 
 
-def password_ip_limit() -> throttle.Limit:
-    return throttle.Limit(
+def password_request_counter(ip: str) -> throttle.Counter:
+    """Forgot-password usernames looked up from one client."""
+    limit = throttle.Limit(
         "recovery-password-ip",
         settings.RECOVERY_MAX_REQUESTS_PER_IP,
         settings.RECOVERY_WINDOW_SECONDS,
     )
+    return throttle.Counter(throttle.for_address(limit, ip), client_network(ip))
 
 
-def recipient_limit() -> throttle.Limit:
-    return throttle.Limit(
+def mailbox_counter(mailbox: str) -> throttle.Counter:
+    """Username emails to one mailbox, whoever asks."""
+    limit = throttle.Limit(
         "recovery-username-recipient",
         settings.RECOVERY_MAX_EMAILS_PER_ADDRESS,
         settings.RECOVERY_WINDOW_SECONDS,
     )
+    return throttle.Counter(limit, mailbox)
 
 
-def unknown_username_limit() -> throttle.Limit:
-    return throttle.Limit(
+def unknown_username_counter(username: str) -> throttle.Counter:
+    """Answer attempts for a username that has no recoverable account (a real
+    account counts on its own row: recovery_failures)."""
+    limit = throttle.Limit(
         "recovery-unknown", settings.RECOVERY_MAX_FAILURES, UNKNOWN_USERNAME_LOCK_SECONDS
     )
+    return throttle.Counter(limit, username)
 
 
-def is_request_throttled(request: HttpRequest, limit: throttle.Limit) -> bool:
-    """Count this request against the per-IP limit; True once over it."""
-    ip = client_ip(request)
-    limit, network = throttle.for_address(limit, ip), client_network(ip)
-    if throttle.is_blocked(limit, network):
+def check_request_allowed(request: HttpRequest, counter: throttle.Counter) -> bool:
+    """Reserve this request in a per-address counter; False (audited) once it is full."""
+    reservation = throttle.reserve(counter)
+    if not reservation.granted:
         record(
-            EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": limit.scope}
+            EventType.THROTTLED,
+            Outcome.BLOCKED,
+            request=request,
+            details={"scope": counter.limit.scope},
         )
-        return True
-    throttle.record_failure(limit, network)
-    return False
+    return reservation.granted
 
 
 # --- Forgot username ---------------------------------------------------------------
@@ -115,17 +124,9 @@ def do_send_username(request: HttpRequest, email: str) -> None:
         .select_related("account")
     )
     mailbox = people[0].email if people else address
-    throttled = throttle.is_blocked(recipient_limit(), mailbox)
+    throttled = not check_request_allowed(request, mailbox_counter(mailbox))
     if throttled:
-        record(
-            EventType.THROTTLED,
-            Outcome.BLOCKED,
-            request=request,
-            details={"scope": recipient_limit().scope},
-        )
         people = []  # nothing is sent; the page takes as long as a miss
-    else:
-        throttle.record_failure(recipient_limit(), mailbox)
     sent = False
     for person in people:
         account: Account | None = getattr(person, "account", None)
@@ -225,7 +226,7 @@ def is_recovery_locked(username: str, account: Account | None) -> bool:
     if account is not None:
         return account.recovery_locked_at is not None
     return throttle.is_blocked(
-        unknown_username_limit(), login_service.normalize_username(username)
+        unknown_username_counter(login_service.normalize_username(username))
     )
 
 
@@ -241,11 +242,8 @@ def do_check_recovery_answers(
     key = login_service.normalize_username(username)
     maximum = settings.RECOVERY_MAX_FAILURES
     if account is None:
-        attempt = (
-            maximum + 1
-            if throttle.is_blocked(unknown_username_limit(), key)
-            else throttle.record_failure(unknown_username_limit(), key)
-        )
+        reservation = throttle.reserve(unknown_username_counter(key))
+        attempt = reservation.counts[0] if reservation.granted else maximum + 1
     else:
         counted = Account.objects.filter(pk=account.pk, recovery_locked_at__isnull=True).update(
             recovery_failures=F("recovery_failures") + 1
@@ -340,8 +338,8 @@ def do_reset_password(
     with transaction.atomic():
         do_set_password(account, raw_password, request=request, event=EventType.PASSWORD_RESET)
         Account.objects.filter(pk=account.pk).update(recovery_failures=0, recovery_locked_at=None)
-        _notify_password_changed(account)
-    throttle.reset(login_service.account_limit(), account.username)
+        notify_password_changed(account)
+    throttle.reset(login_service.account_counter(account.username))
     if attempt:
         cache.set(_completed_key(attempt), account.username, COMPLETED_RESET_SECONDS)
 
@@ -356,28 +354,3 @@ def reset_completed_for(attempt: object) -> str | None:
 
 def _completed_key(attempt: str) -> str:
     return f"recovery-completed:{attempt}"
-
-
-def do_change_password(request: HttpRequest, account: Account, raw_password: str) -> None:
-    """A signed-in change (current password checked by the form). The current
-    session is kept by the caller (update_session_auth_hash); others end."""
-    with transaction.atomic():
-        do_set_password(account, raw_password, request=request, event=EventType.PASSWORD_CHANGED)
-        _notify_password_changed(account)
-
-
-def _notify_password_changed(account: Account) -> None:
-    if account.email:
-        send_templated_email(
-            "password_changed",
-            [account.email],
-            {"name": account.display_name, "username": account.display_username},
-            language_for(account.language),
-        )
-
-
-def do_change_challenges(request: HttpRequest, account: Account, answers: dict[int, str]) -> None:
-    """Replace the three questions and answers (current password checked by the form)."""
-    with transaction.atomic():
-        do_set_answers(account, answers)
-        record(EventType.CHALLENGES_CHANGED, Outcome.SUCCESS, request=request, account=account)

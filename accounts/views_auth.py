@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,8 +22,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from accounts import changes, recovery
 from accounts import login as login_service
-from accounts import recovery
 from accounts.forms_auth import (
     ChangeChallengesForm,
     ChangePasswordForm,
@@ -34,6 +34,7 @@ from accounts.forms_auth import (
     ResetPasswordForm,
 )
 from accounts.models import Account, ChallengeQuestion
+from common.net import client_ip
 
 RECOVERY_SESSION_KEY = "password_recovery"
 RECOVERY_DONE_SESSION_KEY = "password_recovery_done"
@@ -79,7 +80,7 @@ def _safe_next(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.method == "GET" and request.user.is_authenticated:
-        return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
+        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     failed = throttled = False
     if request.method == "POST":
         form = LoginForm(request.POST)
@@ -88,7 +89,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
             if result.succeeded:
-                return HttpResponseRedirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
+                return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
             failed, throttled = True, result.throttled
             # Keep the typed username, never the password.
             form = LoginForm(initial={"username": form.cleaned_data["username"]})
@@ -141,7 +142,9 @@ def forgot_username_view(request: HttpRequest) -> HttpResponse:
     sent = throttled = False
     form = ForgotUsernameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if recovery.is_request_throttled(request, recovery.username_ip_limit()):
+        if not recovery.check_request_allowed(
+            request, recovery.username_request_counter(client_ip(request))
+        ):
             throttled = True
         else:
             recovery.do_send_username(request, form.cleaned_data["email"])
@@ -187,7 +190,9 @@ def forgot_password_view(request: HttpRequest) -> HttpResponse:
     form = ForgotPasswordUsernameForm(request.POST or None)
     throttled = False
     if request.method == "POST" and form.is_valid():
-        if recovery.is_request_throttled(request, recovery.password_ip_limit()):
+        if not recovery.check_request_allowed(
+            request, recovery.password_request_counter(client_ip(request))
+        ):
             throttled = True
         else:
             typed = form.cleaned_data["username"]
@@ -297,7 +302,7 @@ def change_password_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(account, Account)
     form = ChangePasswordForm(account, request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        recovery.do_change_password(request, account, form.cleaned_data["password1"])
+        changes.do_change_password(request, account, form.cleaned_data["password1"])
         # Keep this session; every other session of the account ends.
         update_session_auth_hash(request, account)
         messages.success(
@@ -307,7 +312,7 @@ def change_password_view(request: HttpRequest) -> HttpResponse:
                 "account has been signed out."
             ),
         )
-        return redirect("portal:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/change_password.html", {"form": form})
 
 
@@ -320,7 +325,7 @@ def change_challenges_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(account, Account)
     form = ChangeChallengesForm(account, request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        recovery.do_change_challenges(request, account, form.answers)
+        changes.do_change_challenges(request, account, form.answers)
         messages.success(request, _("Your challenge questions were successfully updated."))
-        return redirect("portal:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/change_challenges.html", {"form": form})

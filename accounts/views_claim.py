@@ -26,11 +26,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import claiming
 from accounts.forms_claim import ClaimIdentityForm
 from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
-from accounts.models import Account
-from audit.models import EventType, Outcome
-from audit.services import record
 from common import throttle
-from common.net import client_ip
 from directory.models import Person
 
 STATE_KEY = "claim"
@@ -97,6 +93,14 @@ def _person_of(state: ClaimState) -> Person | None:
     return Person.objects.filter(pk=state["person_id"]).select_related("account").first()
 
 
+def _throttled_page(request: HttpRequest, form: ClaimIdentityForm) -> HttpResponse:
+    response = render(
+        request, "accounts/claim_identify.html", _context("identify", form=form, throttled=True)
+    )
+    response.status_code = 429
+    return response
+
+
 def _failure_page(request: HttpRequest, form: ClaimIdentityForm) -> HttpResponse:
     """The one page every failure shows, whatever the reason."""
     return render(
@@ -119,37 +123,15 @@ def identify(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "accounts/claim_identify.html", _context("identify", form=form))
 
-    family, given, identifier = (
+    result = claiming.do_identify(
+        request,
         form.cleaned_data["family_name"],
         form.cleaned_data["given_name"],
         form.cleaned_data["identifier"],
     )
-    ip = client_ip(request)
-    checks = claiming.throttle_checks(ip, identifier, family, given)
-    blocked = throttle.first_blocked(*checks)
-    if blocked is not None:
-        record(
-            EventType.THROTTLED, Outcome.BLOCKED, request=request, details={"scope": blocked.scope}
-        )
-        response = render(
-            request,
-            "accounts/claim_identify.html",
-            _context("identify", form=form, throttled=True),
-        )
-        response.status_code = 429
-        return response
-
-    match = claiming.find_claimable_person(family, given, identifier)
-    if not match.ok or match.person is None:
-        for limit, key in checks:
-            throttle.record_failure(limit, key)
-        record(
-            EventType.CLAIM_FAILED,
-            Outcome.FAILURE,
-            request=request,
-            person_id=match.person.pk if match.person is not None else None,
-            details={"step": "identify", "reason": match.reason},
-        )
+    if result.throttled:
+        return _throttled_page(request, form)
+    if result.person is None:
         request.session.pop(STATE_KEY, None)
         return _failure_page(request, form)
 
@@ -158,33 +140,9 @@ def identify(request: HttpRequest) -> HttpResponse:
     request.session.pop(DONE_KEY, None)
     _save_state(
         request,
-        ClaimState(person_id=match.person.pk, step="password", wizard=secrets.token_urlsafe(16)),
+        ClaimState(person_id=result.person.pk, step="password", wizard=secrets.token_urlsafe(16)),
     )
-    record(EventType.CLAIM_STARTED, Outcome.SUCCESS, request=request, person_id=match.person.pk)
     return redirect("accounts:claim-password")
-
-
-def _still_claimable(request: HttpRequest, state: ClaimState) -> tuple[Person, Account] | None:
-    """The person and the account their password is checked against, or None when
-    the person can no longer be claimed (claimed meanwhile in another browser,
-    left, disabled): the state is then dropped and the attempt audited.
-
-    After a reset the existing account is used, so its password history applies;
-    otherwise an unsaved one, for the name rules."""
-    person = _person_of(state)
-    account = getattr(person, "account", None) if person is not None else None
-    reason = claiming.why_not_claimable(person, account) if person is not None else "no_match"
-    if person is None or reason is not None:
-        request.session.pop(STATE_KEY, None)
-        record(
-            EventType.CLAIM_FAILED,
-            Outcome.FAILURE,
-            request=request,
-            person_id=person.pk if person is not None else None,
-            details={"step": "password", "reason": reason},
-        )
-        return None
-    return person, account or Account(username=person.username, person=person)
 
 
 @sensitive_post_parameters()
@@ -205,36 +163,23 @@ def password(request: HttpRequest) -> HttpResponse:
         return _redirect_to_current(request, state)
     if request.method == "POST" and not _from_this_wizard(request, state):
         return _redirect_to_current(request, state)
-    found = _still_claimable(request, state)
-    if found is None:
-        return _failure_page(request, ClaimIdentityForm())
-    person, account = found
-    reuse_key = f"person:{person.pk}"
-    if request.method == "POST" and throttle.is_blocked(claiming.reuse_limit(), reuse_key):
+    claimant = claiming.check_still_claimable(request, state["person_id"], step="password")
+    if claimant is None:
         request.session.pop(STATE_KEY, None)
-        record(
-            EventType.THROTTLED,
-            Outcome.BLOCKED,
-            request=request,
-            person_id=person.pk,
-            details={"scope": "claim-password"},
-        )
-        response = render(
-            request,
-            "accounts/claim_identify.html",
-            _context("identify", form=ClaimIdentityForm(), throttled=True),
-        )
-        response.status_code = 429
-        return response
-    form = NewPasswordForm(account, request.POST or None)
+        return _failure_page(request, ClaimIdentityForm())
+    form = NewPasswordForm(claimant.account, request.POST or None)
     if request.method == "POST":
+        reservation = claiming.reserve_password_attempt(request, claimant.person)
+        if not reservation.granted:
+            request.session.pop(STATE_KEY, None)
+            return _throttled_page(request, ClaimIdentityForm())
+        if not form.has_error("password1", "password_reused"):
+            throttle.release(reservation)
         if form.is_valid():
             state["password_hash"] = make_password(form.password)
             state["step"] = "challenges"
             _save_state(request, state)
             return redirect("accounts:claim-challenges")
-        if form.has_error("password1", "password_reused"):
-            throttle.record_failure(claiming.reuse_limit(), reuse_key)
     return render(
         request,
         "accounts/claim_password.html",
@@ -265,10 +210,7 @@ def challenges(request: HttpRequest) -> HttpResponse:
         request.session.pop(STATE_KEY, None)
         if result.account is None:
             return _failure_page(request, ClaimIdentityForm())
-        person = result.account.person
         request.session[DONE_KEY] = result.account.display_username
-        if person is not None:
-            throttle.reset(claiming.identity_limit(), claiming.identity_key(person.identifier))
         return redirect("accounts:claim-done")
     return render(
         request,

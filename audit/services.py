@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 
 from audit.models import AuditEvent, EventType, Outcome
-from common.inserts import insert_row
 from common.net import client_ip, user_agent
 
 if TYPE_CHECKING:
@@ -48,9 +47,7 @@ def record(
         user_agent=user_agent(request) if request is not None else "",
         details=details,
     )
-    # Every sign-in writes one of these: the SQL is compiled once, not per event.
-    # AuditEvent has no signals and its save() only refuses updates.
-    insert_row(event)
+    event.save(force_insert=True)
     return event
 
 

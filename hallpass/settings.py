@@ -181,28 +181,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: shared by every process (throttles, sessions). Never LocMem. -----
+# --- Cache: shared by every process (sessions, short-lived flags). Never LocMem. -----
+# Attempt counters (common.throttle) live in Redis when it is configured, otherwise in
+# their own table: both count atomically, which Django's database cache cannot.
 REDIS_URL = envstr("REDIS_URL", "")
+CACHE_KEY_PREFIX = envstr("CACHE_KEY_PREFIX", "hallpass")
+THROTTLE_KEY_PREFIX = CACHE_KEY_PREFIX
 if REDIS_URL:
     CACHES: dict[str, dict[str, Any]] = {
         "default": {
-            # Django's RedisCache, reusing one client object per process.
-            "BACKEND": "common.cache.ReusingRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "hallpass"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
     SESSION_ENGINE = "accounts.session_backends.cached_db"
 else:
     CACHES = {
         "default": {
-            # Django's DatabaseCache, building the SQL of its reads once.
-            "BACKEND": "common.cache.PreparedDatabaseCache",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "hallpass_cache",
-            # Django's default of 300 entries would cull live throttle counters (a
-            # third of the table, by key order) whenever more than 300 are in use.
-            # Past this many, expired entries are deleted first; and every write
-            # counts the table, so it must not be allowed to grow without end.
+            # Django's default of 300 entries would cull live entries (the directory
+            # sync's lock among them) once more than 300 are in use.
             "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 100_000)},
         }
     }

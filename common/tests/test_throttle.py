@@ -1,93 +1,189 @@
-"""Failure counters in the shared cache."""
+"""Attempt counters: reserved atomically, in the database or in Redis."""
 
 from __future__ import annotations
 
 import ipaddress
+import threading
 import time
+import uuid
+from collections.abc import Iterator
 
-from django.core.cache import cache
-from django.test import TestCase, override_settings
+import pytest
+import redis
+import time_machine
+from django.conf import settings
+from django.db import connection
 
 from common import throttle
+from common.models import ThrottleCounter
 
-LIMIT = throttle.Limit("test-scope", max_failures=3, window_seconds=60)
+LIMIT = throttle.Limit("test-scope", max_attempts=3, window_seconds=60)
+OTHER = throttle.Limit("other-scope", max_attempts=2, window_seconds=60)
 
-
-class ThrottleTests(TestCase):
-    def setUp(self) -> None:
-        cache.clear()
-
-    def test_it_counts_failures_per_key(self) -> None:
-        self.assertEqual(throttle.record_failure(LIMIT, "s0123456"), 1)
-        self.assertEqual(throttle.record_failure(LIMIT, "s0123456"), 2)
-        self.assertEqual(throttle.failures(LIMIT, "s0123456"), 2)
-        self.assertEqual(throttle.failures(LIMIT, "s0654321"), 0)
-
-    def test_it_blocks_at_the_limit(self) -> None:
-        for _ in range(2):
-            throttle.record_failure(LIMIT, "k")
-        self.assertFalse(throttle.is_blocked(LIMIT, "k"))
-        throttle.record_failure(LIMIT, "k")
-        self.assertTrue(throttle.is_blocked(LIMIT, "k"))
-
-    def test_a_lock_outlasts_a_flood_of_other_counters(self) -> None:
-        """Django's database cache keeps 300 entries unless told otherwise, then
-        deletes a third of them by key order: a morning of failed sign-ins, or
-        someone posting junk usernames, would unlock locked accounts."""
-        for _ in range(3):
-            throttle.record_failure(LIMIT, "s0123456")
-        for n in range(400):
-            throttle.record_failure(LIMIT, f"junk{n}")
-        self.assertTrue(throttle.is_blocked(LIMIT, "s0123456"))
-
-    def test_keys_ignore_case(self) -> None:
-        throttle.record_failure(LIMIT, "S0123456")
-        self.assertEqual(throttle.failures(LIMIT, "s0123456"), 1)
-
-    def test_scopes_are_separate(self) -> None:
-        other = throttle.Limit("other-scope", 3, 60)
-        throttle.record_failure(LIMIT, "k")
-        self.assertEqual(throttle.failures(other, "k"), 0)
-
-    def test_reset_clears_the_count(self) -> None:
-        for _ in range(3):
-            throttle.record_failure(LIMIT, "k")
-        throttle.reset(LIMIT, "k")
-        self.assertFalse(throttle.is_blocked(LIMIT, "k"))
-        self.assertEqual(throttle.record_failure(LIMIT, "k"), 1)
-
-    def test_the_key_is_not_stored_in_the_clear(self) -> None:
-        cache_key = throttle._cache_key("login-account", "s0123456")
-        self.assertNotIn("s0123456", cache_key)
-
-    def test_the_window_starts_at_the_first_failure_and_is_not_extended(self) -> None:
-        # The database cache stores expiry times in whole seconds, so a window of
-        # N seconds ends between N-1 and N seconds after the first failure.
-        short = throttle.Limit("short", max_failures=2, window_seconds=4)
-        started = time.monotonic()
-        throttle.record_failure(short, "k")
-        time.sleep(1.0)
-        self.assertEqual(throttle.record_failure(short, "k"), 2)
-        self.assertTrue(throttle.is_blocked(short, "k"))
-        time.sleep(max(0.0, 4.2 - (time.monotonic() - started)))
-        self.assertFalse(throttle.is_blocked(short, "k"))
-        self.assertEqual(throttle.failures(short, "k"), 0)
+STORES = ["database", *(["redis"] if settings.REDIS_URL else [])]
 
 
-@override_settings(
-    SCHOOL_NETWORKS=(ipaddress.ip_network("10.20.0.0/16"), ipaddress.ip_network("2001:db8::/48")),
-    SCHOOL_NETWORK_LIMIT_MULTIPLIER=20,
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, db: None) -> Iterator[throttle.CounterStore]:
+    """Each store the portal can run with; Redis in the PostgreSQL + Redis pass."""
+    if request.param == "database":
+        yield throttle.DatabaseCounters()
+        return
+    prefix = f"test-throttle-{uuid.uuid4().hex}"
+    yield throttle.RedisCounters(settings.REDIS_URL, prefix)
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    leftovers = list(client.scan_iter(f"{prefix}:*"))
+    if leftovers:
+        client.delete(*leftovers)
+
+
+def counter(key: str = "s0123456", limit: throttle.Limit = LIMIT) -> throttle.Counter:
+    return throttle.Counter(limit, key)
+
+
+def test_each_reservation_counts_one_attempt_per_key(store: throttle.CounterStore) -> None:
+    assert store.reserve([counter()]).counts == (1,)
+    assert store.reserve([counter()]).counts == (2,)
+    assert store.count(counter()) == 2
+    assert store.count(counter("s0654321")) == 0
+
+
+def test_the_attempt_past_the_limit_is_refused_and_not_counted(
+    store: throttle.CounterStore,
+) -> None:
+    granted = [store.reserve([counter()]) for _ in range(3)]
+    assert all(r.granted for r in granted)
+    assert granted[-1].limit_reached
+    refused = store.reserve([counter()])
+    assert not refused.granted
+    assert refused.blocked == counter()
+    assert store.count(counter()) == 3
+
+
+def test_a_reservation_takes_every_counter_or_none(store: throttle.CounterStore) -> None:
+    full = counter("10.0.0.1", OTHER)
+    store.reserve([full])
+    store.reserve([full])
+    refused = store.reserve([counter("s0123456"), full])
+    assert refused.blocked == full
+    # The counter that had room was not charged for the refused attempt.
+    assert store.count(counter("s0123456")) == 0
+    assert store.count(full) == 2
+
+
+def test_release_gives_back_one_attempt_and_never_goes_below_zero(
+    store: throttle.CounterStore,
+) -> None:
+    store.reserve([counter()])
+    store.reserve([counter()])
+    store.release([counter()])
+    assert store.count(counter()) == 1
+    store.release([counter()])
+    store.release([counter()])
+    assert store.count(counter()) == 0
+    assert store.reserve([counter()]).counts == (1,)
+
+
+def test_reset_forgets_the_attempts(store: throttle.CounterStore) -> None:
+    for _ in range(3):
+        store.reserve([counter()])
+    store.reset(counter())
+    assert store.count(counter()) == 0
+    assert store.reserve([counter()]).granted
+
+
+def test_keys_ignore_case_and_scopes_are_separate(store: throttle.CounterStore) -> None:
+    store.reserve([counter("S0123456")])
+    assert store.count(counter("s0123456")) == 1
+    assert store.count(counter("s0123456", OTHER)) == 0
+
+
+def test_what_is_counted_is_not_stored_in_the_clear(db: None) -> None:
+    throttle.DatabaseCounters().reserve([counter("s0123456")])
+    assert ThrottleCounter.objects.count() == 1
+    assert "s0123456" not in ThrottleCounter.objects.get().key
+
+
+def test_the_window_starts_at_the_first_attempt_and_is_not_extended(db: None) -> None:
+    store = throttle.DatabaseCounters()
+    with time_machine.travel(1_800_000_000, tick=False) as clock:
+        store.reserve([counter()])
+        clock.shift(50)
+        store.reserve([counter()])
+        store.reserve([counter()])
+        assert not store.reserve([counter()]).granted
+        clock.shift(11)  # 61 s after the first attempt
+        assert store.count(counter()) == 0
+        assert store.reserve([counter()]).counts == (1,)
+
+
+def test_expired_counters_are_deleted_when_a_new_window_begins(db: None) -> None:
+    store = throttle.DatabaseCounters()
+    with time_machine.travel(1_800_000_000, tick=False) as clock:
+        for n in range(5):
+            store.reserve([counter(f"junk{n}")])
+        clock.shift(120)
+        store.reserve([counter("fresh")])
+    assert ThrottleCounter.objects.count() == 1
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+def test_redis_counters_expire_with_their_window() -> None:
+    store = throttle.RedisCounters(settings.REDIS_URL, f"test-throttle-{uuid.uuid4().hex}")
+    short = throttle.Limit("short", max_attempts=1, window_seconds=1)
+    store.reserve([counter(limit=short)])
+    assert not store.reserve([counter(limit=short)]).granted
+    time.sleep(1.1)  # Redis's own expiry is what is tested
+    assert store.reserve([counter(limit=short)]).granted
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite's test database is one in-memory connection"
 )
-class SchoolNetworkTests(TestCase):
-    def test_a_school_address_gets_the_limit_times_the_multiplier(self) -> None:
-        for address in ("10.20.3.4", "2001:db8::7", "::ffff:10.20.3.4"):
-            self.assertEqual(throttle.for_address(LIMIT, address).max_failures, 60, address)
+def test_concurrent_reservations_never_pass_the_limit() -> None:
+    """Many threads reserving the same counters at once: exactly the limit is granted
+    and the count ends exact. (Through a real server on both databases:
+    accounts/tests/test_bursts.py.)"""
+    store = throttle.store()
+    limit = throttle.Limit(f"race-{uuid.uuid4().hex}", max_attempts=7, window_seconds=60)
+    start = threading.Barrier(40)
+    granted: list[bool] = []
 
-    def test_any_other_address_keeps_the_limit(self) -> None:
-        for address in ("10.21.0.1", "203.0.113.9", "2001:db9::1", "unknown", ""):
-            self.assertEqual(throttle.for_address(LIMIT, address), LIMIT, address)
+    def attempt() -> None:
+        start.wait()
+        try:
+            granted.append(store.reserve([throttle.Counter(limit, "k")]).granted)
+        finally:
+            connection.close()
 
-    def test_the_count_is_kept_under_the_same_scope(self) -> None:
-        school = throttle.for_address(LIMIT, "10.20.3.4")
-        throttle.record_failure(school, "10.20.3.4")
-        self.assertEqual(throttle.failures(LIMIT, "10.20.3.4"), 1)
+    threads = [threading.Thread(target=attempt) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert granted.count(True) == 7
+    assert store.count(throttle.Counter(limit, "k")) == 7
+
+
+SCHOOL_NETWORKS = (ipaddress.ip_network("10.20.0.0/16"), ipaddress.ip_network("2001:db8::/48"))
+
+
+@pytest.mark.parametrize("address", ["10.20.3.4", "2001:db8::7", "::ffff:10.20.3.4"])
+def test_a_school_address_gets_the_limit_times_the_multiplier(settings, address: str) -> None:
+    settings.SCHOOL_NETWORKS = SCHOOL_NETWORKS
+    settings.SCHOOL_NETWORK_LIMIT_MULTIPLIER = 20
+    assert throttle.for_address(LIMIT, address).max_attempts == 60
+
+
+@pytest.mark.parametrize("address", ["10.21.0.1", "203.0.113.9", "2001:db9::1", "unknown", ""])
+def test_any_other_address_keeps_the_limit(settings, address: str) -> None:
+    settings.SCHOOL_NETWORKS = SCHOOL_NETWORKS
+    assert throttle.for_address(LIMIT, address) == LIMIT
+
+
+def test_a_school_address_is_counted_under_the_same_scope(settings, db: None) -> None:
+    settings.SCHOOL_NETWORKS = SCHOOL_NETWORKS
+    school = throttle.for_address(LIMIT, "10.20.3.4")
+    throttle.reserve(throttle.Counter(school, "10.20.3.4"))
+    assert throttle.count(throttle.Counter(LIMIT, "10.20.3.4")) == 1
