@@ -23,7 +23,7 @@ class AccountManager(BaseUserManager["Account"]):
 
     def get_by_natural_key(self, username: str | None) -> Account:
         # With the person: signing in checks that they are still in the directory.
-        return self.select_related("person").get(username=(username or "").casefold())
+        return self.select_related("person").get(username=(username or "").strip().casefold())
 
     def create_user(
         self, username: str, password: str | None = None, **extra: Any

@@ -1,5 +1,6 @@
-"""The authentication backend: who may sign in, and that a refused sign-in costs
-the same password hashing whether or not the account exists."""
+"""The authentication backend: who may sign in through Django's authenticate(), and
+that a refused sign-in costs the same password hashing whether or not the account
+exists."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.http import HttpRequest
-from django.test import TestCase, override_settings
+from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 
+from accounts.authentication import AccountBackend
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account, make_person
 from directory.models import Status
+
+pytestmark = pytest.mark.django_db
 
 
 class CountingArgon2Hasher(Argon2PasswordHasher):
@@ -34,136 +37,120 @@ class CountingArgon2Hasher(Argon2PasswordHasher):
 COUNTING = [f"{__name__}.CountingArgon2Hasher"]
 
 
-class BackendTests(TestCase):
-    def setUp(self) -> None:
-        self.account = make_claimed_account()
-
-    def test_it_accepts_the_username_in_any_case(self) -> None:
-        typed = "  " + self.account.username.upper() + " "
-        self.assertEqual(authenticate(username=typed, password=DEFAULT_PASSWORD), self.account)
-
-    def test_it_treats_the_password_as_case_sensitive(self) -> None:
-        wrong_case = DEFAULT_PASSWORD.swapcase()
-        self.assertIsNone(authenticate(username=self.account.username, password=wrong_case))
-
-    def test_it_refuses_a_disabled_account(self) -> None:
-        Account.objects.filter(pk=self.account.pk).update(is_active=False)
-        self.assertIsNone(authenticate(username=self.account.username, password=DEFAULT_PASSWORD))
-
-    def test_it_refuses_a_deactivated_person(self) -> None:
-        person = self.account.person
-        assert person is not None
-        person.status = Status.INACTIVE
-        person.save()
-        self.assertIsNone(authenticate(username=self.account.username, password=DEFAULT_PASSWORD))
-
-    def test_it_refuses_an_unclaimed_account_even_with_a_password(self) -> None:
-        Account.objects.filter(pk=self.account.pk).update(claimed_at=None)
-        self.assertIsNone(authenticate(username=self.account.username, password=DEFAULT_PASSWORD))
-
-    def test_it_lets_it_staff_without_a_person_sign_in(self) -> None:
-        Account.objects.create_user("IT-Admin", "a long staff password 1", is_staff=True)
-        self.assertIsNotNone(authenticate(username="it-admin", password="a long staff password 1"))
-
-    def test_get_user_drops_an_account_whose_person_left(self) -> None:
-        from accounts.authentication import AccountBackend
-
-        person = self.account.person
-        assert person is not None
-        person.status = Status.INACTIVE
-        person.save()
-        self.assertIsNone(AccountBackend().get_user(self.account.pk))
+@pytest.fixture
+def account() -> Account:
+    return make_claimed_account()
 
 
-class SignInAuthenticationTests(TestCase):
-    """The sign-in page's shortcut to its one backend answers as Django's
-    authenticate() does, and a system check keeps that backend the only one."""
-
-    def test_it_answers_as_djangos_authenticate_in_every_case(self) -> None:
-        from accounts.authentication import authenticate_account
-
-        signed_in = make_claimed_account()
-        disabled = make_claimed_account()
-        Account.objects.filter(pk=disabled.pk).update(is_active=False)
-        unclaimed = make_claimed_account()
-        Account.objects.filter(pk=unclaimed.pk).update(claimed_at=None)
-        cases = [
-            (signed_in.username, DEFAULT_PASSWORD),
-            (signed_in.username, DEFAULT_PASSWORD.swapcase()),
-            (disabled.username, DEFAULT_PASSWORD),
-            (unclaimed.username, DEFAULT_PASSWORD),
-            ("s0999999", DEFAULT_PASSWORD),
-        ]
-        for username, password in cases:
-            expected = authenticate(None, username=username, password=password)
-            found = authenticate_account(HttpRequest(), username, password)
-            self.assertEqual(found, expected, username)
-            self.assertEqual(getattr(found, "backend", None), getattr(expected, "backend", None))
-        self.assertIsNotNone(authenticate_account(HttpRequest(), signed_in.username,
-                                                  DEFAULT_PASSWORD))
-
-    def test_the_system_check_accepts_the_configured_backend(self) -> None:
-        from accounts.authentication import check_one_authentication_backend
-
-        self.assertEqual(check_one_authentication_backend(), [])
-
-    @override_settings(AUTHENTICATION_BACKENDS=[
-        "accounts.authentication.AccountBackend", "django.contrib.auth.backends.ModelBackend",
-    ])
-    def test_the_system_check_refuses_another_backend(self) -> None:
-        from accounts.authentication import check_one_authentication_backend
-
-        [error] = check_one_authentication_backend()
-        self.assertEqual(error.id, "accounts.E001")
-
-    def test_the_system_check_is_registered_when_django_starts(self) -> None:
-        # A new Python, where nothing but Django's start-up has imported the module.
-        from hallpass.tests.test_settings import load_settings
-
-        result = load_settings({"DJANGO_SETTINGS_MODULE": "hallpass.settings"}, (
-            "import django; django.setup()\n"
-            "from django.core.checks import registry\n"
-            "print('check_one_authentication_backend' in "
-            "[c.__name__ for c in registry.registry.get_checks()])"
-        ))
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout.split(), ["True"])
+def test_it_accepts_the_username_in_any_case_and_with_spaces(account: Account) -> None:
+    typed = "  " + account.username.upper() + " "
+    assert authenticate(username=typed, password=DEFAULT_PASSWORD) == account
 
 
-@override_settings(PASSWORD_HASHERS=COUNTING)
-class TimingTests(TestCase):
-    """Counting hashes stands in for timing: one Argon2 run on every refusal."""
-
-    def setUp(self) -> None:
-        person = make_person()
-        self.account = Account.objects.create_user(
-            person.username, "the right password 9", person=person, claimed_at=timezone.now()
-        )
-        self.unclaimed = Account.objects.create(
-            username=make_person().username, claimed_at=None
-        )
-        self.unclaimed.set_unusable_password()
-        self.unclaimed.save()
-        CountingArgon2Hasher.calls = 0
-
-    def _hashes(self, **credentials: Any) -> int:
-        CountingArgon2Hasher.calls = 0
-        authenticate(**credentials)
-        return CountingArgon2Hasher.calls
-
-    def test_an_unknown_username_costs_one_hash(self) -> None:
-        self.assertEqual(self._hashes(username="s0999999", password="whatever 123"), 1)
-
-    def test_a_wrong_password_costs_one_hash(self) -> None:
-        self.assertEqual(self._hashes(username=self.account.username, password="nope nope"), 1)
-
-    def test_an_account_without_a_usable_password_costs_one_hash(self) -> None:
-        self.assertEqual(self._hashes(username=self.unclaimed.username, password="nope nope"), 1)
+def test_it_treats_the_password_as_case_sensitive(account: Account) -> None:
+    wrong_case = DEFAULT_PASSWORD.swapcase()
+    assert authenticate(username=account.username, password=wrong_case) is None
 
 
+def test_it_refuses_a_disabled_account(account: Account) -> None:
+    Account.objects.filter(pk=account.pk).update(is_active=False)
+    assert authenticate(username=account.username, password=DEFAULT_PASSWORD) is None
 
-@pytest.mark.django_db
-def test_usernames_are_shown_as_the_district_prints_them_and_sign_in_ignores_case():
+
+def test_it_refuses_a_deactivated_person(account: Account) -> None:
+    assert account.person is not None
+    account.person.status = Status.INACTIVE
+    account.person.save()
+    assert authenticate(username=account.username, password=DEFAULT_PASSWORD) is None
+
+
+def test_it_refuses_an_unclaimed_account_even_with_a_password(account: Account) -> None:
+    Account.objects.filter(pk=account.pk).update(claimed_at=None)
+    assert authenticate(username=account.username, password=DEFAULT_PASSWORD) is None
+
+
+def test_it_lets_it_staff_without_a_person_sign_in() -> None:
+    Account.objects.create_user("IT-Admin", "a long staff password 1", is_staff=True)
+    assert authenticate(username="it-admin", password="a long staff password 1") is not None
+
+
+def test_get_user_drops_an_account_whose_person_left(account: Account) -> None:
+    assert account.person is not None
+    account.person.status = Status.INACTIVE
+    account.person.save()
+    assert AccountBackend().get_user(account.pk) is None
+
+
+def test_another_backend_can_sign_people_in_beside_it(settings, account: Account) -> None:
+    """Single sign-on or a directory server is one more entry in AUTHENTICATION_BACKENDS."""
+    settings.AUTHENTICATION_BACKENDS = [
+        "accounts.authentication.AccountBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    staff = Account.objects.create_user("helpdesk", "a long staff password 2", is_staff=True)
+    assert authenticate(username="helpdesk", password="a long staff password 2") == staff
+    assert authenticate(username=account.username, password=DEFAULT_PASSWORD) == account
+
+
+def test_a_refusal_sends_djangos_login_failed_signal(account: Account) -> None:
+    received: list[dict[str, Any]] = []
+
+    def listener(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+        received.append(credentials)
+
+    user_login_failed.connect(listener)
+    try:
+        authenticate(username=account.username, password="not the password")
+    finally:
+        user_login_failed.disconnect(listener)
+    assert len(received) == 1
+    assert received[0]["username"] == account.username
+    assert received[0]["password"] != "not the password"  # Django masks it
+
+
+def test_a_sign_in_records_last_login(client, account: Account) -> None:
+    from django.urls import reverse
+
+    before = timezone.now()
+    client.post(reverse("accounts:login"), {"username": account.username,
+                                           "password": DEFAULT_PASSWORD})
+    last_login = Account.objects.get(pk=account.pk).last_login
+    assert last_login is not None and before <= last_login <= timezone.now()
+
+
+@pytest.fixture
+def counting_hasher(settings) -> type[CountingArgon2Hasher]:
+    settings.PASSWORD_HASHERS = COUNTING
+    CountingArgon2Hasher.calls = 0
+    return CountingArgon2Hasher
+
+
+def _hashes(hasher: type[CountingArgon2Hasher], **credentials: Any) -> int:
+    hasher.calls = 0
+    authenticate(**credentials)
+    return hasher.calls
+
+
+def test_an_unknown_username_costs_one_hash(counting_hasher) -> None:
+    assert _hashes(counting_hasher, username="s0999999", password="whatever 123") == 1
+
+
+def test_a_wrong_password_costs_one_hash(counting_hasher) -> None:
+    person = make_person()
+    Account.objects.create_user(
+        person.username, "the right password 9", person=person, claimed_at=timezone.now()
+    )
+    assert _hashes(counting_hasher, username=person.username, password="nope nope") == 1
+
+
+def test_an_account_without_a_usable_password_costs_one_hash(counting_hasher) -> None:
+    unclaimed = Account.objects.create(username=make_person().username, claimed_at=None)
+    unclaimed.set_unusable_password()
+    unclaimed.save()
+    assert _hashes(counting_hasher, username=unclaimed.username, password="nope nope") == 1
+
+
+def test_usernames_are_shown_as_the_district_prints_them_and_sign_in_ignores_case() -> None:
     student = make_claimed_account(make_person(role="student", identifier="123456"))
     teacher = make_claimed_account(make_person(role="teacher", identifier="077777"))
     assert student.display_username == "S0123456"

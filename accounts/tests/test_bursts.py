@@ -1,0 +1,255 @@
+"""Limits hold when requests arrive together: bursts through real servers.
+
+Every limited action reserves its attempt before the slow work, so a burst of
+simultaneous requests gets exactly the limit's worth of checks, the right password
+or name inside or after the burst does not get through once the limit is spent,
+and the counts are exact afterwards. SQLite: one threaded server. PostgreSQL +
+Redis: two server processes, the burst's requests alternating between them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from accounts.tests.portal_server import PortalServers, Reply, serve_portal, together
+
+PASSWORD = "Burst-Right-Pass-77"
+WRONG = "Burst-Wrong-Pass-00"
+LOCKED = "too many failed attempts"
+
+SETUP = """
+import json
+from django.core import mail
+from accounts.tests.builders import make_claimed_account, make_person
+people = {}
+for name, identifier in [("Login", "555001"), ("Change", "555002")]:
+    account = make_claimed_account(
+        make_person(family_name=name, given_name="Burst", identifier=identifier),
+        password="%s",
+    )
+    people[name] = account.username
+claim = make_person(family_name="Claimant", given_name="Burst", identifier="555003")
+mailbox = make_person(family_name="Mailbox", given_name="Burst", identifier="555004")
+make_claimed_account(mailbox)
+people["mailbox"] = mailbox.email
+print(json.dumps(people))
+""" % PASSWORD
+
+AUDIT = """
+import json
+from audit.models import AuditEvent
+rows = AuditEvent.objects.filter(ip_address="%s").values_list("event_type", "details")
+print(json.dumps([[kind, details.get("scope", "")] for kind, details in rows]))
+"""
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServers]:
+    tmp: Path = tmp_path_factory.mktemp("portal")
+    # Only the school-network test speaks from 127.0.0.90.
+    env = {"SCHOOL_NETWORKS": "127.0.0.90/32", "SCHOOL_NETWORK_LIMIT_MULTIPLIER": "20"}
+    yield from serve_portal(tmp, env)
+
+
+@pytest.fixture(scope="module")
+def people(portal: PortalServers) -> dict[str, str]:
+    return dict(portal.run(SETUP))
+
+
+def audit_of(portal: PortalServers, address: str) -> Counter[tuple[str, str]]:
+    return Counter((kind, scope) for kind, scope in portal.run(AUDIT % address))
+
+
+def count_of(portal: PortalServers, counter_code: str) -> int:
+    return int(portal.run(
+        "import json\nfrom common import throttle\n"
+        "from accounts import claiming, login, recovery\n"
+        f"print(json.dumps(throttle.count({counter_code})))"
+    ))
+
+
+def test_a_burst_of_wrong_passwords_for_one_account_checks_only_the_limit(
+    portal: PortalServers, people: dict[str, str]
+) -> None:
+    browser = portal.browser("127.0.0.10")
+    token = browser.form_token("/account/login/")
+    username = people["Login"]
+    replies = together(*(
+        (lambda n=n: browser.post(
+            "/account/login/", {"username": username, "password": WRONG}, token, server=n
+        ))
+        for n in range(29)
+    ))
+    assert all(reply.status == 200 for reply in replies)
+    right = browser.post("/account/login/", {"username": username, "password": PASSWORD}, token)
+    assert right.status == 200 and LOCKED in right.body  # not signed in
+    events = audit_of(portal, "127.0.0.10")
+    assert events[("login.failed", "")] == 5
+    assert events[("throttled", "login-account")] == 25
+    assert "login.succeeded" not in {kind for kind, _ in events}
+    assert count_of(portal, f"login.account_counter({username!r})") == 5
+
+
+def test_a_burst_of_failures_from_one_address_checks_only_the_limit(
+    portal: PortalServers,
+) -> None:
+    browser = portal.browser("127.0.0.11")
+    token = browser.form_token("/account/login/")
+    replies = together(*(
+        (lambda n=n: browser.post(
+            "/account/login/", {"username": f"s09{n:05d}", "password": WRONG}, token, server=n
+        ))
+        for n in range(80)
+    ))
+    assert all(reply.status == 200 for reply in replies)
+    events = audit_of(portal, "127.0.0.11")
+    assert events[("login.failed", "")] == 50
+    assert events[("throttled", "login-ip")] == 30
+    assert count_of(portal, "login.address_counter('127.0.0.11')") == 50
+
+
+def test_a_burst_of_wrong_names_for_one_id_keeps_the_right_one_out(
+    portal: PortalServers, people: dict[str, str]
+) -> None:
+    browser = portal.browser("127.0.0.12")
+    token = browser.form_token("/account/claim/")
+    replies = together(*(
+        (lambda n=n: browser.post(
+            "/account/claim/",
+            {"family_name": "Claimant", "given_name": f"Wrong{n}", "identifier": "555003"},
+            token, server=n,
+        ))
+        for n in range(17)
+    ))
+    assert Counter(reply.status for reply in replies) == {200: 5, 429: 12}
+    right = browser.post(
+        "/account/claim/",
+        {"family_name": "Claimant", "given_name": "Burst", "identifier": "555003"}, token,
+    )
+    assert right.status == 429 and not right.location
+    events = audit_of(portal, "127.0.0.12")
+    assert events[("claim.failed", "")] == 5
+    assert events[("throttled", "claim-identity")] == 13
+    assert "claim.started" not in {kind for kind, _ in events}
+    assert count_of(portal, "claiming.identity_counter('555003')") == 5
+
+
+def test_a_burst_of_claims_from_one_address_checks_only_the_limit(
+    portal: PortalServers,
+) -> None:
+    browser = portal.browser("127.0.0.13")
+    token = browser.form_token("/account/claim/")
+    replies = together(*(
+        (lambda n=n: browser.post(
+            "/account/claim/",
+            {"family_name": "Nobody", "given_name": "Here", "identifier": str(600000 + n)},
+            token, server=n,
+        ))
+        for n in range(30)
+    ))
+    assert Counter(reply.status for reply in replies) == {200: 20, 429: 10}
+    events = audit_of(portal, "127.0.0.13")
+    assert events[("claim.failed", "")] == 20
+    assert events[("throttled", "claim-ip")] == 10
+
+
+def test_a_burst_of_guesses_for_one_name_on_a_school_network_checks_only_the_limit(
+    portal: PortalServers,
+) -> None:
+    browser = portal.browser("127.0.0.90")  # a school's address: the address limit is x20
+    token = browser.form_token("/account/claim/")
+    replies = together(*(
+        (lambda n=n: browser.post(
+            "/account/claim/",
+            {"family_name": "Claimant", "given_name": "Burst", "identifier": str(700000 + n)},
+            token, server=n,
+        ))
+        for n in range(25)
+    ))
+    assert Counter(reply.status for reply in replies) == {200: 10, 429: 15}
+    events = audit_of(portal, "127.0.0.90")
+    assert events[("claim.failed", "")] == 10
+    assert events[("throttled", "claim-name-ip")] == 15
+
+
+def test_a_burst_of_username_requests_for_one_mailbox_sends_only_the_limit(
+    portal: PortalServers, people: dict[str, str]
+) -> None:
+    browser = portal.browser("127.0.0.14")
+    token = browser.form_token("/account/help/username/")
+    replies = together(*(
+        (lambda n=n: browser.post(
+            "/account/help/username/", {"email": people["mailbox"]}, token, server=n
+        ))
+        for n in range(10)
+    ))
+    assert all(reply.status == 200 for reply in replies)
+    sent = portal.run(
+        "import json\nfrom outbox.models import OutboxMessage\n"
+        f"print(json.dumps(OutboxMessage.objects.filter(to={people['mailbox']!r}).count()))"
+    )
+    assert sent == 3
+    events = audit_of(portal, "127.0.0.14")
+    assert events[("throttled", "recovery-username-recipient")] == 7
+
+
+def test_a_burst_of_username_requests_from_one_address_answers_only_the_limit(
+    portal: PortalServers,
+) -> None:
+    browser = portal.browser("127.0.0.15")
+    token = browser.form_token("/account/help/username/")
+    together(*(
+        (lambda n=n: browser.post(
+            "/account/help/username/", {"email": f"nobody{n}@example.org"}, token, server=n
+        ))
+        for n in range(30)
+    ))
+    events = audit_of(portal, "127.0.0.15")
+    assert events[("username.recovered", "")] == 20
+    assert events[("throttled", "recovery-username-ip")] == 10
+
+
+def test_a_burst_of_forgot_password_requests_from_one_address_answers_only_the_limit(
+    portal: PortalServers,
+) -> None:
+    browser = portal.browser("127.0.0.16")
+    token = browser.form_token("/account/help/password/")
+    replies: list[Reply] = together(*(
+        (lambda n=n: browser.post(
+            "/account/help/password/", {"username": f"s09{n:05d}"}, token, server=n
+        ))
+        for n in range(30)
+    ))
+    assert Counter(reply.status for reply in replies) == {302: 20, 200: 10}
+    events = audit_of(portal, "127.0.0.16")
+    assert events[("throttled", "recovery-password-ip")] == 10
+
+
+def test_a_burst_of_wrong_current_passwords_checks_only_the_limit(
+    portal: PortalServers, people: dict[str, str]
+) -> None:
+    browser = portal.browser("127.0.0.17")
+    username = people["Change"]
+    signed_in = browser.post(
+        "/account/login/", {"username": username, "password": PASSWORD},
+        browser.form_token("/account/login/"),
+    )
+    assert signed_in.status == 302
+    token = browser.form_token("/account/password/")
+    new = {"password1": "Brand-New-Burst-Pass-1", "password2": "Brand-New-Burst-Pass-1"}
+    together(*(
+        (lambda n=n: browser.post(
+            "/account/password/", {"current_password": WRONG, **new}, token, server=n
+        ))
+        for n in range(12)
+    ))
+    right = browser.post("/account/password/", {"current_password": PASSWORD, **new}, token)
+    assert right.status == 200  # refused: the form again, with the lock's message
+    events = audit_of(portal, "127.0.0.17")
+    assert events[("password.check_failed", "")] == 5
+    assert events[("throttled", "login-account")] == 8
+    assert "password.changed" not in {kind for kind, _ in events}
