@@ -25,11 +25,13 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from threading import Barrier
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import psycopg
 import redis
 from django.conf import settings
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -154,18 +156,16 @@ def serve_portal(tmp: Path, extra_env: dict[str, str]) -> Iterator[PortalServers
     env = {**os.environ, "DEBUG": "false", "HALLPASS_VAR_DIR": str(tmp), **extra_env}
     on_postgres = database["ENGINE"].endswith("postgresql")
     name = f"hallpass_burst_{uuid.uuid4().hex[:12]}"
-    admin_dsn = {
-        "host": database.get("HOST") or "127.0.0.1",
-        "port": database.get("PORT") or 5432,
-        "user": database.get("USER") or "postgres",
-        "password": database.get("PASSWORD") or None,
-        "dbname": "postgres",
-    }
+    host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432
+    user, password = database.get("USER") or "postgres", database.get("PASSWORD") or ""
+    maintenance = make_conninfo(
+        host=host, port=port, user=user, password=password or None, dbname="postgres"
+    )
     if on_postgres:
-        with psycopg.connect(**admin_dsn, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        user = admin_dsn["user"]
-        env["DATABASE_URL"] = f"postgres://{user}@{admin_dsn['host']}:{admin_dsn['port']}/{name}"
+        with psycopg.connect(maintenance, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        credentials = f"{quote(user)}:{quote(password)}" if password else quote(user)
+        env["DATABASE_URL"] = f"postgres://{credentials}@{host}:{port}/{name}"
         env["CACHE_KEY_PREFIX"] = name
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'portal.sqlite3'}"
@@ -179,8 +179,10 @@ def serve_portal(tmp: Path, extra_env: dict[str, str]) -> Iterator[PortalServers
     finally:
         servers.stop()
         if on_postgres:
-            with psycopg.connect(**admin_dsn, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            with psycopg.connect(maintenance, autocommit=True) as admin:
+                admin.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
             client = redis.Redis.from_url(settings.REDIS_URL)
             stale = list(client.scan_iter(f"{name}:*"))
             if stale:

@@ -23,13 +23,12 @@ LOCKED = "too many failed attempts"
 
 SETUP = """
 import json
-from django.core import mail
 from accounts.tests.builders import make_claimed_account, make_person
 people = {}
 for name, identifier in [("Login", "555001"), ("Change", "555002")]:
     account = make_claimed_account(
         make_person(family_name=name, given_name="Burst", identifier=identifier),
-        password="%s",
+        password="PASSWORD",
     )
     people[name] = account.username
 claim = make_person(family_name="Claimant", given_name="Burst", identifier="555003")
@@ -37,12 +36,12 @@ mailbox = make_person(family_name="Mailbox", given_name="Burst", identifier="555
 make_claimed_account(mailbox)
 people["mailbox"] = mailbox.email
 print(json.dumps(people))
-""" % PASSWORD
+""".replace("PASSWORD", PASSWORD)
 
 AUDIT = """
 import json
 from audit.models import AuditEvent
-rows = AuditEvent.objects.filter(ip_address="%s").values_list("event_type", "details")
+rows = AuditEvent.objects.filter(ip_address="ADDRESS").values_list("event_type", "details")
 print(json.dumps([[kind, details.get("scope", "")] for kind, details in rows]))
 """
 
@@ -61,7 +60,7 @@ def people(portal: PortalServers) -> dict[str, str]:
 
 
 def audit_of(portal: PortalServers, address: str) -> Counter[tuple[str, str]]:
-    return Counter((kind, scope) for kind, scope in portal.run(AUDIT % address))
+    return Counter((kind, scope) for kind, scope in portal.run(AUDIT.replace("ADDRESS", address)))
 
 
 def count_of(portal: PortalServers, counter_code: str) -> int:
