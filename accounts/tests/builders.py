@@ -1,4 +1,4 @@
-"""Small builders for accounts tests (shared with the AUTH engineer's tests).
+"""Small builders for tests of accounts and the apps above them.
 
 Rows are created directly with the ORM; accounts go through the real services so
 the stored password and answers are exactly what a claim would store."""

@@ -1,4 +1,4 @@
-"""Every bad input from issue 2: a clear error naming file, line and field, and in bulk
+"""Every kind of bad input: a clear error naming file, line and field, and in bulk
 mode nothing applied."""
 
 from __future__ import annotations
