@@ -364,7 +364,12 @@ def test_an_it_administrator_deletes_a_group_audited_but_not_a_roles(it_administ
     refused = client.post(reverse("admin:auth_group_delete", args=[role.pk]), {"post": "yes"})
     deleted = client.post(reverse("admin:auth_group_delete", args=[helpers.pk]), {"post": "yes"})
 
-    assert (refused.status_code, deleted.status_code) == (403, 302)
+    bulk = client.post(
+        reverse("admin:auth_group_changelist"),
+        {"action": "delete_selected", "_selected_action": [role.pk], "post": "yes"},
+    )
+
+    assert (refused.status_code, deleted.status_code, bulk.status_code) == (403, 302, 403)
     assert set(Group.objects.values_list("name", flat=True)) == {TECHNICIAN, IT_ADMINISTRATOR}
     event = AuditEvent.objects.get(event_type=EventType.PRIVILEGES_CHANGED)
     assert event.actor_id == it_administrator.pk
