@@ -3,6 +3,7 @@ included, nor act on staff accounts; an IT administrator can, audited."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -145,12 +146,13 @@ def _employee_superuser() -> Account:
 def test_a_technician_cannot_reset_disable_or_enable_staff_accounts(
     tech_client, technician, superuser, action, target
 ):
-    account = {
+    builders: dict[str, Callable[[], Account]] = {
         "superuser": lambda: superuser,
         "staff employee": make_staff_account,
         "employee superuser": _employee_superuser,
         "technician itself": lambda: technician,
-    }[target]()
+    }
+    account = builders[target]()
     if action == "enable_accounts" and account != technician:
         Account.objects.filter(pk=account.pk).update(is_active=False)
 
