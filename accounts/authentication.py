@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Account
+from accounts.roles import RolePermissionsMixin
 from common.converters import value_converters
 from directory.models import Person
 
@@ -91,9 +92,10 @@ def find_for_sign_in(username: str) -> Account | None:
     return account
 
 
-class AccountBackend(ModelBackend):
+class AccountBackend(RolePermissionsMixin, ModelBackend):
     """Username is case-insensitive; the account must be enabled, claimed (or staff
-    without a directory person) and its person active in the directory.
+    without a directory person) and its person active in the directory. IT
+    administrators hold every permission (accounts.roles).
 
     ModelBackend.get_user also calls user_can_authenticate, so a person deactivated
     by a sync or disabled by a technician is signed out on their next request."""
