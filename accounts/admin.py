@@ -2,20 +2,42 @@
 
 Passwords of directory people are never set here: a technician resets the account
 and the person claims it again. Enabling and disabling go through audited actions,
-so the "enabled" box is read-only on the form. Answers are never shown."""
+so the "enabled" box is read-only on the form. Answers are never shown.
+
+Roles (accounts.roles): a technician sees every account but changes, resets,
+disables and enables only those of students and non-staff employees, and sees the
+privilege fields read-only; the services refuse, audited, whatever a crafted
+request asks beyond that. An IT administrator's changes of privileges go through
+accounts.privileges, which audits them with their old and new values."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import admin_groups  # noqa: F401  (registers the groups' admin)
 from accounts.models import Account, ChallengeQuestion
-from accounts.resetting import do_disable_account, do_enable_account, do_reset_account
+from accounts.privileges import (
+    PRIVILEGE_FIELDS,
+    ActionRefused,
+    check_account_change,
+    do_change_account_privileges,
+    may_act_on,
+)
+from accounts.resetting import (
+    NotResettable,
+    do_disable_account,
+    do_enable_account,
+    do_reset_account,
+)
+from accounts.roles import is_it_administrator
 
 
 class ClaimedFilter(admin.SimpleListFilter):
@@ -91,19 +113,93 @@ class AccountAdmin(admin.ModelAdmin[Account]):
         # Accounts are created by claiming (or createsuperuser for IT staff).
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Account | None = None) -> bool:
+        # A technician sees staff accounts (their own included) read-only.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_act_on(request.user, obj))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not is_it_administrator(request.user):
+            readonly += PRIVILEGE_FIELDS
+        return readonly
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Checked before the admin's transaction, which would roll back the audit
+        # row of a refusal along with the change. A read-only field is left out of
+        # the form, so a crafted POST of is_superuser would otherwise be ignored
+        # silently instead of refused and audited.
+        if request.method == "POST" and object_id is not None:
+            account = self.get_object(request, unquote(object_id))
+            if account is not None:
+                check_account_change(
+                    account, actor=request.user, request=request, fields=request.POST.keys()
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(
+        self, request: HttpRequest, obj: Account, form: ModelForm[Account], change: bool
+    ) -> None:
+        # Privileges are saved by save_related, through the audited service, once
+        # the form's groups and permissions are known.
+        fields = [name for name in form.changed_data if name not in PRIVILEGE_FIELDS]
+        if fields:
+            obj.save(update_fields=fields)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Account], formsets: Any, change: bool
+    ) -> None:
+        # Not form.save_m2m(): it would set groups and permissions unaudited. Only
+        # an IT administrator's form has the privilege fields.
+        if set(PRIVILEGE_FIELDS) <= set(form.cleaned_data):
+            data = form.cleaned_data
+            do_change_account_privileges(
+                form.instance,
+                actor=request.user,
+                request=request,
+                is_staff=data["is_staff"],
+                is_superuser=data["is_superuser"],
+                groups=data["groups"],
+                user_permissions=data["user_permissions"],
+            )
+
+    def _report_refused(self, request: HttpRequest, refused: int) -> None:
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d account was left unchanged: only an IT administrator can "
+                    "act on the accounts of staff.",
+                    "%(count)d accounts were left unchanged: only an IT administrator can "
+                    "act on the accounts of staff.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.ERROR,
+            )
+
     def has_delete_permission(self, request: HttpRequest, obj: Account | None = None) -> bool:
         # Accounts are disabled, never deleted: the audit log points at them.
         return False
 
     @admin.action(description=_("Reset account (must claim again)"), permissions=["change"])
     def reset_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
-        done = skipped = 0
+        done = skipped = refused = 0
         for account in queryset.select_related("person"):
-            if account.person_id is None:
+            try:
+                do_reset_account(account, actor=request.user, request=request)
+            except ActionRefused:
+                refused += 1
+            except NotResettable:
                 skipped += 1
-                continue
-            do_reset_account(account, actor=request.user, request=request)  # type: ignore[arg-type]
-            done += 1
+            else:
+                done += 1
         if done:
             self.message_user(
                 request,
@@ -128,13 +224,16 @@ class AccountAdmin(admin.ModelAdmin[Account]):
                 % {"count": skipped},
                 messages.WARNING,
             )
+        self._report_refused(request, refused)
 
     @admin.action(description=_("Disable"), permissions=["change"])
     def disable_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
-        changed = sum(
-            do_disable_account(account, actor=request.user, request=request)  # type: ignore[arg-type]
-            for account in queryset
-        )
+        changed = refused = 0
+        for account in queryset:
+            try:
+                changed += do_disable_account(account, actor=request.user, request=request)
+            except ActionRefused:
+                refused += 1
         self.message_user(
             request,
             ngettext(
@@ -143,19 +242,23 @@ class AccountAdmin(admin.ModelAdmin[Account]):
             % {"count": changed},
             messages.SUCCESS,
         )
+        self._report_refused(request, refused)
 
     @admin.action(description=_("Enable"), permissions=["change"])
     def enable_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
-        changed = sum(
-            do_enable_account(account, actor=request.user, request=request)  # type: ignore[arg-type]
-            for account in queryset
-        )
+        changed = refused = 0
+        for account in queryset:
+            try:
+                changed += do_enable_account(account, actor=request.user, request=request)
+            except ActionRefused:
+                refused += 1
         self.message_user(
             request,
             ngettext("%(count)d account was enabled.", "%(count)d accounts were enabled.", changed)
             % {"count": changed},
             messages.SUCCESS,
         )
+        self._report_refused(request, refused)
 
 
 @admin.register(ChallengeQuestion)

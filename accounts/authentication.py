@@ -13,9 +13,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Account
+from accounts.roles import RolePermissionsMixin
 
 
-class AccountBackend(ModelBackend):
+class AccountBackend(RolePermissionsMixin, ModelBackend):
     """ModelBackend, with the username case-insensitive (the manager's natural key),
     and an account that must be enabled, claimed (or staff without a directory
     person) and whose person is active in the directory.
@@ -23,7 +24,8 @@ class AccountBackend(ModelBackend):
     ModelBackend.authenticate runs the hasher once for an unknown username too, so a
     refusal costs the same whatever its reason. get_user checks eligibility again,
     so a person deactivated by a sync or disabled by a technician is signed out on
-    their next request."""
+    their next request. Members of the IT administrator role hold every permission
+    (accounts.roles)."""
 
     def user_can_authenticate(self, user: Account | AnonymousUser | None) -> bool:
         if not isinstance(user, Account) or not user.is_active:

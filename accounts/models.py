@@ -13,6 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
@@ -91,6 +92,13 @@ class Account(AbstractBaseUser, PermissionsMixin):
     @property
     def is_claimed(self) -> bool:
         return self.claimed_at is not None
+
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        """The names of the account's groups, read once per instance: the admin asks
+        accounts.roles on every permission check of a page, and a request's user is
+        a new instance on every request."""
+        return frozenset(self.groups.values_list("name", flat=True))
 
 
 class PasswordHistory(models.Model):

@@ -1,5 +1,9 @@
 """Technicians' actions on an account: reset (must claim again), disable, enable.
 
+Each takes the actor and refuses, audited, what their role does not allow
+(accounts.privileges.may_act_on): a technician acts on students' and non-staff
+employees' accounts only, whatever a crafted request names.
+
 Sessions: an account's sessions are found by scanning the unexpired rows of
 django.contrib.sessions' table and decoding each one. This works for both the
 "db" and the "cached_db" engines (cached_db writes every session through to the
@@ -16,7 +20,6 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
@@ -24,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Account, ChallengeAnswer, PasswordHistory
 from accounts.passwords import trim_history
+from accounts.privileges import ActionRefused, Actor, as_account, may_act_on, record_refusal
 from audit.models import EventType, Outcome
 from audit.services import record
 
@@ -42,52 +46,67 @@ def end_sessions(account: Account) -> int:
     return ended
 
 
+class NotResettable(ValueError):
+    """The account has no directory person (IT staff): there is no claim to redo."""
+
+
 def do_reset_account(
-    account: Account, *, actor: AbstractBaseUser | None, request: HttpRequest | None = None
+    account: Account, *, actor: Actor, request: HttpRequest | None = None
 ) -> None:
     """Return the account to unclaimed: no password, no answers, no sessions, the
     recovery lock lifted. The person must complete Claim My Account again.
 
     The old password goes into the history first, so "Passwords cannot be reused"
-    still holds when they choose a new one."""
-    if account.person_id is None:
-        raise ValueError("Only accounts of directory people can be reset; they claim again.")
+    still holds when they choose a new one. Raises ActionRefused (audited) when
+    the actor may not act on the account, then NotResettable without a person."""
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=account.pk)
-        if locked.has_usable_password():
-            PasswordHistory.objects.create(account=locked, password=locked.password)
-            trim_history(locked)
-        locked.set_unusable_password()
-        locked.claimed_at = None
-        locked.recovery_failures = 0
-        locked.recovery_locked_at = None
-        locked.save(
-            update_fields=["password", "claimed_at", "recovery_failures", "recovery_locked_at"]
-        )
-        ChallengeAnswer.objects.filter(account=locked).delete()
-        ended = end_sessions(locked)
-        record(
-            EventType.ACCOUNT_RESET,
-            Outcome.SUCCESS,
-            request=request,
-            account=locked,
-            actor=actor,
-            details={"sessions_ended": ended},
-        )
+        refusal = _refusal(locked, "reset", actor=actor, request=request)
+        if refusal is None:
+            if locked.person_id is None:
+                raise NotResettable("Only accounts of directory people can be reset.")
+            _reset(locked, actor=actor, request=request)
+    if refusal is not None:
+        raise refusal
     _refresh(account, locked)
 
 
+def _reset(locked: Account, *, actor: Actor, request: HttpRequest | None) -> None:
+    if locked.has_usable_password():
+        PasswordHistory.objects.create(account=locked, password=locked.password)
+        trim_history(locked)
+    locked.set_unusable_password()
+    locked.claimed_at = None
+    locked.recovery_failures = 0
+    locked.recovery_locked_at = None
+    locked.save(
+        update_fields=["password", "claimed_at", "recovery_failures", "recovery_locked_at"]
+    )
+    ChallengeAnswer.objects.filter(account=locked).delete()
+    ended = end_sessions(locked)
+    record(
+        EventType.ACCOUNT_RESET,
+        Outcome.SUCCESS,
+        request=request,
+        account=locked,
+        actor=as_account(actor),
+        details={"sessions_ended": ended},
+    )
+
+
 def do_disable_account(
-    account: Account, *, actor: AbstractBaseUser | None, request: HttpRequest | None = None
+    account: Account, *, actor: Actor, request: HttpRequest | None = None
 ) -> bool:
-    """Stop sign-in and end the account's sessions. False if it was already disabled."""
+    """Stop sign-in and end the account's sessions. False if it was already disabled.
+    Raises ActionRefused (audited) when the actor may not act on the account."""
     return _set_enabled(account, False, actor=actor, request=request)
 
 
 def do_enable_account(
-    account: Account, *, actor: AbstractBaseUser | None, request: HttpRequest | None = None
+    account: Account, *, actor: Actor, request: HttpRequest | None = None
 ) -> bool:
-    """Allow sign-in again. False if it was already enabled."""
+    """Allow sign-in again. False if it was already enabled. Raises ActionRefused
+    (audited) when the actor may not act on the account."""
     return _set_enabled(account, True, actor=actor, request=request)
 
 
@@ -95,28 +114,44 @@ def _set_enabled(
     account: Account,
     enabled: bool,
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     request: HttpRequest | None,
 ) -> bool:
     """The row is locked so two technicians acting at once audit one change."""
+    action = "enable" if enabled else "disable"
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=account.pk)
-        if locked.is_active == enabled:
-            return False
-        locked.is_active = enabled
-        locked.save(update_fields=["is_active"])
-        # A disabled account's open sessions end now, not at their next request.
-        details = {} if enabled else {"sessions_ended": end_sessions(locked)}
-        record(
-            EventType.ACCOUNT_ENABLED if enabled else EventType.ACCOUNT_DISABLED,
-            Outcome.SUCCESS,
-            request=request,
-            account=locked,
-            actor=actor,
-            details=details,
-        )
+        refusal = _refusal(locked, action, actor=actor, request=request)
+        if refusal is not None or locked.is_active == enabled:
+            changed = False
+        else:
+            locked.is_active = enabled
+            locked.save(update_fields=["is_active"])
+            # A disabled account's open sessions end now, not at their next request.
+            details = {} if enabled else {"sessions_ended": end_sessions(locked)}
+            record(
+                EventType.ACCOUNT_ENABLED if enabled else EventType.ACCOUNT_DISABLED,
+                Outcome.SUCCESS,
+                request=request,
+                account=locked,
+                actor=as_account(actor),
+                details=details,
+            )
+            changed = True
+    if refusal is not None:
+        raise refusal
     _refresh(account, locked)
-    return True
+    return changed
+
+
+def _refusal(
+    locked: Account, action: str, *, actor: Actor, request: HttpRequest | None
+) -> ActionRefused | None:
+    """The refusal to raise once the transaction is over, so that its audit row is
+    kept; decided on the locked row, so an account made staff meanwhile is refused."""
+    if may_act_on(actor, locked):
+        return None
+    return record_refusal(actor, action, request=request, account=locked)
 
 
 def _refresh(account: Account, locked: Account) -> None:

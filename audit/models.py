@@ -26,6 +26,8 @@ class EventType(models.TextChoices):
     ACCOUNT_DISABLED = "account.disabled", _("Account disabled")
     ACCOUNT_ENABLED = "account.enabled", _("Account enabled")
     ACCOUNT_RENAMED = "account.renamed", _("Account username follows the directory")
+    PRIVILEGES_CHANGED = "privileges.changed", _("Privileges changed")
+    PRIVILEGES_REFUSED = "privileges.refused", _("Privileged action refused")
     PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated by sync")
     PERSON_REACTIVATED = "person.reactivated", _("Person reactivated by sync")
     SYNC_APPLIED = "sync.applied", _("Directory sync applied")

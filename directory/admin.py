@@ -49,7 +49,8 @@ class AcademicSessionAdmin(SyncedAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SyncedAdmin):
-    # A technician may let someone claim before the waiting period ends.
+    # An IT administrator may let someone claim before the waiting period ends
+    # (technicians view the directory only).
     editable_fields = ("claimable_at",)
     list_display = (
         "username",

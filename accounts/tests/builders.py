@@ -71,6 +71,21 @@ def answers_for(texts: tuple[str, str, str] = DEFAULT_ANSWERS) -> dict[int, str]
     return dict(zip(ids, texts, strict=True))
 
 
+def make_staff_account(role_group: str | None = None, **person_overrides: Any) -> Account:
+    """A claimed employee account with staff status, in the role's group if given
+    (accounts.roles.TECHNICIAN or IT_ADMINISTRATOR), as an IT administrator makes
+    one in the admin."""
+    from django.contrib.auth.models import Group
+
+    person_overrides.setdefault("role", Person.Role.STAFF)
+    account = make_claimed_account(**person_overrides)
+    account.is_staff = True
+    account.save(update_fields=["is_staff"])
+    if role_group is not None:
+        account.groups.add(Group.objects.get(name=role_group))
+    return account
+
+
 def make_claimed_account(
     person: Person | None = None,
     password: str = DEFAULT_PASSWORD,

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
-from accounts.tests.builders import make_claimed_account, make_person
+from accounts.roles import TECHNICIAN
+from accounts.tests.builders import make_claimed_account, make_person, make_staff_account
 from audit.models import AuditEvent, EventType
 from directory.models import Person
 
@@ -20,13 +21,20 @@ CHANGELIST = reverse("admin:accounts_account_changelist")
 
 @pytest.fixture
 def tech():
-    return Account.objects.create_superuser("tech1", "Tech-Pass-Long-1")
+    return make_staff_account(TECHNICIAN, given_name="Tomas", family_name="Reyes")
 
 
 @pytest.fixture
 def admin_client(tech):
     client = Client()
     client.force_login(tech)
+    return client
+
+
+@pytest.fixture
+def it_admin_client():
+    client = Client()
+    client.force_login(Account.objects.create_superuser("itadmin", "an IT password 42"))
     return client
 
 
@@ -78,10 +86,9 @@ def test_accounts_cannot_be_added_or_deleted_in_the_admin(admin_client):
 
 def test_the_reset_action_makes_the_person_claim_again(admin_client, tech):
     account = make_claimed_account()
-    response = _act(admin_client, "reset_accounts", account, tech)
+    response = _act(admin_client, "reset_accounts", account)
     body = response.content.decode()
     assert "1 account was reset; the person must claim it again." in body
-    assert "1 IT staff account was skipped" in body
     account.refresh_from_db()
     assert not account.is_claimed
     event = AuditEvent.objects.get(event_type=EventType.ACCOUNT_RESET)
@@ -101,6 +108,15 @@ def test_the_disable_and_enable_actions_are_audited_with_the_technician(admin_cl
     )
 
 
+def test_the_reset_action_skips_it_staff_accounts_without_a_directory_person(it_admin_client):
+    staff = Account.objects.create_superuser("itstaff2", "an IT password 43")
+    account = make_claimed_account()
+    body = _act(it_admin_client, "reset_accounts", account, staff).content.decode()
+    assert "1 account was reset; the person must claim it again." in body
+    assert "1 IT staff account was skipped" in body
+    assert Account.objects.get(pk=staff.pk).has_usable_password()
+
+
 def test_staff_without_the_change_permission_cannot_reset(tech):
     viewer = Account.objects.create_user("viewer1", "Viewer-Pass-Long-1", is_staff=True)
     from django.contrib.auth.models import Permission
@@ -115,7 +131,15 @@ def test_staff_without_the_change_permission_cannot_reset(tech):
     assert not AuditEvent.objects.filter(event_type=EventType.ACCOUNT_RESET).exists()
 
 
-def test_the_question_catalog_is_editable(admin_client):
+def test_a_technician_sees_the_question_catalog(admin_client):
+    url = reverse("admin:accounts_challengequestion_changelist")
+    body = admin_client.get(url).content.decode()
+    assert "What was the name of your first pet?" in body
+    assert admin_client.get(reverse("admin:accounts_challengequestion_add")).status_code == 403
+
+
+def test_the_question_catalog_is_editable_by_an_it_administrator(it_admin_client):
+    admin_client = it_admin_client
     url = reverse("admin:accounts_challengequestion_changelist")
     body = admin_client.get(url).content.decode()
     assert "What was the name of your first pet?" in body
