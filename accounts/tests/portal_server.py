@@ -9,6 +9,7 @@ of its own in 127.0.0.0/8, so per-address limits of one test do not touch anothe
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -52,8 +53,9 @@ class Browser:
     address: str
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, data: dict[str, str] | None = None,
-                server: int = 0) -> Reply:
+    def request(
+        self, method: str, path: str, data: dict[str, str] | None = None, server: int = 0
+    ) -> Reply:
         port = self.ports[server % len(self.ports)]
         connection = http.client.HTTPConnection(
             "127.0.0.1", port, timeout=60, source_address=(self.address, 0)
@@ -83,6 +85,12 @@ class Browser:
     def post(self, path: str, data: dict[str, str], token: str, server: int = 0) -> Reply:
         return self.request("POST", path, {**data, "csrfmiddlewaretoken": token}, server)
 
+    def burst(self, path: str, forms: list[dict[str, str]], token: str) -> list[Reply]:
+        """Post every form at the same moment, alternating between the servers."""
+        return together(
+            *(functools.partial(self.post, path, form, token, n) for n, form in enumerate(forms))
+        )
+
 
 def together(*attempts: Callable[[], Reply]) -> list[Reply]:
     """Run the attempts at the same moment, each in its own thread and connection."""
@@ -104,8 +112,13 @@ class PortalServers:
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env,
-            capture_output=True, text=True, timeout=300, check=False,
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
@@ -118,12 +131,30 @@ class PortalServers:
         for port in self.ports:
             # Gunicorn, as a district runs the portal: threads serve requests
             # at once, and the backlog takes a whole burst of connections.
-            self.processes.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "hallpass.wsgi:application",
-                 "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "32",
-                 "--backlog", "512", "--log-level", "warning"],
-                cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))
+            self.processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "hallpass.wsgi:application",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        "1",
+                        "--threads",
+                        "32",
+                        "--backlog",
+                        "512",
+                        "--log-level",
+                        "warning",
+                    ],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         for port in self.ports:
             deadline = time.monotonic() + 60
             while True:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.tests.portal_server import PortalServers, Reply, serve_portal, together
+from accounts.tests.portal_server import PortalServers, Reply, serve_portal
 
 PASSWORD = "Burst-Right-Pass-77"
 WRONG = "Burst-Wrong-Pass-00"
@@ -64,11 +64,13 @@ def audit_of(portal: PortalServers, address: str) -> Counter[tuple[str, str]]:
 
 
 def count_of(portal: PortalServers, counter_code: str) -> int:
-    return int(portal.run(
-        "import json\nfrom common import throttle\n"
-        "from accounts import claiming, login, recovery\n"
-        f"print(json.dumps(throttle.count({counter_code})))"
-    ))
+    return int(
+        portal.run(
+            "import json\nfrom common import throttle\n"
+            "from accounts import claiming, login, recovery\n"
+            f"print(json.dumps(throttle.count({counter_code})))"
+        )
+    )
 
 
 def test_a_burst_of_wrong_passwords_for_one_account_checks_only_the_limit(
@@ -77,12 +79,9 @@ def test_a_burst_of_wrong_passwords_for_one_account_checks_only_the_limit(
     browser = portal.browser("127.0.0.10")
     token = browser.form_token("/account/login/")
     username = people["Login"]
-    replies = together(*(
-        (lambda n=n: browser.post(
-            "/account/login/", {"username": username, "password": WRONG}, token, server=n
-        ))
-        for n in range(29)
-    ))
+    replies = browser.burst(
+        "/account/login/", [{"username": username, "password": WRONG}] * 29, token
+    )
     assert all(reply.status == 200 for reply in replies)
     right = browser.post("/account/login/", {"username": username, "password": PASSWORD}, token)
     assert right.status == 200 and LOCKED in right.body  # not signed in
@@ -98,12 +97,11 @@ def test_a_burst_of_failures_from_one_address_checks_only_the_limit(
 ) -> None:
     browser = portal.browser("127.0.0.11")
     token = browser.form_token("/account/login/")
-    replies = together(*(
-        (lambda n=n: browser.post(
-            "/account/login/", {"username": f"s09{n:05d}", "password": WRONG}, token, server=n
-        ))
-        for n in range(80)
-    ))
+    replies = browser.burst(
+        "/account/login/",
+        [{"username": f"s09{n:05d}", "password": WRONG} for n in range(80)],
+        token,
+    )
     assert all(reply.status == 200 for reply in replies)
     events = audit_of(portal, "127.0.0.11")
     assert events[("login.failed", "")] == 50
@@ -116,18 +114,19 @@ def test_a_burst_of_wrong_names_for_one_id_keeps_the_right_one_out(
 ) -> None:
     browser = portal.browser("127.0.0.12")
     token = browser.form_token("/account/claim/")
-    replies = together(*(
-        (lambda n=n: browser.post(
-            "/account/claim/",
-            {"family_name": "Claimant", "given_name": f"Wrong{n}", "identifier": "555003"},
-            token, server=n,
-        ))
-        for n in range(17)
-    ))
+    replies = browser.burst(
+        "/account/claim/",
+        [
+            {"family_name": "Claimant", "given_name": f"Wrong{n}", "identifier": "555003"}
+            for n in range(17)
+        ],
+        token,
+    )
     assert Counter(reply.status for reply in replies) == {200: 5, 429: 12}
     right = browser.post(
         "/account/claim/",
-        {"family_name": "Claimant", "given_name": "Burst", "identifier": "555003"}, token,
+        {"family_name": "Claimant", "given_name": "Burst", "identifier": "555003"},
+        token,
     )
     assert right.status == 429 and not right.location
     events = audit_of(portal, "127.0.0.12")
@@ -137,42 +136,35 @@ def test_a_burst_of_wrong_names_for_one_id_keeps_the_right_one_out(
     assert count_of(portal, "claiming.identity_counter('555003')") == 5
 
 
+@pytest.mark.parametrize(
+    ("address", "family_name", "attempts", "checked", "scope"),
+    [
+        # Many IDs from one address: the per-address limit (20).
+        ("127.0.0.13", "Nobody", 30, 20, "claim-ip"),
+        # A school's address, where that limit is x20: guessing IDs for one known
+        # name is held to the per-name limit (10).
+        ("127.0.0.90", "Claimant", 25, 10, "claim-name-ip"),
+    ],
+)
 def test_a_burst_of_claims_from_one_address_checks_only_the_limit(
     portal: PortalServers,
+    address: str,
+    family_name: str,
+    attempts: int,
+    checked: int,
+    scope: str,
 ) -> None:
-    browser = portal.browser("127.0.0.13")
+    browser = portal.browser(address)
     token = browser.form_token("/account/claim/")
-    replies = together(*(
-        (lambda n=n: browser.post(
-            "/account/claim/",
-            {"family_name": "Nobody", "given_name": "Here", "identifier": str(600000 + n)},
-            token, server=n,
-        ))
-        for n in range(30)
-    ))
-    assert Counter(reply.status for reply in replies) == {200: 20, 429: 10}
-    events = audit_of(portal, "127.0.0.13")
-    assert events[("claim.failed", "")] == 20
-    assert events[("throttled", "claim-ip")] == 10
-
-
-def test_a_burst_of_guesses_for_one_name_on_a_school_network_checks_only_the_limit(
-    portal: PortalServers,
-) -> None:
-    browser = portal.browser("127.0.0.90")  # a school's address: the address limit is x20
-    token = browser.form_token("/account/claim/")
-    replies = together(*(
-        (lambda n=n: browser.post(
-            "/account/claim/",
-            {"family_name": "Claimant", "given_name": "Burst", "identifier": str(700000 + n)},
-            token, server=n,
-        ))
-        for n in range(25)
-    ))
-    assert Counter(reply.status for reply in replies) == {200: 10, 429: 15}
-    events = audit_of(portal, "127.0.0.90")
-    assert events[("claim.failed", "")] == 10
-    assert events[("throttled", "claim-name-ip")] == 15
+    forms = [
+        {"family_name": family_name, "given_name": "Burst", "identifier": str(600000 + n)}
+        for n in range(attempts)
+    ]
+    replies = browser.burst("/account/claim/", forms, token)
+    assert Counter(reply.status for reply in replies) == {200: checked, 429: attempts - checked}
+    events = audit_of(portal, address)
+    assert events[("claim.failed", "")] == checked
+    assert events[("throttled", scope)] == attempts - checked
 
 
 def test_a_burst_of_username_requests_for_one_mailbox_sends_only_the_limit(
@@ -180,12 +172,7 @@ def test_a_burst_of_username_requests_for_one_mailbox_sends_only_the_limit(
 ) -> None:
     browser = portal.browser("127.0.0.14")
     token = browser.form_token("/account/help/username/")
-    replies = together(*(
-        (lambda n=n: browser.post(
-            "/account/help/username/", {"email": people["mailbox"]}, token, server=n
-        ))
-        for n in range(10)
-    ))
+    replies = browser.burst("/account/help/username/", [{"email": people["mailbox"]}] * 10, token)
     assert all(reply.status == 200 for reply in replies)
     sent = portal.run(
         "import json\nfrom outbox.models import OutboxMessage\n"
@@ -201,12 +188,9 @@ def test_a_burst_of_username_requests_from_one_address_answers_only_the_limit(
 ) -> None:
     browser = portal.browser("127.0.0.15")
     token = browser.form_token("/account/help/username/")
-    together(*(
-        (lambda n=n: browser.post(
-            "/account/help/username/", {"email": f"nobody{n}@example.org"}, token, server=n
-        ))
-        for n in range(30)
-    ))
+    browser.burst(
+        "/account/help/username/", [{"email": f"nobody{n}@example.org"} for n in range(30)], token
+    )
     events = audit_of(portal, "127.0.0.15")
     assert events[("username.recovered", "")] == 20
     assert events[("throttled", "recovery-username-ip")] == 10
@@ -217,12 +201,9 @@ def test_a_burst_of_forgot_password_requests_from_one_address_answers_only_the_l
 ) -> None:
     browser = portal.browser("127.0.0.16")
     token = browser.form_token("/account/help/password/")
-    replies: list[Reply] = together(*(
-        (lambda n=n: browser.post(
-            "/account/help/password/", {"username": f"s09{n:05d}"}, token, server=n
-        ))
-        for n in range(30)
-    ))
+    replies: list[Reply] = browser.burst(
+        "/account/help/password/", [{"username": f"s09{n:05d}"} for n in range(30)], token
+    )
     assert Counter(reply.status for reply in replies) == {302: 20, 200: 10}
     events = audit_of(portal, "127.0.0.16")
     assert events[("throttled", "recovery-password-ip")] == 10
@@ -234,18 +215,14 @@ def test_a_burst_of_wrong_current_passwords_checks_only_the_limit(
     browser = portal.browser("127.0.0.17")
     username = people["Change"]
     signed_in = browser.post(
-        "/account/login/", {"username": username, "password": PASSWORD},
+        "/account/login/",
+        {"username": username, "password": PASSWORD},
         browser.form_token("/account/login/"),
     )
     assert signed_in.status == 302
     token = browser.form_token("/account/password/")
     new = {"password1": "Brand-New-Burst-Pass-1", "password2": "Brand-New-Burst-Pass-1"}
-    together(*(
-        (lambda n=n: browser.post(
-            "/account/password/", {"current_password": WRONG, **new}, token, server=n
-        ))
-        for n in range(12)
-    ))
+    browser.burst("/account/password/", [{"current_password": WRONG, **new}] * 12, token)
     right = browser.post("/account/password/", {"current_password": PASSWORD, **new}, token)
     assert right.status == 200  # refused: the form again, with the lock's message
     events = audit_of(portal, "127.0.0.17")
