@@ -7,18 +7,18 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.http import HttpRequest
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
+from accounts.hashers import OwaspArgon2PasswordHasher
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account, make_person
 from directory.models import Status
 
 
-class CountingArgon2Hasher(Argon2PasswordHasher):
-    """The real Argon2 hasher, counting how often it does the expensive work."""
+class CountingArgon2Hasher(OwaspArgon2PasswordHasher):
+    """The portal's Argon2 hasher, counting how often it does the expensive work."""
 
     calls = 0
 
@@ -130,6 +130,7 @@ class SignInAuthenticationTests(TestCase):
         self.assertEqual(result.stdout.split(), ["True"])
 
 
+@pytest.mark.real_argon2
 @override_settings(PASSWORD_HASHERS=COUNTING)
 class TimingTests(TestCase):
     """Counting hashes stands in for timing: one Argon2 run on every refusal."""
