@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 
 from common.models import ThrottleCounter
+
+# Argon2's minimum: one pass over 8 KiB. Hashing at the configured cost (19 MiB, two
+# passes) is most of the suite's time, and no test but those marked real_argon2 is
+# about the cost; every hash is still a real Argon2id hash.
+CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def configured_argon2_cost() -> Iterator[dict[str, int]]:
+    """The cost settings.py configured, before the suite swaps in a cheap one."""
+    configured = {name: int(getattr(settings, name)) for name in CHEAP_ARGON2}
+    with override_settings(**CHEAP_ARGON2):
+        yield configured
+
+
+@pytest.fixture(autouse=True)
+def _real_argon2_cost_where_marked(
+    request: pytest.FixtureRequest, configured_argon2_cost: dict[str, int]
+) -> Iterator[None]:
+    """Tests marked real_argon2 (the hasher's own, the timing ones) hash at the
+    configured cost: what they prove depends on it."""
+    if request.node.get_closest_marker("real_argon2") is None:
+        yield
+        return
+    with override_settings(**configured_argon2_cost):
+        yield
 
 
 def _empty_redis() -> None:

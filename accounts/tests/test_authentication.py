@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 
 from accounts.authentication import AccountBackend
+from accounts.hashers import OwaspArgon2PasswordHasher
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account, make_person
 from directory.models import Status
@@ -20,8 +20,8 @@ from directory.models import Status
 pytestmark = pytest.mark.django_db
 
 
-class CountingArgon2Hasher(Argon2PasswordHasher):
-    """The real Argon2 hasher, counting how often it does the expensive work."""
+class CountingArgon2Hasher(OwaspArgon2PasswordHasher):
+    """The portal's Argon2 hasher, counting how often it does the expensive work."""
 
     calls = 0
 
@@ -131,10 +131,12 @@ def _hashes(hasher: type[CountingArgon2Hasher], **credentials: Any) -> int:
     return hasher.calls
 
 
+@pytest.mark.real_argon2
 def test_an_unknown_username_costs_one_hash(counting_hasher) -> None:
     assert _hashes(counting_hasher, username="s0999999", password="whatever 123") == 1
 
 
+@pytest.mark.real_argon2
 def test_a_wrong_password_costs_one_hash(counting_hasher) -> None:
     person = make_person()
     Account.objects.create_user(
@@ -143,6 +145,7 @@ def test_a_wrong_password_costs_one_hash(counting_hasher) -> None:
     assert _hashes(counting_hasher, username=person.username, password="nope nope") == 1
 
 
+@pytest.mark.real_argon2
 def test_an_account_without_a_usable_password_costs_one_hash(counting_hasher) -> None:
     unclaimed = Account.objects.create(username=make_person().username, claimed_at=None)
     unclaimed.set_unusable_password()

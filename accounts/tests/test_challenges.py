@@ -64,6 +64,7 @@ def test_check_answers_is_false_for_an_account_without_answers():
 
 
 @pytest.mark.django_db
+@pytest.mark.real_argon2
 def test_check_answers_always_runs_three_hash_checks(monkeypatch):
     # Counting calls is the timing guarantee: same work with or without answers.
     from django.contrib.auth.hashers import check_password as real

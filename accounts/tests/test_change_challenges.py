@@ -2,70 +2,88 @@
 
 from __future__ import annotations
 
-from django.test import TestCase
+import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
 
 from accounts.challenges import active_questions, check_answers
+from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
 from audit.models import AuditEvent, EventType
+
+pytestmark = pytest.mark.django_db
 
 URL = reverse("accounts:change-challenges")
 
 
-class ChangeChallengesTests(TestCase):
-    def setUp(self) -> None:
-        self.account = make_claimed_account()
-        self.client.force_login(self.account)
-        self.new_ids = list(active_questions().values_list("pk", flat=True)[3:6])
+@pytest.fixture
+def account(client: Client) -> Account:
+    """Signed in on `client`."""
+    account = make_claimed_account()
+    client.force_login(account)
+    return account
 
-    def post(self, current: str, answers: list[str], ids: list[int] | None = None):
-        ids = ids or self.new_ids
-        data = {"current_password": current}
-        for n, (qid, text) in enumerate(zip(ids, answers, strict=True), start=1):
-            data[f"question_{n}"] = str(qid)
-            data[f"answer_{n}"] = text
-        return self.client.post(URL, data, follow=True)
 
-    def test_it_needs_to_be_signed_in(self) -> None:
-        self.client.logout()
-        self.assertEqual(self.client.get(URL).status_code, 302)
+@pytest.fixture
+def new_ids() -> list[int]:
+    """Three catalog questions other than the ones the account answered."""
+    return list(active_questions().values_list("pk", flat=True)[3:6])
 
-    def test_the_form_offers_three_questions_and_the_current_password(self) -> None:
-        response = self.client.get(URL)
-        self.assertContains(response, '<label for="id_current_password">')
-        for n in (1, 2, 3):
-            self.assertContains(response, f'<label for="id_question_{n}">')
-            self.assertContains(response, f'<label for="id_answer_{n}">')
 
-    def test_it_replaces_the_answers(self) -> None:
-        response = self.post(DEFAULT_PASSWORD, ["Green", "Max", "Chicago"])
-        self.assertRedirects(response, reverse("portal:home"))
-        self.assertContains(response, "Your challenge questions were successfully updated.")
-        new = dict(zip(self.new_ids, ["green", " MAX ", "chicago"], strict=True))
-        self.assertTrue(check_answers(self.account, new))
-        self.assertFalse(check_answers(self.account, answers_for()))
-        self.assertTrue(
-            AuditEvent.objects.filter(
-                event_type=EventType.CHALLENGES_CHANGED, account=self.account
-            ).exists()
-        )
-        event = AuditEvent.objects.get(event_type=EventType.CHALLENGES_CHANGED)
-        self.assertNotIn("Green", str(event.details))
+def change(client: Client, current: str, answers: list[str], ids: list[int]):
+    data = {"current_password": current}
+    for n, (qid, text) in enumerate(zip(ids, answers, strict=True), start=1):
+        data[f"question_{n}"] = str(qid)
+        data[f"answer_{n}"] = text
+    return client.post(URL, data, follow=True)
 
-    def test_a_wrong_current_password_changes_nothing(self) -> None:
-        response = self.post("wrong password", ["Green", "Max", "Chicago"])
-        self.assertContains(response, "Your current password is not correct.")
-        self.assertTrue(check_answers(self.account, answers_for()))
-        event = AuditEvent.objects.get(event_type=EventType.PASSWORD_CHECK_FAILED)
-        self.assertEqual(
-            (event.account_id, event.details), (self.account.pk, {"purpose": "change_challenges"})
-        )
 
-    def test_questions_must_differ(self) -> None:
-        same = [self.new_ids[0]] * 3
-        response = self.post(DEFAULT_PASSWORD, ["Green", "Max", "Chicago"], ids=same)
-        self.assertContains(response, "Choose three different questions.")
+@pytest.mark.usefixtures("account")
+def test_it_needs_to_be_signed_in(client):
+    client.logout()
+    assert client.get(URL).status_code == 302
 
-    def test_answers_must_differ(self) -> None:
-        response = self.post(DEFAULT_PASSWORD, ["Green", "green ", "Chicago"])
-        self.assertContains(response, "Your answers must all be different.")
+
+@pytest.mark.usefixtures("account")
+def test_the_form_offers_three_questions_and_the_current_password(client):
+    response = client.get(URL)
+    assertContains(response, '<label for="id_current_password">')
+    for n in (1, 2, 3):
+        assertContains(response, f'<label for="id_question_{n}">')
+        assertContains(response, f'<label for="id_answer_{n}">')
+
+
+def test_it_replaces_the_answers(client, account, new_ids):
+    response = change(client, DEFAULT_PASSWORD, ["Green", "Max", "Chicago"], new_ids)
+    assertRedirects(response, reverse("portal:home"))
+    assertContains(response, "Your challenge questions were successfully updated.")
+    new = dict(zip(new_ids, ["green", " MAX ", "chicago"], strict=True))
+    assert check_answers(account, new)
+    assert not check_answers(account, answers_for())
+    assert AuditEvent.objects.filter(
+        event_type=EventType.CHALLENGES_CHANGED, account=account
+    ).exists()
+    event = AuditEvent.objects.get(event_type=EventType.CHALLENGES_CHANGED)
+    assert "Green" not in str(event.details)
+
+
+def test_a_wrong_current_password_changes_nothing(client, account, new_ids):
+    response = change(client, "wrong password", ["Green", "Max", "Chicago"], new_ids)
+    assertContains(response, "Your current password is not correct.")
+    assert check_answers(account, answers_for())
+    event = AuditEvent.objects.get(event_type=EventType.PASSWORD_CHECK_FAILED)
+    assert (event.account_id, event.details) == (account.pk, {"purpose": "change_challenges"})
+
+
+@pytest.mark.usefixtures("account")
+def test_questions_must_differ(client, new_ids):
+    same = [new_ids[0]] * 3
+    response = change(client, DEFAULT_PASSWORD, ["Green", "Max", "Chicago"], same)
+    assertContains(response, "Choose three different questions.")
+
+
+@pytest.mark.usefixtures("account")
+def test_answers_must_differ(client, new_ids):
+    response = change(client, DEFAULT_PASSWORD, ["Green", "green ", "Chicago"], new_ids)
+    assertContains(response, "Your answers must all be different.")

@@ -2,46 +2,57 @@
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth import SESSION_KEY
-from django.test import TestCase
+from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertRedirects
 
+from accounts.models import Account
 from accounts.tests.builders import make_claimed_account
 from audit.models import AuditEvent, EventType
+
+pytestmark = pytest.mark.django_db
 
 LOGOUT = reverse("accounts:logout")
 
 
-class LogoutTests(TestCase):
-    def setUp(self) -> None:
-        self.account = make_claimed_account()
-        self.client.force_login(self.account)
+@pytest.fixture
+def account() -> Account:
+    return make_claimed_account()
 
-    def test_it_signs_out_and_returns_to_the_login_page(self) -> None:
-        response = self.client.post(LOGOUT)
-        self.assertRedirects(response, reverse("accounts:login"))
-        self.assertNotIn(SESSION_KEY, self.client.session)
-        home = self.client.get(reverse("portal:home"))
-        self.assertEqual(home.status_code, 302)
 
-    def test_a_get_does_not_sign_out(self) -> None:
-        self.assertEqual(self.client.get(LOGOUT).status_code, 405)
-        self.assertIn(SESSION_KEY, self.client.session)
+@pytest.fixture
+def signed_in(client: Client, account: Account) -> Client:
+    client.force_login(account)
+    return client
 
-    def test_it_requires_the_csrf_token(self) -> None:
-        from django.test import Client
 
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(self.account)
-        self.assertEqual(client.post(LOGOUT).status_code, 403)
-        self.assertIn(SESSION_KEY, client.session)
+def test_it_signs_out_and_returns_to_the_login_page(signed_in):
+    response = signed_in.post(LOGOUT)
+    assertRedirects(response, reverse("accounts:login"))
+    assert SESSION_KEY not in signed_in.session
+    home = signed_in.get(reverse("portal:home"))
+    assert home.status_code == 302
 
-    def test_it_is_audited(self) -> None:
-        self.client.post(LOGOUT)
-        self.assertTrue(
-            AuditEvent.objects.filter(event_type=EventType.LOGOUT, account=self.account).exists()
-        )
 
-    def test_signing_out_when_signed_out_is_harmless(self) -> None:
-        self.client.post(LOGOUT)
-        self.assertRedirects(self.client.post(LOGOUT), reverse("accounts:login"))
+def test_a_get_does_not_sign_out(signed_in):
+    assert signed_in.get(LOGOUT).status_code == 405
+    assert SESSION_KEY in signed_in.session
+
+
+def test_it_requires_the_csrf_token(account):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(account)
+    assert client.post(LOGOUT).status_code == 403
+    assert SESSION_KEY in client.session
+
+
+def test_it_is_audited(signed_in, account):
+    signed_in.post(LOGOUT)
+    assert AuditEvent.objects.filter(event_type=EventType.LOGOUT, account=account).exists()
+
+
+def test_signing_out_when_signed_out_is_harmless(signed_in):
+    signed_in.post(LOGOUT)
+    assertRedirects(signed_in.post(LOGOUT), reverse("accounts:login"))
