@@ -123,6 +123,15 @@ class ChangePasswordForm(CurrentPasswordMixin, NewPasswordForm):
         super().__init__(account, *args, **kwargs)
         self.order_fields(["current_password", "password1", "password2"])
 
+    def clean_password1(self) -> str:
+        """The new password is checked against the rules only once the current one
+        was accepted: "Passwords cannot be reused" compares it with the current and
+        earlier passwords, and must not answer for a wrong or throttled current
+        password."""
+        if "current_password" not in self.cleaned_data:
+            return str(self.cleaned_data["password1"])
+        return super().clean_password1()
+
 
 class ChangeChallengesForm(CurrentPasswordMixin, ChallengeAnswersForm):
     """Current password, then three new questions and answers."""

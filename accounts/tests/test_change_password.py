@@ -142,3 +142,22 @@ def test_guessing_the_current_password_is_throttled(client, account, settings):
     )
     assert blocked.count() == 1
     assert AuditEvent.objects.filter(event_type=EventType.PASSWORD_CHECK_FAILED).count() == 3
+
+
+@pytest.mark.parametrize("throttled", [False, True])
+def test_a_refused_current_password_says_nothing_about_the_new_one(
+    client, account, settings, throttled
+):
+    """The reuse rule compares the new password with the current one:
+    it must not answer while the current password is wrong or throttled, or the page
+    would test guesses at the current password without the limit."""
+    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 1
+    if throttled:
+        client.post(URL, {"current_password": "guess", "password1": NEW, "password2": NEW})
+    response = client.post(
+        URL,
+        {"current_password": "guess", "password1": DEFAULT_PASSWORD,
+         "password2": DEFAULT_PASSWORD},
+    )
+    assert "current_password" in response.context["form"].errors
+    assert "password1" not in response.context["form"].errors
