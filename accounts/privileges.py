@@ -54,6 +54,10 @@ def may_act_on(actor: Actor, account: Account) -> bool:
         and account.person_id is not None
         and not account.is_staff
         and not account.is_superuser
+        # Any role or permission of its own (an IT administrator who is not staff),
+        # enabled or not: a reset account is claimed again with its privileges.
+        and not account.groups.exists()
+        and not account.user_permissions.exists()
     )
 
 

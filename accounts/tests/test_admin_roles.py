@@ -139,9 +139,28 @@ def _employee_superuser() -> Account:
     return Account.objects.get(pk=account.pk)
 
 
+def _employee_in_group(name: str) -> Callable[[], Account]:
+    """A role held without staff status: an IT administrator's every permission."""
+
+    def build() -> Account:
+        account = make_claimed_account(role="staff")
+        account.groups.add(Group.objects.get(name=name))
+        return account
+
+    return build
+
+
+def _employee_with_a_permission() -> Account:
+    account = make_claimed_account(role="staff")
+    account.user_permissions.add(Permission.objects.get(codename="change_account"))
+    return account
+
+
 @pytest.mark.parametrize("action", ["reset_accounts", "disable_accounts", "enable_accounts"])
 @pytest.mark.parametrize(
-    "target", ["superuser", "staff employee", "employee superuser", "technician itself"]
+    "target",
+    ["superuser", "staff employee", "employee superuser", "technician itself",
+     "employee IT administrator", "employee technician", "employee with a permission"],
 )
 def test_a_technician_cannot_reset_disable_or_enable_staff_accounts(
     tech_client, technician, superuser, action, target
@@ -151,6 +170,9 @@ def test_a_technician_cannot_reset_disable_or_enable_staff_accounts(
         "staff employee": make_staff_account,
         "employee superuser": _employee_superuser,
         "technician itself": lambda: technician,
+        "employee IT administrator": _employee_in_group(IT_ADMINISTRATOR),
+        "employee technician": _employee_in_group(TECHNICIAN),
+        "employee with a permission": _employee_with_a_permission,
     }
     account = builders[target]()
     if action == "enable_accounts" and account != technician:
