@@ -8,7 +8,7 @@ class ThrottleCounter(models.Model):
     (no Redis). `key` is a hash of the scope and what is counted; `expires` is the
     Unix time the counter's window ends."""
 
-    key = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=100, primary_key=True)
     count = models.PositiveIntegerField(default=0)
     expires = models.FloatField(db_index=True)
 

@@ -16,7 +16,8 @@ UPDATE ... RETURNING per counter, inside one transaction). Django's cache `incr`
 not used: on the database cache it is a read followed by a write, so concurrent
 increments overwrite each other.
 
-A window starts at a key's first counted attempt and is not extended by later ones.
+A window starts at a key's first reserved attempt (given back or not) and is not
+extended by later ones.
 Keys are hashed, so usernames and addresses are not stored in the clear.
 """
 
@@ -25,13 +26,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 
 from common.models import ThrottleCounter
@@ -60,12 +62,13 @@ class Counter:
 
 @dataclass(frozen=True)
 class Reservation:
-    """The outcome of reserve(): either every counter took the attempt (`counts`
-    holds each one's count including it), or none did and `blocked` is the first
-    counter found at its limit."""
+    """The outcome of reserve(): either every counter took the attempt (`counts` holds
+    each one's count including it, `windows` names the window each was counted in),
+    or none did and `blocked` is the first counter, in the order given, at its limit."""
 
     counters: tuple[Counter, ...]
     counts: tuple[int, ...] = ()
+    windows: tuple[str, ...] = ()
     blocked: Counter | None = None
 
     @property
@@ -75,7 +78,7 @@ class Reservation:
     @property
     def limit_reached(self) -> bool:
         """True when this attempt used up the last one a counter allowed."""
-        return any(
+        return self.granted and any(
             count >= counter.limit.max_attempts
             for counter, count in zip(self.counters, self.counts, strict=True)
         )
@@ -94,36 +97,56 @@ def for_address(limit: Limit, address: str) -> Limit:
 
 class CounterStore(Protocol):
     def reserve(self, counters: Sequence[Counter]) -> Reservation: ...
-    def release(self, counters: Sequence[Counter]) -> None: ...
+    def release(self, reservation: Reservation) -> None: ...
     def count(self, counter: Counter) -> int: ...
     def reset(self, counter: Counter) -> None: ...
 
 
+def _first_full(store: CounterStore, counters: Sequence[Counter], found: Counter) -> Counter:
+    """The counter a refusal is reported under: the first full one in the order the
+    caller gave, whatever order the store checked them in."""
+    return next((c for c in counters if store.count(c) >= c.limit.max_attempts), found)
+
+
 class DatabaseCounters:
     """Counters in the common_throttlecounter table, for a single server (SQLite) or
-    a database shared by several without Redis."""
+    a database shared by several without Redis. A counter's window is named by the
+    time it ends."""
 
     def __init__(self) -> None:
-        self.table = connection.ops.quote_name(ThrottleCounter._meta.db_table)
+        self.alias = router.db_for_write(ThrottleCounter)
+        self.table = connections[self.alias].ops.quote_name(ThrottleCounter._meta.db_table)
 
     def reserve(self, counters: Sequence[Counter]) -> Reservation:
         now = time.time()
-        counts: dict[str, int] = {}
-        with transaction.atomic():
+        taken: dict[str, tuple[int, float]] = {}
+        # Durable: the rows stay locked only for this short transaction, never
+        # through a caller's (the password hash comes after it).
+        with transaction.atomic(using=self.alias, durable=True):
             # A fixed order, so that two requests taking the same counters cannot
             # each hold one row and wait for the other's (a deadlock on PostgreSQL).
             for counter in sorted(counters, key=lambda c: c.store_key):
-                count = self._take(counter, now)
-                if count is None:
-                    transaction.set_rollback(True)
-                    return Reservation(tuple(counters), blocked=counter)
-                counts[counter.store_key] = count
-        if any(count == 1 for count in counts.values()):
+                row = self._take(counter, now)
+                if row is None:
+                    transaction.set_rollback(True, using=self.alias)
+                    blocked = counter
+                    break
+                taken[counter.store_key] = row
+            else:
+                blocked = None
+        if blocked is not None:
+            return Reservation(tuple(counters), blocked=_first_full(self, counters, blocked))
+        if any(count == 1 for count, _expires in taken.values()):
             self._forget_expired(now)  # a new window began: a cheap moment to tidy up
-        return Reservation(tuple(counters), tuple(counts[c.store_key] for c in counters))
+        return Reservation(
+            tuple(counters),
+            counts=tuple(taken[c.store_key][0] for c in counters),
+            windows=tuple(repr(taken[c.store_key][1]) for c in counters),
+        )
 
-    def _take(self, counter: Counter, now: float) -> int | None:
-        """Count one attempt unless the key is at its limit; the new count, or None.
+    def _take(self, counter: Counter, now: float) -> tuple[int, float] | None:
+        """Count one attempt unless the key is at its limit: the new count and the
+        window's end, or None.
 
         An expired window starts afresh at 1. The row is locked by the statement
         itself, so concurrent attempts are counted one after the other and the
@@ -137,90 +160,123 @@ class DatabaseCounters:
             f"expires = CASE WHEN {table}.expires <= %s THEN excluded.expires "
             f"ELSE {table}.expires END "
             f"WHERE {table}.expires <= %s OR {table}.count < %s "
-            f"RETURNING count"
+            f"RETURNING count, expires"
         )
         expires = now + counter.limit.window_seconds
-        with connection.cursor() as cursor:
+        with connections[self.alias].cursor() as cursor:
             cursor.execute(
-                sql,
-                [counter.store_key, expires, now, now, now, counter.limit.max_attempts],
+                sql, [counter.store_key, expires, now, now, now, counter.limit.max_attempts]
             )
             row = cursor.fetchone()
-        return None if row is None else int(row[0])
+        return None if row is None else (int(row[0]), float(row[1]))
 
-    def release(self, counters: Sequence[Counter]) -> None:
-        ThrottleCounter.objects.filter(
-            key__in=[c.store_key for c in counters], expires__gt=time.time(), count__gt=0
-        ).update(count=F("count") - 1)
+    def release(self, reservation: Reservation) -> None:
+        """Give back one attempt per counter, in the window it was counted in only:
+        once that window has ended, a new one owes nothing to this reservation."""
+        pairs = sorted(
+            zip(reservation.counters, reservation.windows, strict=True),
+            key=lambda pair: pair[0].store_key,
+        )
+        with transaction.atomic(using=self.alias):
+            for counter, window in pairs:  # in the order reserve() locks them
+                ThrottleCounter.objects.using(self.alias).filter(
+                    key=counter.store_key, expires=float(window), count__gt=0
+                ).update(count=F("count") - 1)
 
     def count(self, counter: Counter) -> int:
         found = (
-            ThrottleCounter.objects.filter(key=counter.store_key, expires__gt=time.time())
+            ThrottleCounter.objects.using(self.alias)
+            .filter(key=counter.store_key, expires__gt=time.time())
             .values_list("count", flat=True)
             .first()
         )
         return int(found or 0)
 
     def reset(self, counter: Counter) -> None:
-        ThrottleCounter.objects.filter(key=counter.store_key).delete()
+        ThrottleCounter.objects.using(self.alias).filter(key=counter.store_key).delete()
 
     def _forget_expired(self, now: float) -> None:
-        ThrottleCounter.objects.filter(expires__lte=now).delete()
+        """Delete ended windows. Rows another request holds are skipped (it may be
+        taking them afresh), so this never waits on a reservation, nor one on it."""
+        counters = ThrottleCounter.objects.using(self.alias)
+        with transaction.atomic(using=self.alias):
+            ended = list(
+                counters.select_for_update(skip_locked=True)
+                .filter(expires__lte=now)
+                .values_list("key", flat=True)[:1000]
+            )
+            if ended:
+                counters.filter(key__in=ended, expires__lte=now).delete()
 
 
-# Takes every counter or none. KEYS are the counters; ARGV holds, for each, its
-# limit and its window in milliseconds. Returns {1, count...} or {0, index of the
-# first counter at its limit}.
+# A counter is a hash: n, the attempts counted; w, a name for its window. Takes
+# every counter or none. KEYS are the counters; ARGV[1] names a new window, then
+# for each counter its limit and its window in milliseconds. Returns
+# {1, count, window, count, window...} or {0, index of the first counter at its limit}.
 _RESERVE_SCRIPT = """
 for i, key in ipairs(KEYS) do
-  local count = tonumber(redis.call('GET', key) or '0')
-  if count >= tonumber(ARGV[2 * i - 1]) then return {0, i} end
+  local count = tonumber(redis.call('HGET', key, 'n') or '0')
+  if count >= tonumber(ARGV[2 * i]) then return {0, i} end
 end
 local result = {1}
 for i, key in ipairs(KEYS) do
-  local count = redis.call('INCR', key)
-  if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[2 * i]) end
-  result[i + 1] = count
+  if redis.call('EXISTS', key) == 0 then
+    redis.call('HSET', key, 'n', 0, 'w', ARGV[1])
+    redis.call('PEXPIRE', key, ARGV[2 * i + 1])
+  end
+  result[2 * i] = redis.call('HINCRBY', key, 'n', 1)
+  result[2 * i + 1] = redis.call('HGET', key, 'w')
 end
 return result
 """
 
-# Gives one attempt back, never below zero, keeping the window's expiry.
+# Gives one attempt back per counter, never below zero, and only in the window it
+# was counted in (ARGV holds each counter's window name).
 _RELEASE_SCRIPT = """
-for _, key in ipairs(KEYS) do
-  local count = tonumber(redis.call('GET', key) or '0')
-  if count > 0 then redis.call('DECR', key) end
+for i, key in ipairs(KEYS) do
+  if redis.call('HGET', key, 'w') == ARGV[i]
+      and tonumber(redis.call('HGET', key, 'n') or '0') > 0 then
+    redis.call('HINCRBY', key, 'n', -1)
+  end
 end
 return 0
 """
 
 
 class RedisCounters:
-    """Counters in Redis, shared by every server of a large district."""
+    """Counters in one Redis server (or primary), shared by every server of a large
+    district. The script takes several keys at once, so Redis Cluster is not
+    supported."""
 
     def __init__(self, url: str, prefix: str) -> None:
         self.client = redis.Redis.from_url(url)
         self.prefix = prefix
-        self._reserve = self.client.register_script(_RESERVE_SCRIPT)
-        self._release = self.client.register_script(_RELEASE_SCRIPT)
+        self.reserve_script = self.client.register_script(_RESERVE_SCRIPT)
+        self.release_script = self.client.register_script(_RELEASE_SCRIPT)
 
     def _key(self, counter: Counter) -> str:
         return f"{self.prefix}:{counter.store_key}"
 
     def reserve(self, counters: Sequence[Counter]) -> Reservation:
-        args: list[int] = []
+        args: list[str | int] = [uuid.uuid4().hex]
         for counter in counters:
             args += [counter.limit.max_attempts, counter.limit.window_seconds * 1000]
-        result = self._reserve(keys=[self._key(c) for c in counters], args=args)
+        result = self.reserve_script(keys=[self._key(c) for c in counters], args=args)
         if int(result[0]) == 0:
             return Reservation(tuple(counters), blocked=counters[int(result[1]) - 1])
-        return Reservation(tuple(counters), tuple(int(count) for count in result[1:]))
+        return Reservation(
+            tuple(counters),
+            counts=tuple(int(count) for count in result[1::2]),
+            windows=tuple(window.decode() for window in result[2::2]),
+        )
 
-    def release(self, counters: Sequence[Counter]) -> None:
-        self._release(keys=[self._key(c) for c in counters])
+    def release(self, reservation: Reservation) -> None:
+        self.release_script(
+            keys=[self._key(c) for c in reservation.counters], args=list(reservation.windows)
+        )
 
     def count(self, counter: Counter) -> int:
-        return int(self.client.get(self._key(counter)) or 0)
+        return int(self.client.hget(self._key(counter), "n") or 0)
 
     def reset(self, counter: Counter) -> None:
         self.client.delete(self._key(counter))
@@ -247,7 +303,7 @@ def reserve(*counters: Counter) -> Reservation:
 def release(reservation: Reservation) -> None:
     """Give back what a granted reservation took (an attempt the policy does not count)."""
     if reservation.granted:
-        store().release(reservation.counters)
+        store().release(reservation)
 
 
 def count(counter: Counter) -> int:
@@ -256,6 +312,7 @@ def count(counter: Counter) -> int:
 
 
 def is_blocked(counter: Counter) -> bool:
+    """True while the counter's window holds its limit's attempts."""
     return count(counter) >= counter.limit.max_attempts
 
 

@@ -60,28 +60,65 @@ def test_the_attempt_past_the_limit_is_refused_and_not_counted(
     assert store.count(counter()) == 3
 
 
-def test_a_reservation_takes_every_counter_or_none(store: throttle.CounterStore) -> None:
-    full = counter("10.0.0.1", OTHER)
+@pytest.mark.parametrize("full_scope", ["a-full", "z-full"])
+def test_a_reservation_takes_every_counter_or_none(
+    store: throttle.CounterStore, full_scope: str
+) -> None:
+    """Whichever order the store takes them in, a refusal charges no counter."""
+    full = counter("10.0.0.1", throttle.Limit(full_scope, 2, 60))
     store.reserve([full])
     store.reserve([full])
-    refused = store.reserve([counter("s0123456"), full])
+    room = counter("s0123456", throttle.Limit("m-room", 5, 60))
+    refused = store.reserve([room, full])
     assert refused.blocked == full
-    # The counter that had room was not charged for the refused attempt.
-    assert store.count(counter("s0123456")) == 0
+    assert not refused.limit_reached
+    assert store.count(room) == 0
     assert store.count(full) == 2
+
+
+def test_a_refusal_names_the_first_full_counter_in_the_order_given(
+    store: throttle.CounterStore,
+) -> None:
+    first = counter("10.0.0.1", throttle.Limit("z-address", 1, 60))
+    second = counter("s0123456", throttle.Limit("a-account", 1, 60))
+    store.reserve([first, second])
+    assert store.reserve([first, second]).blocked == first
 
 
 def test_release_gives_back_one_attempt_and_never_goes_below_zero(
     store: throttle.CounterStore,
 ) -> None:
     store.reserve([counter()])
-    store.reserve([counter()])
-    store.release([counter()])
+    taken = store.reserve([counter()])
+    store.release(taken)
     assert store.count(counter()) == 1
-    store.release([counter()])
-    store.release([counter()])
+    store.release(taken)
+    store.release(taken)
     assert store.count(counter()) == 0
     assert store.reserve([counter()]).counts == (1,)
+
+
+def test_a_release_after_its_window_ended_gives_nothing_to_the_next(db: None) -> None:
+    store = throttle.DatabaseCounters()
+    with time_machine.travel(1_800_000_000, tick=False) as clock:
+        late = store.reserve([counter()])
+        clock.shift(61)  # a new window, filled up
+        for _ in range(3):
+            store.reserve([counter()])
+        store.release(late)
+        assert store.count(counter()) == 3
+        assert not store.reserve([counter()]).granted
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+def test_a_redis_release_after_its_window_ended_gives_nothing_to_the_next() -> None:
+    store = throttle.RedisCounters(settings.REDIS_URL, f"test-throttle-{uuid.uuid4().hex}")
+    short = throttle.Limit("short", max_attempts=1, window_seconds=1)
+    late = store.reserve([counter(limit=short)])
+    time.sleep(1.1)  # Redis's own expiry is what is tested
+    store.reserve([counter(limit=short)])
+    store.release(late)
+    assert store.count(counter(limit=short)) == 1
 
 
 def test_reset_forgets_the_attempts(store: throttle.CounterStore) -> None:
@@ -102,6 +139,15 @@ def test_what_is_counted_is_not_stored_in_the_clear(db: None) -> None:
     throttle.DatabaseCounters().reserve([counter("s0123456")])
     assert ThrottleCounter.objects.count() == 1
     assert "s0123456" not in ThrottleCounter.objects.get().key
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reservation_inside_another_transaction_is_refused() -> None:
+    """Its rows would stay locked through the caller's work, the hash included."""
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        throttle.DatabaseCounters().reserve([counter()])
 
 
 def test_the_window_starts_at_the_first_attempt_and_is_not_extended(db: None) -> None:
@@ -141,29 +187,42 @@ def test_redis_counters_expire_with_their_window() -> None:
 @pytest.mark.skipif(
     connection.vendor == "sqlite", reason="SQLite's test database is one in-memory connection"
 )
-def test_concurrent_reservations_never_pass_the_limit() -> None:
-    """Many threads reserving the same counters at once: exactly the limit is granted
-    and the count ends exact. (Through a real server on both databases:
+@pytest.mark.parametrize("store_name", STORES)
+def test_concurrent_reservations_and_releases_never_pass_the_limits(store_name: str) -> None:
+    """Many threads taking two counters at once, in either order, half of them giving
+    their attempt back: no deadlock, and exactly the limit's worth of attempts that
+    were kept is ever counted. (Through real servers on both databases:
     accounts/tests/test_bursts.py.)"""
-    store = throttle.store()
-    limit = throttle.Limit(f"race-{uuid.uuid4().hex}", max_attempts=7, window_seconds=60)
+    store: throttle.CounterStore = (
+        throttle.DatabaseCounters() if store_name == "database"
+        else throttle.RedisCounters(settings.REDIS_URL, f"test-throttle-{uuid.uuid4().hex}")
+    )
+    scope = uuid.uuid4().hex
+    address = throttle.Counter(throttle.Limit(f"a-{scope}", 12, 60), "10.0.0.1")
+    account = throttle.Counter(throttle.Limit(f"z-{scope}", 7, 60), "s0123456")
     start = threading.Barrier(40)
-    granted: list[bool] = []
+    kept: list[bool] = []
 
-    def attempt() -> None:
+    def attempt(n: int) -> None:
         start.wait()
         try:
-            granted.append(store.reserve([throttle.Counter(limit, "k")]).granted)
+            pair = [address, account] if n % 2 else [account, address]
+            reservation = store.reserve(pair)
+            if reservation.granted and n % 4 == 0:
+                store.release(reservation)  # a success gives its attempt back
+            elif reservation.granted:
+                kept.append(True)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=attempt) for _ in range(40)]
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(40)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert granted.count(True) == 7
-    assert store.count(throttle.Counter(limit, "k")) == 7
+    assert len(kept) == 7
+    assert store.count(account) == 7
+    assert store.count(address) == 7
 
 
 SCHOOL_NETWORKS = (ipaddress.ip_network("10.20.0.0/16"), ipaddress.ip_network("2001:db8::/48"))
