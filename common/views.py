@@ -1,9 +1,7 @@
-"""The language switcher's endpoint."""
+"""Error pages that every app's requests may end on."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -11,23 +9,8 @@ from django.http import (
     HttpResponseServerError,
 )
 from django.template import loader
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language as django_set_language
 
 from common.context_processors import district as district_context
-
-
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language (cookie + safe redirect), and for a signed-in person the
-    choice is also saved on their account: families share devices, so the cookie
-    alone would follow the device rather than the person, and emails sent while
-    they are signed out (forgot username) need the language too."""
-    response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        get_user_model().objects.filter(pk=request.user.pk).update(language=language)
-    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views_auth
+from accounts import views_auth, views_language
 
 urlpatterns = [
     # Before the admin's own: staff sign in and out through the portal's throttled,
@@ -12,7 +12,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("outbox/", include("outbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("common.urls")),
+    path("language/", views_language.set_language, name="set-language"),
     path("admin/", admin.site.urls),
 ]
 
