@@ -9,8 +9,12 @@ from django.http import (
     HttpResponseServerError,
 )
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
+from common.context_processors import branding
 from common.context_processors import district as district_context
+
+YEAR_SECONDS = 365 * 24 * 3600
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -27,3 +31,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """An expired or missing form token: explain it in the person's language
     instead of Django's English technical page."""
     return HttpResponseForbidden(loader.render_to_string("403_csrf.html", request=request))
+
+
+def branding_stylesheet(request: HttpRequest) -> HttpResponse:
+    """The district's two colours as CSS variables, linked from every page. A
+    stylesheet rather than a <style> block, because the Content-Security-Policy
+    allows no inline style. Pages link it with the colours' digest in the address,
+    so browsers keep it for a year and fetch it again only when the colours change."""
+    response = HttpResponse(branding()["stylesheet"], content_type="text/css; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=YEAR_SECONDS, immutable=True)
+    return response

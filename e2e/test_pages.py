@@ -368,8 +368,15 @@ def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
 
     visit.go("accounts:change-challenges")
     visit.check("change-challenges")
+    # Nothing is chosen in advance: saving without choosing names each empty choice.
+    visit.fill("current_password", OTHER_PASSWORD)
+    visit.submit()
+    assert visit.page.locator("main [role=alert]").count() >= 1
+    assert t(visit.lang, "Choose question %(number)s.") % {"number": 3} in visit.main_text()
+    visit.check("change-challenges-error")
     visit.fill("current_password", OTHER_PASSWORD)
     for n, answer in enumerate(("Green", "Max", "Elm Street"), start=1):
+        visit.page.select_option(f"#id_question_{n}", index=n + 3)  # 0 is "Choose a question"
         visit.fill(f"answer_{n}", answer)
     visit.submit()
     assert visit.page.locator("main [role=status]").count() >= 1

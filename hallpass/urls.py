@@ -13,6 +13,7 @@ urlpatterns = [
     path("outbox/", include("outbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/", views_language.set_language, name="set-language"),
+    path("", include("common.urls")),
     path("admin/", admin.site.urls),
 ]
 

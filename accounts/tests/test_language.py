@@ -47,6 +47,15 @@ class LanguageChoiceTests(TestCase):
         page = self.client.get(ANY_PAGE, headers={"accept-language": "en"})
         self.assertEqual(html_lang(page.content), "es")
 
+    @override_settings(LANGUAGE_COOKIE_SECURE=True)
+    def test_the_language_cookie_is_http_only_and_same_site(self) -> None:
+        response = self.client.post(SWITCH_URL, {"language": "vi", "next": "/"})
+        cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+        self.assertEqual(cookie.value, "vi")
+        self.assertTrue(cookie["httponly"])
+        self.assertEqual(cookie["samesite"], "Lax")
+        self.assertTrue(cookie["secure"])
+
     def test_switcher_refuses_to_redirect_off_site(self) -> None:
         response = self.client.post(
             SWITCH_URL, {"language": "es", "next": "https://evil.example.com/"}

@@ -74,21 +74,38 @@ class PageFrameTests(TestCase):
         )
         self.assertNotIn("role=", render_to_string("_messages.html", {"messages": []}))
 
-    def test_the_style_block_holds_only_the_two_validated_colours(self) -> None:
+    def test_the_branding_stylesheet_holds_only_the_two_validated_colours(self) -> None:
         hostile = {
             **settings.DISTRICT,
             "primary_color": "red}</style><script>alert(1)</script>",
             "accent_color": "#ABC",
         }
         with self.settings(DISTRICT=hostile):
-            response = self.client.get(ANY_PAGE)
-        content = response.content.decode()
-        self.assertNotIn("<script>", content)
-        styles = re.findall(r"<style>(.*?)</style>", content, re.S)
+            page = self.client.get(ANY_PAGE).content.decode()
+            links = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+            stylesheet = self.client.get(links[-1])
+        self.assertNotIn("<script>", page)
+        self.assertNotIn("<style", page)
+        self.assertNotIn(" style=", page)
+        self.assertEqual(stylesheet.status_code, 200)
+        self.assertEqual(stylesheet["Content-Type"], "text/css; charset=utf-8")
         self.assertEqual(
-            styles, [f":root{{--brand:{DEFAULT_PRIMARY_COLOR};--accent:#aabbcc}}"]
+            stylesheet.content.decode(),
+            f":root{{--brand:{DEFAULT_PRIMARY_COLOR};--accent:#aabbcc}}\n",
         )
-        self.assertNotIn(" style=", content)
+
+    def test_new_colours_get_a_new_stylesheet_address_which_browsers_may_keep(self) -> None:
+        def stylesheet_link(primary: str) -> str:
+            with self.settings(DISTRICT={**settings.DISTRICT, "primary_color": primary}):
+                page = self.client.get(ANY_PAGE).content.decode()
+            return str(re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)[-1])
+
+        first, second = stylesheet_link("#0b5394"), stylesheet_link("#7a1f5c")
+        self.assertNotEqual(first, second)
+        self.assertEqual(stylesheet_link("#0B5394"), first)
+        response = self.client.get(first)
+        self.assertIn("max-age=31536000", response["Cache-Control"])
+        self.assertIn("immutable", response["Cache-Control"])
 
     def test_a_light_brand_colour_switches_the_header_to_dark_text(self) -> None:
         with self.settings(DISTRICT={**settings.DISTRICT, "primary_color": "#f1c232"}):

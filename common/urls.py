@@ -1,0 +1,6 @@
+from django.urls import path
+
+from common import views
+
+app_name = "common"
+urlpatterns = [path("branding.css", views.branding_stylesheet, name="branding-stylesheet")]
