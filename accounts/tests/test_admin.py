@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
 from accounts.tests.builders import make_claimed_account, make_person
 from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 from directory.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +25,12 @@ def tech():
 
 @pytest.fixture
 def admin_client(tech):
-    client = Client()
+    client = FormClient()
     client.force_login(tech)
     return client
 
 
-def _act(client: Client, action: str, *accounts: Account) -> Any:
+def _act(client: FormClient, action: str, *accounts: Account) -> Any:
     return client.post(
         CHANGELIST,
         {"action": action, "_selected_action": [a.pk for a in accounts]},
@@ -106,7 +106,7 @@ def test_staff_without_the_change_permission_cannot_reset(tech):
     from django.contrib.auth.models import Permission
 
     viewer.user_permissions.add(Permission.objects.get(codename="view_account"))
-    client = Client()
+    client = FormClient()
     client.force_login(viewer)
     account = make_claimed_account()
     _act(client, "reset_accounts", account)

@@ -8,11 +8,14 @@ from django.urls import reverse
 from accounts.challenges import active_questions, check_answers
 from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
 from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 
 URL = reverse("accounts:change-challenges")
 
 
 class ChangeChallengesTests(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         self.account = make_claimed_account()
         self.client.force_login(self.account)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client, TestCase, override_settings
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from accounts.models import PasswordHistory
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 
 URL = reverse("accounts:change-password")
 NEW = "Another Long Passphrase 31"
 
 
 class ChangePasswordTests(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         self.account = make_claimed_account()
         self.client.force_login(self.account)
@@ -93,6 +96,7 @@ class ChangePasswordTests(TestCase):
 class CurrentPasswordGuessingTests(TestCase):
     """Someone at a device left signed in must not try current passwords at will:
     failures count against the account like failed sign-ins."""
+    client_class = FormClient
 
     def setUp(self) -> None:
         cache.clear()
@@ -118,7 +122,7 @@ class CurrentPasswordGuessingTests(TestCase):
         self.account.refresh_from_db()
         self.assertTrue(self.account.check_password(DEFAULT_PASSWORD))
         # The same counter guards sign-in: the guesser cannot go on there either.
-        signed_in = Client().post(
+        signed_in = FormClient().post(
             reverse("accounts:login"),
             {"username": self.account.username, "password": DEFAULT_PASSWORD},
         )

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client, TestCase, override_settings
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -21,6 +21,7 @@ from accounts.passwords import do_set_password
 from accounts.resetting import do_reset_account
 from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 
 START = reverse("accounts:forgot-password")
 QUESTIONS = reverse("accounts:forgot-password-questions")
@@ -36,12 +37,14 @@ def normalized(response) -> str:
 
 
 class ForgotPasswordTestCase(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         cache.clear()
         self.account = make_claimed_account()
         self.answers = answers_for()  # question id -> answer, as the builder stored them
 
-    def start(self, username: str, client: Client | None = None):
+    def start(self, username: str, client: FormClient | None = None):
         return (client or self.client).post(START, {"username": username})
 
     def answer(self, answers: dict[int, str]):
@@ -150,7 +153,7 @@ class HappyPathTests(ForgotPasswordTestCase):
         self.assertRedirects(response, reverse("portal:home"))
 
     def test_a_reset_ends_the_accounts_other_sessions(self) -> None:
-        elsewhere = Client()
+        elsewhere = FormClient()
         elsewhere.force_login(self.account)
         self.assertEqual(elsewhere.get(reverse("portal:home")).status_code, 200)
         self.start(self.account.username)
@@ -221,7 +224,7 @@ class HappyPathTests(ForgotPasswordTestCase):
     def test_a_verified_session_is_void_once_the_password_changed_elsewhere(self) -> None:
         self.start(self.account.username)
         self.answer(self.answers)
-        other = Client()
+        other = FormClient()
         other.post(START, {"username": self.account.username})
         other.post(QUESTIONS, {f"answer_{qid}": text for qid, text in self.answers.items()})
         chosen = "Other tab's passphrase 77"
@@ -316,7 +319,7 @@ class EnumerationTests(ForgotPasswordTestCase):
         self.start(self.account.username)
         self.assertIn(retired.pk, self.shown_question_ids())
         for n in range(60):
-            self.client = Client()
+            self.client = FormClient()
             self.start(f"s09{n:05d}")
             if retired.pk in self.shown_question_ids():
                 break
@@ -339,7 +342,7 @@ class EnumerationTests(ForgotPasswordTestCase):
         unused.is_active = False
         unused.save()
         for n in range(30):
-            self.client = Client()
+            self.client = FormClient()
             self.start(f"s09{n:05d}")
             self.assertNotIn(unused.pk, self.shown_question_ids())
 
@@ -347,7 +350,7 @@ class EnumerationTests(ForgotPasswordTestCase):
         self.start("s0999999")
         first = self.shown_question_ids()
         self.assertEqual(self.shown_question_ids(), first)
-        self.client = Client()
+        self.client = FormClient()
         self.start("S0999999")
         self.assertEqual(self.shown_question_ids(), first)
 
@@ -367,7 +370,7 @@ class EnumerationTests(ForgotPasswordTestCase):
     def test_the_question_page_looks_the_same_for_known_and_unknown_usernames(self) -> None:
         self.start(self.account.username)
         known = self.client.get(QUESTIONS)
-        other = Client()
+        other = FormClient()
         self.start("s0999999", client=other)
         unknown = other.get(QUESTIONS)
         self.assertEqual(known.status_code, unknown.status_code)
@@ -387,7 +390,7 @@ class EnumerationTests(ForgotPasswordTestCase):
     def test_the_lock_page_is_the_same_for_known_and_unknown_usernames(self) -> None:
         self.start(self.account.username)
         known = self.answer(self.wrong_answers(list(self.answers)))
-        self.client = Client()
+        self.client = FormClient()
         self.start("s0999999")
         unknown = self.answer(self.wrong_answers(self.shown_question_ids()))
         self.assertEqual(normalized(known), normalized(unknown))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from accounts.models import Account
 from accounts.tests.builders import make_claimed_account, make_person
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 from directory.models import Person, Status
 
 URL = reverse("accounts:forgot-username")
@@ -38,6 +39,8 @@ def page(response) -> str:
 
 
 class ForgotUsernameTests(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         cache.clear()
         self.account = make_claimed_account()

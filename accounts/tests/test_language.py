@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.tests.builders import make_person
+from common.tests.client import FormClient
 
 SWITCH_URL = "/language/"
 # Any page built on base.html that needs no other app's view: the 404 page.
@@ -26,6 +27,8 @@ def html_lang(content: bytes) -> str:
 
 @override_settings(DEBUG=False)
 class LanguageChoiceTests(TestCase):
+    client_class = FormClient
+
     def make_account(self, language: str = "") -> Account:
         person = make_person(given_name="Maria", family_name="Lopez")
         return Account.objects.create(

@@ -19,6 +19,7 @@ from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from accounts.tests.test_authentication import COUNTING, CountingArgon2Hasher
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 from directory.models import Status
 
 LOGIN = reverse("accounts:login")
@@ -34,6 +35,8 @@ def normalized(html: str, *typed: str) -> str:
 
 
 class LoginTestCase(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         cache.clear()  # throttles live in the cache (Redis in CI's second run)
         self.account = make_claimed_account()

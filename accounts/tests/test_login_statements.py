@@ -5,25 +5,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client, TestCase
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 
 LOGIN = reverse("accounts:login")
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
 class SignInStatementTests(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         cache.clear()
         self.account = make_claimed_account()
 
     def sign_in(self) -> list[str]:
-        client = Client()
+        client = FormClient()
         with CaptureQueriesContext(connection) as captured:
             response = client.post(
                 LOGIN, {"username": self.account.username, "password": DEFAULT_PASSWORD}
@@ -59,7 +62,7 @@ class SignInStatementTests(TestCase):
             self.assertNotIn(not_needed, selected)
 
     def test_the_signed_in_account_still_has_everything_on_later_pages(self) -> None:
-        client = Client()
+        client = FormClient()
         client.post(LOGIN, {"username": self.account.username, "password": DEFAULT_PASSWORD})
         succeeded = AuditEvent.objects.filter(event_type=EventType.LOGIN_SUCCEEDED)
         self.assertEqual(succeeded.count(), 1)
@@ -70,6 +73,8 @@ class SignInStatementTests(TestCase):
 
 
 class LastLoginTests(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         cache.clear()
         self.account = make_claimed_account()
@@ -79,7 +84,7 @@ class LastLoginTests(TestCase):
 
         self.assertIsNone(Account.objects.get(pk=self.account.pk).last_login)
         before = timezone.now()
-        Client().post(LOGIN, {"username": self.account.username, "password": DEFAULT_PASSWORD})
+        FormClient().post(LOGIN, {"username": self.account.username, "password": DEFAULT_PASSWORD})
         last_login = Account.objects.get(pk=self.account.pk).last_login
         self.assertIsNotNone(last_login)
         assert last_login is not None
@@ -89,7 +94,7 @@ class LastLoginTests(TestCase):
     def test_every_kind_of_sign_in_records_last_login_once(self) -> None:
         import accounts.login  # noqa: F401  (installs the receiver)
 
-        client = Client()
+        client = FormClient()
         with CaptureQueriesContext(connection) as captured:
             client.force_login(self.account)
         updates = [q for q in captured.captured_queries if '"last_login"' in q["sql"]]

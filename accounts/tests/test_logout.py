@@ -8,11 +8,14 @@ from django.urls import reverse
 
 from accounts.tests.builders import make_claimed_account
 from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 
 LOGOUT = reverse("accounts:logout")
 
 
 class LogoutTests(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         self.account = make_claimed_account()
         self.client.force_login(self.account)
@@ -29,9 +32,7 @@ class LogoutTests(TestCase):
         self.assertIn(SESSION_KEY, self.client.session)
 
     def test_it_requires_the_csrf_token(self) -> None:
-        from django.test import Client
-
-        client = Client(enforce_csrf_checks=True)
+        client = FormClient(enforce_csrf_checks=True)
         client.force_login(self.account)
         self.assertEqual(client.post(LOGOUT).status_code, 403)
         self.assertIn(SESSION_KEY, client.session)

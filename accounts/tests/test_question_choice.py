@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -18,6 +17,7 @@ from accounts.tests.claim_helpers import (
     identify,
     wizard_token,
 )
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +25,17 @@ CHANGE_URL = reverse("accounts:change-challenges")
 
 
 @pytest.fixture
-def claim_client() -> Client:
+def claim_client() -> FormClient:
     """A visitor at the claim wizard's questions step."""
-    client = Client()
+    client = FormClient()
     identify(client, make_person())
     choose_password(client)
     return client
 
 
 @pytest.fixture
-def signed_in_client() -> Client:
-    client = Client()
+def signed_in_client() -> FormClient:
+    client = FormClient()
     client.force_login(make_claimed_account())
     return client
 

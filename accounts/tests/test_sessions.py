@@ -9,11 +9,12 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.test import Client, TestCase, override_settings
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
+from common.tests.client import FormClient
 from directory.models import Status
 
 LOGIN = reverse("accounts:login")
@@ -21,13 +22,14 @@ HOME = reverse("portal:home")
 
 
 class SessionTests(TestCase):
+    client_class = FormClient
+
     def setUp(self) -> None:
         cache.clear()
         self.account = make_claimed_account(given_name="Ana", family_name="Reyes")
 
-    def sign_in(self, client: Client | None = None):
-        client = client or self.client
-        return client.post(
+    def sign_in(self, client: FormClient | None = None):
+        return (client or self.client).post(
             LOGIN, {"username": self.account.username, "password": DEFAULT_PASSWORD}
         )
 
@@ -102,7 +104,7 @@ class SessionTests(TestCase):
         self.assertNotContains(self.client.get(LOGIN), "Signed in as")
 
     def test_a_password_change_elsewhere_ends_this_session(self) -> None:
-        other_device = Client()
+        other_device = FormClient()
         self.sign_in(other_device)
         self.sign_in()
         self.client.post(

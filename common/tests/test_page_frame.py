@@ -20,6 +20,7 @@ from common.context_processors import (
     valid_hex_color,
 )
 from common.templatetags.hallpass import tel_href
+from common.tests.client import FormClient
 from common.views import server_error
 
 # A form endpoint on every page (the language switcher), for the expired-form page.
@@ -36,6 +37,8 @@ def html_lang(content: bytes) -> str:
 
 @override_settings(DEBUG=False)
 class PageFrameTests(TestCase):
+    client_class = FormClient
+
     def test_every_page_offers_each_language_in_its_own_name(self) -> None:
         response = self.client.get(ANY_PAGE, headers={"accept-language": "vi"})
         content = response.content.decode()
