@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from common.models import ThrottleCounter
+from common.tests.client import FormClient
 
 # Argon2's minimum: one pass over 8 KiB. Hashing at the configured cost (19 MiB, two
 # passes) is most of the suite's time, and no test but those marked real_argon2 is
@@ -49,9 +51,11 @@ def _empty_redis() -> None:
 
 def forget_all_counters() -> None:
     """Empty the shared cache and every attempt counter (common.throttle)."""
-    cache.clear()
+    if settings.REDIS_URL:
+        _empty_redis()  # this suite's keys only: clear() would empty the whole database
+    else:
+        cache.clear()
     ThrottleCounter.objects.all().delete()
-    _empty_redis()
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +70,18 @@ def _no_counters_from_earlier_tests() -> None:
 def forget_counters(db: None) -> Callable[[], None]:
     """Call it to start afresh, as if every lock's window had ended."""
     return forget_all_counters
+
+
+@pytest.fixture
+def client() -> FormClient:
+    """pytest-django's client, posting forms urlencoded as browsers do: the portal
+    refuses multipart bodies to views that take no file (common.uploads)."""
+    return FormClient()
+
+
+@pytest.fixture
+def admin_client(admin_user: Any) -> FormClient:
+    """pytest-django's admin_client, posting as the admin's forms do."""
+    client = FormClient()
+    client.force_login(admin_user)
+    return client

@@ -86,7 +86,12 @@ class AnswerInput(forms.TextInput):
 
 
 class ChallengeAnswersForm(forms.Form):
-    """Three different questions from the catalog, three different answers."""
+    """Three different questions from the catalog, three different answers.
+
+    No question is chosen in advance: each list starts on an empty "Choose a
+    question". Pre-chosen questions would be the set most people keep, and a set
+    that common among real accounts would tell them apart from the questions shown
+    for a username nobody has (accounts.recovery.questions_for)."""
 
     error_messages = {
         "duplicate_question": _("Choose three different questions."),
@@ -95,15 +100,13 @@ class ChallengeAnswersForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        questions = list(active_questions()[:REQUIRED_ANSWERS])
         for n in range(1, REQUIRED_ANSWERS + 1):
             self.fields[f"question_{n}"] = QuestionChoiceField(
                 queryset=active_questions(),
                 label=_("Question %(number)s") % {"number": n},
-                empty_label=None,
-                initial=questions[n - 1].pk if len(questions) >= n else None,
+                empty_label=_("Choose a question"),
                 error_messages={
-                    "required": _("Choose a question."),
+                    "required": _("Choose question %(number)s.") % {"number": n},
                     "invalid_choice": _("Choose a question from the list."),
                 },
             )

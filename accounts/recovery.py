@@ -202,24 +202,58 @@ def find_recoverable_account(username: str) -> Account | None:
 
 
 def questions_for(username: str, account: Account | None) -> list[ChallengeQuestion]:
-    """The three questions to ask: the account's own, or three plausible ones, drawn
-    from every question some account may be asked, retired ones included: a retired
-    question on the page must not mean that the account exists. Known and unknown
-    usernames run the same queries, so that they cost the same."""
+    """The three questions to ask: the account's own; for any other username, the
+    questions of one account that has answers, chosen by a keyed hash of the typed
+    username (so a reload shows the same ones).
+
+    Stand-ins are drawn from the sets real accounts hold, not evenly from the
+    catalog: people favour some questions, and a set that is common among real
+    accounts but rare among stand-ins (or the reverse) would tell which usernames
+    exist. Retired questions come along with the accounts that still hold them.
+    With no answers in the district yet, three questions are drawn evenly from the
+    catalog. Known and unknown usernames run the same statements, so that they cost
+    the same."""
+    holders = ChallengeAnswer.objects.order_by("account_id").values_list("account_id", flat=True)
+    lowest, highest = holders.first(), holders.last()
+    start = account.pk if account is not None else _stand_in_start(username, lowest, highest)
+    # The answers of the first account at or after `start` that has any: for a known
+    # account, its own.
+    holder = holders.filter(account_id__gte=start)[:1]
+    held = ChallengeAnswer.objects.filter(account_id__in=holder).values("question_id")
+    questions = list(ChallengeQuestion.objects.filter(pk__in=held).order_by("position", "id"))
+    if len(questions) == 3:
+        return questions
     catalog = questions_in_use()
-    # pk 0 is never assigned: an unknown username runs the same statement, to no rows.
-    own = list(
-        ChallengeAnswer.objects.filter(account_id=account.pk if account else 0)
-        .values_list("question_id", flat=True)
-    )
-    if len(own) != 3:
-        key = login_service.normalize_username(username)
-        digest = hmac.new(
-            settings.SECRET_KEY.encode(), f"recovery-questions:{key}".encode(), hashlib.sha256
-        ).digest()
-        # A stable pick, not a secret.
-        own = [q.pk for q in random.Random(digest).sample(catalog, min(3, len(catalog)))]
-    return list(ChallengeQuestion.objects.filter(pk__in=own).order_by("position", "id"))
+    # A stable pick, not a secret.
+    drawn = random.Random(_stand_in_digest(username)).sample(catalog, min(3, len(catalog)))
+    return sorted(drawn, key=lambda question: (question.position, question.pk))
+
+
+def _stand_in_start(username: str, lowest: int | None, highest: int | None) -> int:
+    """Where a stand-in's account is looked for: an id between the lowest and the
+    highest id of an account holding answers, by jump consistent hashing (Lamping and
+    Veach, 2014), so that a new claim (one more id at the top) moves only the share
+    of usernames that now point at the new account, onto its questions, and leaves
+    every other stand-in as it was, as a real account keeps its questions. An account
+    after ids that hold no answers (staff, reset accounts) is a little likelier to be
+    picked, which has nothing to do with the questions it chose."""
+    if lowest is None or highest is None:
+        return 0
+    key = int.from_bytes(_stand_in_digest(username)[:8], "big")
+    bucket, candidate = 0, 0
+    while candidate <= highest - lowest:
+        bucket = candidate
+        key = (key * 2862933555777941757 + 1) % 2**64
+        candidate = int((bucket + 1) * ((1 << 31) / ((key >> 33) + 1)))
+    return lowest + bucket
+
+
+def _stand_in_digest(username: str) -> bytes:
+    """Keyed, so nobody can work out which account a username's stand-in copies."""
+    key = login_service.normalize_username(username)
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"recovery-questions:{key}".encode(), hashlib.sha256
+    ).digest()
 
 
 def is_recovery_locked(username: str, account: Account | None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from typing import Any
@@ -27,7 +28,7 @@ _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 def valid_hex_color(value: object, fallback: str) -> str:
     """`value` as a lower-case #rrggbb colour, or `fallback` when it is anything else.
 
-    The colour goes into a <style> block, so only a strict hex pattern gets through.
+    The colour goes into a stylesheet, so only a strict hex pattern gets through.
     """
     if not isinstance(value, str) or not _HEX_COLOR.fullmatch(value.strip()):
         return fallback
@@ -66,8 +67,8 @@ def text_color_on(background: str) -> str:
     return BLACK
 
 
-# Classes on <html> choose the text colours in hallpass.css, so the inline <style>
-# block carries nothing but the two colours from settings.
+# Classes on <html> choose the text colours in hallpass.css, so the branding
+# stylesheet (common.views.branding_stylesheet) carries nothing but the two colours.
 _TEXT_CLASS = {WHITE: "brand-text-white", NEAR_BLACK: "brand-text-dark", BLACK: "brand-text-black"}
 
 
@@ -76,15 +77,25 @@ def _branding(primary: object, accent: object) -> dict[str, str]:
     brand = valid_hex_color(primary, DEFAULT_PRIMARY_COLOR)
     accent_color = valid_hex_color(accent, DEFAULT_ACCENT_COLOR)
     brand_text = text_color_on(brand)
+    stylesheet = f":root{{--brand:{brand};--accent:{accent_color}}}\n"
     return {
         "brand_color": brand,
         "accent_color": accent_color,
+        "stylesheet": stylesheet,
+        # In the stylesheet's address, so browsers may keep it until the colours change.
+        "stylesheet_version": hashlib.sha256(stylesheet.encode()).hexdigest()[:12],
         "brand_text_color": brand_text,
         # White text passing on the brand colour is the same test as the brand colour
         # passing on a white page, so the class also tells the stylesheet
         # whether links and focus rings may use the brand colour.
         "theme_classes": _TEXT_CLASS[brand_text],
     }
+
+
+def branding() -> dict[str, str]:
+    """The district's colours (validated), the text class that reads on them, and
+    the stylesheet that sets them."""
+    return _branding(settings.DISTRICT.get("primary_color"), settings.DISTRICT.get("accent_color"))
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -97,9 +108,7 @@ def language_choices() -> list[tuple[str, str]]:
 
 def district(request: HttpRequest) -> dict[str, Any]:
     """The district's name, logo, colours and help contacts for every template."""
-    configured: dict[str, Any] = dict(settings.DISTRICT)
-    branding = _branding(configured.get("primary_color"), configured.get("accent_color"))
     return {
-        "district": {**configured, **branding},
+        "district": {**settings.DISTRICT, **branding()},
         "language_choices": language_choices(),
     }

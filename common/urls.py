@@ -3,4 +3,4 @@ from django.urls import path
 from common import views
 
 app_name = "common"
-urlpatterns = [path("language/", views.set_language, name="set-language")]
+urlpatterns = [path("branding.css", views.branding_stylesheet, name="branding-stylesheet")]

@@ -1,9 +1,7 @@
-"""The language switcher's endpoint."""
+"""Error pages that every app's requests may end on."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -11,23 +9,12 @@ from django.http import (
     HttpResponseServerError,
 )
 from django.template import loader
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language as django_set_language
+from django.utils.cache import patch_cache_control
 
+from common.context_processors import branding
 from common.context_processors import district as district_context
 
-
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language (cookie + safe redirect), and for a signed-in person the
-    choice is also saved on their account: families share devices, so the cookie
-    alone would follow the device rather than the person, and emails sent while
-    they are signed out (forgot username) need the language too."""
-    response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        get_user_model().objects.filter(pk=request.user.pk).update(language=language)
-    return response
+YEAR_SECONDS = 365 * 24 * 3600
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -44,3 +31,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """An expired or missing form token: explain it in the person's language
     instead of Django's English technical page."""
     return HttpResponseForbidden(loader.render_to_string("403_csrf.html", request=request))
+
+
+def branding_stylesheet(request: HttpRequest) -> HttpResponse:
+    """The district's two colours as CSS variables, linked from every page. A
+    stylesheet rather than a <style> block, because the Content-Security-Policy
+    allows no inline style. Pages link it with the colours' digest in the address,
+    so browsers keep it for a year and fetch it again only when the colours change."""
+    response = HttpResponse(branding()["stylesheet"], content_type="text/css; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=YEAR_SECONDS, immutable=True)
+    return response

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from django.core.cache import cache
@@ -126,8 +127,25 @@ def new_page(browser: Any, lang: str, width: int) -> Any:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Console errors too: the browser reports what the Content-Security-Policy
+    # blocked (an inline style or script, a resource from elsewhere) only there.
+    page.on("console", lambda message: record_console_error(page, message, errors))
     page.js_errors = errors
     return page
+
+
+def record_console_error(page: Any, message: Any, errors: list[str]) -> None:
+    """A console error, except the status of the page itself (the 404 page's own
+    "Failed to load resource"), which the tests check where they mean it, and the
+    /favicon.ico that Chromium asks for on its own where a page (Django's admin)
+    names no icon."""
+    if message.type != "error":
+        return
+    if message.text.startswith("Failed to load resource") and (
+        message.location.get("url") in (page.url, urljoin(page.url, "/favicon.ico"))
+    ):
+        return
+    errors.append(f"console: {message.text}")
 
 
 @pytest.fixture(params=[(lang, width) for lang in LANGUAGES for width in WIDTHS],

@@ -114,6 +114,15 @@ class Visit:
         self.page.keyboard.press("Delete")
         self.page.keyboard.type(text)
 
+    def choose_question(self, number: int, *, downs: int) -> None:
+        """Tab to question `number`'s list and press ArrowDown `downs` times."""
+        selector = f"#id_question_{number}"
+        self.tab_to(selector)
+        for _ in range(downs):
+            self.page.keyboard.press("ArrowDown")
+        chosen = self.page.eval_on_selector(selector, "el => el.value")
+        assert chosen, f"ArrowDown chose nothing in {selector}"
+
     def press_and_wait(self, key: str) -> None:
         with self.page.expect_navigation():
             self.page.keyboard.press(key)
@@ -194,16 +203,22 @@ def test_claim_wizard_with_the_keyboard_alone(visit: Visit) -> None:
     assert v.page.url.endswith(reverse("accounts:claim-challenges"))
     v.check("claim-3-questions")
 
-
-    # Three questions: the third one is changed with the arrow keys.
+    # Three questions, none chosen in advance: each is picked with the arrow keys.
+    # The second is forgotten at first; its error is announced and linked.
+    v.choose_question(1, downs=1)
     v.type_into("#id_answer_1", "Blue")
-    v.tab_to("#id_question_3")
-    before = v.page.eval_on_selector("#id_question_3", "el => el.value")
-    v.page.keyboard.press("ArrowDown")
-    after = v.page.eval_on_selector("#id_question_3", "el => el.value")
-    assert after != before, "ArrowDown did not change the question"
-    v.type_into("#id_answer_2", "Rex", backwards=True)
+    v.type_into("#id_answer_2", "Rex")
+    v.choose_question(3, downs=3)
     v.type_into("#id_answer_3", "Springfield")
+    v.press_and_wait("Enter")
+    assert v.page.url.endswith(reverse("accounts:claim-challenges"))
+    assert t(v.lang, "Choose question %(number)s.") % {"number": 2} in v.main_text()
+    v.check("claim-3-questions-error")
+    v.choose_question(2, downs=2)
+    # Answers are never written back into the page: all three are typed again.
+    v.type_into("#id_answer_3", "Springfield")
+    v.type_into("#id_answer_2", "Rex", backwards=True)
+    v.type_into("#id_answer_1", "Blue", backwards=True)
     v.press_and_wait("Enter")
     assert v.page.url.endswith(reverse("accounts:claim-done"))
     assert person.username.casefold() in v.main_text().casefold()
@@ -353,8 +368,15 @@ def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
 
     visit.go("accounts:change-challenges")
     visit.check("change-challenges")
+    # Nothing is chosen in advance: saving without choosing names each empty choice.
+    visit.fill("current_password", OTHER_PASSWORD)
+    visit.submit()
+    assert visit.page.locator("main [role=alert]").count() >= 1
+    assert t(visit.lang, "Choose question %(number)s.") % {"number": 3} in visit.main_text()
+    visit.check("change-challenges-error")
     visit.fill("current_password", OTHER_PASSWORD)
     for n, answer in enumerate(("Green", "Max", "Elm Street"), start=1):
+        visit.page.select_option(f"#id_question_{n}", index=n + 3)  # 0 is "Choose a question"
         visit.fill(f"answer_{n}", answer)
     visit.submit()
     assert visit.page.locator("main [role=status]").count() >= 1

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts import views_auth
+from accounts import views_auth, views_language
 
 # The admin's "Change password" is the portal's: throttled, kept in the password
 # history, audited and emailed like everyone's. Django's own view has none of that.
@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("outbox/", include("outbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", views_language.set_language, name="set-language"),
     path("", include("common.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.builders import answers_for
+from common.tests.client import FormClient
 from directory.models import Person
 
 PASSWORD = "Purple-Otter-Rides-7"
@@ -18,7 +18,7 @@ CHALLENGES_URL = reverse("accounts:claim-challenges")
 DONE_URL = reverse("accounts:claim-done")
 
 
-def identify(client: Client, person: Person, **overrides: str):
+def identify(client: FormClient, person: Person, **overrides: str):
     data = {
         "family_name": person.family_name,
         "given_name": person.given_name,
@@ -28,13 +28,13 @@ def identify(client: Client, person: Person, **overrides: str):
     return client.post(CLAIM_URL, data)
 
 
-def wizard_token(client: Client) -> str:
+def wizard_token(client: FormClient) -> str:
     """The token the wizard's pages put in their forms' hidden "wizard" field."""
     state = client.session.get("claim") or {}
     return str(state.get("wizard", ""))
 
 
-def choose_password(client: Client, password: str = PASSWORD, again: str | None = None):
+def choose_password(client: FormClient, password: str = PASSWORD, again: str | None = None):
     return client.post(
         PASSWORD_URL,
         {
@@ -54,11 +54,11 @@ def answer_data(answers: dict[int, str] | None = None) -> dict[str, str]:
     return data
 
 
-def answer(client: Client, answers: dict[int, str] | None = None):
+def answer(client: FormClient, answers: dict[int, str] | None = None):
     return client.post(CHALLENGES_URL, {**answer_data(answers), "wizard": wizard_token(client)})
 
 
-def claim(client: Client, person: Person, password: str = PASSWORD, **overrides: str):
+def claim(client: FormClient, person: Person, password: str = PASSWORD, **overrides: str):
     """The whole wizard; returns the last response (a redirect to the done page)."""
     response = identify(client, person, **overrides)
     assert response.status_code == 302, response.content.decode()

@@ -12,6 +12,7 @@ from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
 from accounts.roles import TECHNICIAN
 from accounts.tests.builders import make_claimed_account, make_person, make_staff_account
 from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 from directory.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +27,14 @@ def tech():
 
 @pytest.fixture
 def admin_client(tech):
-    client = Client()
+    client = FormClient()
     client.force_login(tech)
     return client
 
 
 @pytest.fixture
 def it_admin_client():
-    client = Client()
+    client = FormClient()
     client.force_login(Account.objects.create_superuser("itadmin", "an IT password 42"))
     return client
 
@@ -122,7 +123,7 @@ def test_staff_without_the_change_permission_cannot_reset(tech):
     from django.contrib.auth.models import Permission
 
     viewer.user_permissions.add(Permission.objects.get(codename="view_account"))
-    client = Client()
+    client = FormClient()
     client.force_login(viewer)
     account = make_claimed_account()
     _act(client, "reset_accounts", account)

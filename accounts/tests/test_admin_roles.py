@@ -17,6 +17,7 @@ from accounts.resetting import do_disable_account, do_reset_account
 from accounts.roles import IT_ADMINISTRATOR, TECHNICIAN, is_it_administrator
 from accounts.tests.builders import make_claimed_account, make_staff_account
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def _group_url(group: Group) -> str:
 
 
 def _client(account: Account) -> Client:
-    client = Client()
+    client = FormClient()
     client.force_login(account)
     return client
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.test import Client
 
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def tech() -> Account:
 
 
 def test_the_admin_sends_people_to_the_portal_sign_in_and_back():
-    client = Client()
+    client = FormClient()
     to_admin_login = client.get("/admin/")
     assert to_admin_login.status_code == 302
     to_portal = client.get(to_admin_login["Location"])
@@ -39,7 +39,7 @@ def test_the_admin_sends_people_to_the_portal_sign_in_and_back():
 
 
 def test_a_technician_signs_in_there_lands_in_the_admin_and_is_audited(tech):
-    client = Client()
+    client = FormClient()
     response = client.post(
         LOGIN, {"username": "TECH1", "password": TECH_PASSWORD, "next": "/admin/"}
     )
@@ -51,7 +51,7 @@ def test_a_technician_signs_in_there_lands_in_the_admin_and_is_audited(tech):
 
 
 def test_the_admins_own_login_form_no_longer_signs_anyone_in(tech):
-    client = Client()
+    client = FormClient()
     response = client.post(
         "/admin/login/?next=/admin/", {"username": "tech1", "password": TECH_PASSWORD}
     )
@@ -62,7 +62,7 @@ def test_the_admins_own_login_form_no_longer_signs_anyone_in(tech):
 
 def test_a_technician_account_is_locked_after_the_same_failures_as_anyones(tech, settings):
     settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
-    client = Client()
+    client = FormClient()
     for n in range(3):
         client.post(LOGIN, {"username": "tech1", "password": f"guess {n}", "next": "/admin/"})
     response = client.post(
@@ -77,7 +77,7 @@ def test_a_technician_account_is_locked_after_the_same_failures_as_anyones(tech,
 
 
 def test_a_signed_in_person_who_is_not_staff_is_refused_not_sent_round_in_circles():
-    client = Client()
+    client = FormClient()
     client.force_login(make_claimed_account())
     to_admin_login = client.get("/admin/")
     assert to_admin_login.status_code == 302
@@ -85,14 +85,14 @@ def test_a_signed_in_person_who_is_not_staff_is_refused_not_sent_round_in_circle
 
 
 def test_a_signed_in_technician_at_the_admins_sign_in_page_goes_on_to_the_admin(tech):
-    client = Client()
+    client = FormClient()
     client.force_login(tech)
     response = client.get("/admin/login/?next=/admin/accounts/account/")
     assert response["Location"] == "/admin/accounts/account/"
 
 
 def test_signing_out_of_the_admin_is_audited_and_ends_the_session(tech):
-    client = Client()
+    client = FormClient()
     client.post(LOGIN, {"username": "tech1", "password": TECH_PASSWORD})
     response = client.post("/admin/logout/")
     assert response.status_code == 302
@@ -103,11 +103,13 @@ def test_signing_out_of_the_admin_is_audited_and_ends_the_session(tech):
 
 
 def test_an_outside_next_address_is_not_followed():
-    response = Client().get("/admin/login/?next=https://evil.example/")
+    response = FormClient().get("/admin/login/?next=https://evil.example/")
     assert response["Location"] == f"{LOGIN}?next=/admin/"
 
 
 def test_people_still_sign_in_to_their_portal_as_before():
     account = make_claimed_account()
-    response = Client().post(LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD})
+    response = FormClient().post(
+        LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD}
+    )
     assert response["Location"] == "/"

@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from accounts.models import Account, PasswordHistory
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,7 @@ def test_guessing_the_current_password_is_throttled(client, account, settings):
     account.refresh_from_db()
     assert account.check_password(DEFAULT_PASSWORD)
     # The same counter guards sign-in: the guesser cannot go on there either.
-    signed_in = Client().post(
+    signed_in = FormClient().post(
         reverse("accounts:login"), {"username": account.username, "password": DEFAULT_PASSWORD}
     )
     assert signed_in.status_code == 200

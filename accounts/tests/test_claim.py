@@ -6,7 +6,6 @@ import html
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account, ChallengeAnswer
@@ -25,6 +24,7 @@ from accounts.tests.claim_helpers import (
     wizard_token,
 )
 from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 from directory.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ FAILED = "<p><strong>The Claim Account Operation Failed.</strong></p>"
 
 
 def test_the_first_step_asks_for_last_name_first_name_and_id():
-    response = Client().get(CLAIM_URL)
+    response = FormClient().get(CLAIM_URL)
     assert response.status_code == 200
     body = response.content.decode()
     for field in ("family_name", "given_name", "identifier"):
@@ -45,7 +45,7 @@ def test_the_first_step_asks_for_last_name_first_name_and_id():
 
 def test_a_student_claims_their_account_and_can_sign_in():
     person = make_person(identifier="123456", given_name="Ana", family_name="Nguyen")
-    client = Client()
+    client = FormClient()
     response = claim(client, person)
     assert response.status_code == 302
     assert response["Location"] == DONE_URL
@@ -67,12 +67,12 @@ def test_a_student_claims_their_account_and_can_sign_in():
     assert authenticate(username="S0123456", password=PASSWORD) == account
     assert authenticate(username="s0123456", password=PASSWORD) == account
     assert authenticate(username="s0123456", password=PASSWORD.upper()) is None
-    assert Client().login(username="S0123456", password=PASSWORD)
+    assert FormClient().login(username="S0123456", password=PASSWORD)
 
 
 def test_an_employee_types_their_id_without_the_leading_zeros():
     person = make_person(role=Person.Role.TEACHER, identifier="077777")
-    client = Client()
+    client = FormClient()
     response = claim(client, person, identifier="77777")
     assert response["Location"] == DONE_URL
     text = text_of(client.get(DONE_URL).content)
@@ -82,7 +82,7 @@ def test_an_employee_types_their_id_without_the_leading_zeros():
 
 def test_an_employee_may_type_the_zero_padded_id():
     person = make_person(role=Person.Role.STAFF, identifier="000042")
-    response = claim(Client(), person, identifier="000042")
+    response = claim(FormClient(), person, identifier="000042")
     assert response["Location"] == DONE_URL
 
 
@@ -97,7 +97,7 @@ def test_an_employee_may_type_the_zero_padded_id():
 def test_matching_tolerates_case_accents_and_spacing(family, given, identifier):
     person = make_person(identifier="123456", given_name="José María", family_name="Núñez")
     response = identify(
-        Client(), person, family_name=family, given_name=given, identifier=identifier
+        FormClient(), person, family_name=family, given_name=given, identifier=identifier
     )
     assert response.status_code == 302
     assert response["Location"] == PASSWORD_URL
@@ -117,7 +117,7 @@ def test_matching_tolerates_case_accents_and_spacing(family, given, identifier):
 def test_nothing_else_is_forgiven(family, given, identifier):
     person = make_person(identifier="123456", given_name="Ana", family_name="Smith-Jones")
     response = identify(
-        Client(), person, family_name=family, given_name=given, identifier=identifier
+        FormClient(), person, family_name=family, given_name=given, identifier=identifier
     )
     assert response.status_code == 200
     assert FAILED in response.content.decode()
@@ -129,7 +129,7 @@ def test_nothing_else_is_forgiven(family, given, identifier):
 )
 def test_names_with_letters_that_have_no_ascii_form_are_matched(family, given):
     person = make_person(identifier="123456", given_name=given, family_name=family)
-    response = identify(Client(), person, family_name=family.upper(), given_name=given)
+    response = identify(FormClient(), person, family_name=family.upper(), given_name=given)
     assert response.status_code == 302
     assert response["Location"] == PASSWORD_URL
 
@@ -140,7 +140,7 @@ def test_names_with_letters_that_have_no_ascii_form_are_matched(family, given):
 )
 def test_a_wrong_name_with_or_without_such_letters_gets_the_failure_page(family, given):
     make_person(identifier="123456", given_name="Đức", family_name="Đặng")
-    response = Client().post(
+    response = FormClient().post(
         CLAIM_URL, {"family_name": family, "given_name": given, "identifier": "123456"}
     )
     assert response.status_code == 200
@@ -150,21 +150,21 @@ def test_a_wrong_name_with_or_without_such_letters_gets_the_failure_page(family,
 
 def test_the_preferred_first_name_from_the_sis_is_accepted_too():
     person = make_person(given_name="Nguyen Van", preferred_given_name="Tommy")
-    response = identify(Client(), person, given_name="tommy")
+    response = identify(FormClient(), person, given_name="tommy")
     assert response["Location"] == PASSWORD_URL
 
 
 def test_a_student_and_an_employee_with_the_same_number_each_claim_their_own():
     teacher = make_person(role=Person.Role.TEACHER, identifier="012345", given_name="Ana")
     student = make_person(identifier="012345", given_name="Bea")
-    claim(Client(), student, identifier="012345")
-    claim(Client(), teacher, identifier="12345")
+    claim(FormClient(), student, identifier="012345")
+    claim(FormClient(), teacher, identifier="12345")
     assert Account.objects.get(person=student).username == "s0012345"
     assert Account.objects.get(person=teacher).username == "e012345"
 
 
 def test_step_one_checks_that_every_field_is_filled_in():
-    response = Client().post(CLAIM_URL, {"family_name": "", "given_name": "", "identifier": ""})
+    response = FormClient().post(CLAIM_URL, {"family_name": "", "given_name": "", "identifier": ""})
     body = response.content.decode()
     assert response.status_code == 200
     assert 'role="alert"' in body
@@ -178,7 +178,7 @@ def test_step_one_checks_that_every_field_is_filled_in():
 
 def test_the_wizard_moves_through_the_steps_with_the_step_indicator():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     page = client.get(PASSWORD_URL).content.decode()
     assert '<li aria-current="step">Create a password</li>' in page
@@ -191,7 +191,7 @@ def test_the_wizard_moves_through_the_steps_with_the_step_indicator():
 
 def test_the_session_holds_only_a_hash_of_the_password():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client)
     state = client.session["claim"]
@@ -203,7 +203,7 @@ def test_the_session_holds_only_a_hash_of_the_password():
 
 def test_the_session_key_changes_when_the_person_is_identified():
     person = make_person()
-    client = Client()
+    client = FormClient()
     client.get(CLAIM_URL)
     client.session.save()
     before = client.session.session_key
@@ -213,17 +213,17 @@ def test_the_session_key_changes_when_the_person_is_identified():
 
 def test_abandoning_the_wizard_leaves_the_person_unclaimed():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client)
     assert not Account.objects.filter(person=person).exists()
     # Someone else (or the same person later) can still claim it.
-    assert claim(Client(), person)["Location"] == DONE_URL
+    assert claim(FormClient(), person)["Location"] == DONE_URL
 
 
 def test_the_done_page_survives_a_reload_and_the_wizard_state_is_cleared():
     person = make_person(identifier="555123")
-    client = Client()
+    client = FormClient()
     claim(client, person)
     assert "claim" not in client.session
     for _ in range(2):
@@ -233,14 +233,14 @@ def test_the_done_page_survives_a_reload_and_the_wizard_state_is_cleared():
 
 
 def test_the_done_page_without_a_claim_goes_to_step_one():
-    response = Client().get(DONE_URL)
+    response = FormClient().get(DONE_URL)
     assert response.status_code == 302
     assert response["Location"] == CLAIM_URL
 
 
 def test_password_rules_are_explained_at_step_two():
     person = make_person(given_name="Gabriela", family_name="Fernandez")
-    client = Client()
+    client = FormClient()
     identify(client, person)
     cases = {
         "short1!": "This password is too short. It must contain at least 8 characters.",
@@ -259,7 +259,7 @@ def test_password_rules_are_explained_at_step_two():
 
 def test_challenge_questions_must_be_three_different_questions_and_answers():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client)
     from accounts.challenges import active_questions
@@ -282,12 +282,12 @@ def test_challenge_questions_must_be_three_different_questions_and_answers():
 
 def test_questions_are_shown_in_the_chosen_language():
     person = make_person()
-    client = Client(headers={"accept-language": "es"})
+    client = FormClient(headers={"accept-language": "es"})
     identify(client, person)
     choose_password(client)
     body = client.get(CHALLENGES_URL).content.decode()
     assert "¿Cómo se llamaba tu primera mascota?" in body
-    client = Client(headers={"accept-language": "vi"})
+    client = FormClient(headers={"accept-language": "vi"})
     identify(client, make_person())
     choose_password(client)
     assert "Tên con vật nuôi đầu tiên của bạn là gì?" in client.get(CHALLENGES_URL).content.decode()
@@ -301,7 +301,7 @@ def test_the_troubleshooting_help_uses_the_districts_settings(settings):
         "help_phone": "(770) 473-2772",
         "support_center_name": "Technology Support Center",
     }
-    text = text_of(Client().get(CLAIM_URL).content)
+    text = text_of(FormClient().get(CLAIM_URL).content)
     assert "exactly as they appear in Infinite Campus" in text
     assert "the ID number does NOT include the letter “S”" in text
     assert "with zeros in front to make 6 digits" in text
@@ -312,7 +312,7 @@ def test_the_troubleshooting_help_uses_the_districts_settings(settings):
 
 def test_the_claim_is_audited_without_secrets():
     person = make_person(given_name="Zenobia", family_name="Quartermaine")
-    claim(Client(), person)
+    claim(FormClient(), person)
     events = list(AuditEvent.objects.order_by("id"))
     assert [e.event_type for e in events] == [EventType.CLAIM_STARTED, EventType.CLAIM_COMPLETED]
     assert events[0].person_id == person.pk
@@ -325,8 +325,8 @@ def test_the_claim_is_audited_without_secrets():
 
 def test_signing_in_works_after_a_claim_via_the_answers_helper():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client, "Another-Good-One-9")
     answer(client)
-    assert Client().login(username=person.username, password="Another-Good-One-9")
+    assert FormClient().login(username=person.username, password="Another-Good-One-9")

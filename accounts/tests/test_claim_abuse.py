@@ -13,7 +13,6 @@ from unittest import mock
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import close_old_connections, connection
-from django.test import Client
 from django.utils import timezone
 
 from accounts.claiming import do_complete_claim
@@ -35,6 +34,7 @@ from accounts.tests.claim_helpers import (
     wizard_token,
 )
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 from common.tests.seed import restore_seed_data
 from directory.models import Person, Status
 
@@ -45,7 +45,7 @@ THROTTLED = "Too many attempts, please try again later."
 def _attempt(
     family: str = "Okafor", given: str = "Chidi", identifier: str = "246810", ip: str = "10.0.0.1"
 ) -> Any:
-    return Client(REMOTE_ADDR=ip).post(
+    return FormClient(REMOTE_ADDR=ip).post(
         CLAIM_URL, {"family_name": family, "given_name": given, "identifier": identifier}
     )
 
@@ -113,20 +113,20 @@ def test_a_failed_attempt_is_audited_without_what_was_typed():
 @pytest.mark.django_db
 def test_claiming_twice_fails_until_the_account_is_reset():
     person = make_person()
-    claim(Client(), person)
-    response = identify(Client(), person)
+    claim(FormClient(), person)
+    response = identify(FormClient(), person)
     assert FAILED in response.content.decode()
     do_reset_account(Account.objects.get(person=person), actor=None)
-    assert claim(Client(), person, password="Brand-New-Secret-5")["Location"] == DONE_URL
+    assert claim(FormClient(), person, password="Brand-New-Secret-5")["Location"] == DONE_URL
     assert Account.objects.filter(person=person).count() == 1
 
 
 @pytest.mark.django_db
 def test_after_a_reset_the_old_password_cannot_be_chosen_again():
     person = make_person()
-    claim(Client(), person)
+    claim(FormClient(), person)
     do_reset_account(Account.objects.get(person=person), actor=None)
-    client = Client()
+    client = FormClient()
     identify(client, person)
     response = choose_password(client, PASSWORD)
     assert "Passwords cannot be reused." in response.content.decode()
@@ -135,10 +135,10 @@ def test_after_a_reset_the_old_password_cannot_be_chosen_again():
 @pytest.mark.django_db
 def test_the_waiting_period_ends_and_the_claim_then_works():
     person = make_person(claimable=False)
-    assert FAILED in identify(Client(), person).content.decode()
+    assert FAILED in identify(FormClient(), person).content.decode()
     later = timezone.now() + timedelta(hours=24)
     with mock.patch("django.utils.timezone.now", return_value=later):
-        response = identify(Client(), person)
+        response = identify(FormClient(), person)
     assert response["Location"] == PASSWORD_URL
 
 
@@ -206,7 +206,7 @@ def test_the_ip_throttle_counts_an_ipv6_clients_whole_64(settings):
 
 @pytest.mark.django_db
 def test_later_steps_need_the_earlier_ones():
-    client = Client()
+    client = FormClient()
     assert client.get(PASSWORD_URL)["Location"] == CLAIM_URL
     assert client.post(CHALLENGES_URL, answer_data())["Location"] == CLAIM_URL
     identify(client, make_person())
@@ -218,7 +218,7 @@ def test_later_steps_need_the_earlier_ones():
 @pytest.mark.django_db
 def test_back_and_reload_after_the_password_step_keep_the_chosen_password():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client)
     chosen = client.session["claim"]["password_hash"]
@@ -237,7 +237,7 @@ def test_back_and_reload_after_the_password_step_keep_the_chosen_password():
 @pytest.mark.django_db
 def test_going_back_to_change_the_password_gives_the_claim_the_new_one():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client)
     client.get(PASSWORD_URL)  # Back
@@ -251,7 +251,7 @@ def test_going_back_to_change_the_password_gives_the_claim_the_new_one():
 @pytest.mark.django_db
 def test_going_back_and_submitting_a_bad_password_keeps_the_chosen_one():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client)
     refused = choose_password(client, "short")
@@ -264,7 +264,7 @@ def test_going_back_and_submitting_a_bad_password_keeps_the_chosen_one():
 @pytest.mark.django_db
 def test_a_double_submit_of_the_last_step_shows_the_done_page_once_claimed():
     person = make_person(identifier="777001")
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client)
     assert answer(client)["Location"] == DONE_URL
@@ -279,7 +279,7 @@ def test_a_double_submit_racing_the_first_is_recognised_as_the_same_claim():
     """The second request read the session before the first one saved it: it
     still holds the wizard state and finishes as a repeat, not a failure."""
     person = make_person()
-    first, second = Client(), Client()
+    first, second = FormClient(), FormClient()
     identify(first, person)
     choose_password(first)
     second.cookies = first.cookies  # same browser, same session
@@ -296,7 +296,7 @@ def test_a_double_submit_racing_the_first_is_recognised_as_the_same_claim():
 @pytest.mark.django_db
 def test_a_second_tab_restarting_the_wizard_does_not_corrupt_the_first():
     first_person, second_person = make_person(), make_person(given_name="Lucia")
-    tab = Client()
+    tab = FormClient()
     identify(tab, first_person)
     choose_password(tab)
     # The same browser, another tab: starts over for another child.
@@ -312,7 +312,7 @@ def test_a_second_tab_restarting_the_wizard_does_not_corrupt_the_first():
 @pytest.mark.django_db
 def test_a_stale_tab_of_a_restarted_wizard_cannot_post_into_the_new_one():
     first_person, second_person = make_person(), make_person(given_name="Lucia")
-    tab = Client()
+    tab = FormClient()
     identify(tab, first_person)
     first_wizard = wizard_token(tab)
     choose_password(tab)
@@ -336,7 +336,7 @@ def test_a_stale_tab_of_a_restarted_wizard_cannot_post_into_the_new_one():
 
 @pytest.mark.django_db
 def test_a_wizard_token_that_is_not_ascii_is_refused_like_a_stale_one():
-    tab = Client()
+    tab = FormClient()
     identify(tab, make_person())
     choose_password(tab)
     forged = tab.post(CHALLENGES_URL, {**answer_data(), "wizard": "wizard-ü"})
@@ -347,7 +347,7 @@ def test_a_wizard_token_that_is_not_ascii_is_refused_like_a_stale_one():
 @pytest.mark.django_db
 def test_two_browsers_finishing_the_same_claim_make_one_claim():
     person = make_person()
-    a, b = Client(), Client()
+    a, b = FormClient(), FormClient()
     for client, password in ((a, "Browser-A-Pass-1"), (b, "Browser-B-Pass-2")):
         identify(client, person)
         choose_password(client, password)
@@ -365,7 +365,7 @@ def test_two_browsers_finishing_the_same_claim_make_one_claim():
 @pytest.mark.django_db
 def test_a_person_deactivated_during_the_wizard_cannot_finish():
     person = make_person()
-    client = Client()
+    client = FormClient()
     identify(client, person)
     choose_password(client)
     Person.objects.filter(pk=person.pk).update(status=Status.INACTIVE)
@@ -411,9 +411,9 @@ def test_a_wizard_at_step_two_fails_once_the_person_is_claimed_elsewhere():
     """Otherwise "Passwords cannot be reused" would tell the slower browser whether
     a guess is the new owner's current password."""
     person = make_person()
-    slow = Client()
+    slow = FormClient()
     identify(slow, person)
-    claim(Client(), person)
+    claim(FormClient(), person)
     response = choose_password(slow, PASSWORD)
     body = response.content.decode()
     assert FAILED in body
@@ -430,7 +430,7 @@ def test_testing_old_passwords_at_step_two_is_throttled(forget_counters, setting
     person = make_person()
     account = make_claimed_account(person, password="Old-Secret-Pass-1")
     do_reset_account(account, actor=None)
-    client = Client()
+    client = FormClient()
     identify(client, person)
     for _ in range(3):
         body = choose_password(client, "Old-Secret-Pass-1").content.decode()

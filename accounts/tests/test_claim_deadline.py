@@ -3,8 +3,9 @@
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
+
+from common.tests.client import FormClient
 
 PAGES = ["accounts:claim", "accounts:login"]
 
@@ -13,9 +14,9 @@ PAGES = ["accounts:claim", "accounts:login"]
 @pytest.mark.parametrize("page", PAGES)
 def test_the_deadline_is_shown_in_the_visitors_language(page, settings):
     settings.DISTRICT = {**settings.DISTRICT, "claim_deadline": date(2027, 8, 2)}
-    english = Client().get(reverse(page)).content.decode()
+    english = FormClient().get(reverse(page)).content.decode()
     assert "Everyone must claim their account before Aug. 2, 2027." in english
-    spanish = Client(headers={"accept-language": "es"}).get(reverse(page)).content.decode()
+    spanish = FormClient(headers={"accept-language": "es"}).get(reverse(page)).content.decode()
     assert "Todos deben reclamar su cuenta antes del 2 de agosto de 2027." in spanish
 
 
@@ -23,4 +24,4 @@ def test_the_deadline_is_shown_in_the_visitors_language(page, settings):
 @pytest.mark.parametrize("page", PAGES)
 def test_no_deadline_no_notice(page, settings):
     settings.DISTRICT = {**settings.DISTRICT, "claim_deadline": None}
-    assert "must claim their account before" not in Client().get(reverse(page)).content.decode()
+    assert "must claim their account before" not in FormClient().get(reverse(page)).content.decode()

@@ -25,6 +25,7 @@ from accounts.passwords import do_set_password
 from accounts.resetting import do_reset_account
 from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def answers(account: Account) -> dict[int, str]:
 @pytest.fixture
 def new_visitor(django_capture_on_commit_callbacks) -> Callable[[], Visitor]:
     """Another browser, with no session yet."""
-    return lambda: Visitor(Client(), django_capture_on_commit_callbacks)
+    return lambda: Visitor(FormClient(), django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
@@ -185,7 +186,7 @@ def test_a_reset_lifts_the_sign_in_lock(visitor, account, answers, settings):
 
 
 def test_a_reset_ends_the_accounts_other_sessions(visitor, account, answers):
-    elsewhere = Client()
+    elsewhere = FormClient()
     elsewhere.force_login(account)
     assert elsewhere.get(HOME).status_code == 200
     visitor.start(account.username)

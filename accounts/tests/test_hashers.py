@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.hashers import get_hasher, make_password
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_raising_the_cost_rehashes_a_password_at_its_next_sign_in(settings):
     settings.ARGON2_TIME_COST = 2
     settings.ARGON2_MEMORY_COST_KIB = 32
     assert get_hasher().must_update(old)
-    response = Client().post(
+    response = FormClient().post(
         reverse("accounts:login"),
         {"username": account.username, "password": DEFAULT_PASSWORD},
     )

@@ -11,6 +11,7 @@ from pytest_django.asserts import assertRedirects
 from accounts.models import Account
 from accounts.tests.builders import make_claimed_account
 from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_a_get_does_not_sign_out(signed_in):
 
 
 def test_it_requires_the_csrf_token(account):
-    client = Client(enforce_csrf_checks=True)
+    client = FormClient(enforce_csrf_checks=True)
     client.force_login(account)
     assert client.post(LOGOUT).status_code == 403
     assert SESSION_KEY in client.session

@@ -15,12 +15,13 @@ from accounts.models import Account, ChallengeAnswer
 from accounts.resetting import do_disable_account, do_enable_account, do_reset_account
 from accounts.tests.builders import DEFAULT_PASSWORD, answers_for, make_claimed_account
 from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
 
 def _signed_in(account: Account) -> Client:
-    client = Client()
+    client = FormClient()
     assert client.login(username=account.username, password=DEFAULT_PASSWORD)
     return client
 

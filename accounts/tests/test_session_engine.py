@@ -13,13 +13,13 @@ from django.contrib.sessions.backends.db import SessionStore as DjangoDBStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.session_backends import RENEWED_AT_KEY, cached_db, db
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _session_writes(captured: CaptureQueriesContext) -> list[str]:
 def test_signing_in_writes_the_session_once():
     cache.clear()
     account = make_claimed_account()
-    client = Client()
+    client = FormClient()
     with CaptureQueriesContext(connection) as captured:
         response = client.post(LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
@@ -48,10 +48,10 @@ def test_signing_in_writes_the_session_once():
     assert client.get(HOME).status_code == 200
 
 
-def _signed_in_client() -> tuple[Client, str]:
+def _signed_in_client() -> tuple[FormClient, str]:
     cache.clear()
     account = make_claimed_account()
-    client = Client()
+    client = FormClient()
     client.post(LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD})
     return client, client.cookies[settings.SESSION_COOKIE_NAME].value
 
@@ -91,7 +91,7 @@ def test_a_session_written_by_djangos_own_engine_is_renewed_on_its_next_use():
     """No stamp of ours (a session from before this engine): renewed at once."""
     cache.clear()
     account = make_claimed_account()
-    client = Client()
+    client = FormClient()
     client.force_login(account)  # written by the configured engine: stamped
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     theirs = DjangoDBStore(key)
@@ -184,7 +184,7 @@ def test_the_cached_db_engine_signs_in_with_one_write_and_fills_the_cache(settin
     settings.SESSION_ENGINE = "accounts.session_backends.cached_db"
     cache.clear()
     account = make_claimed_account()
-    client = Client()
+    client = FormClient()
     with CaptureQueriesContext(connection) as captured:
         client.post(LOGIN, {"username": account.username, "password": DEFAULT_PASSWORD})
     assert _session_writes(captured) == ["INSERT"]

@@ -17,6 +17,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
+from common.tests.client import FormClient
 from directory.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_no_banner_when_signed_out(client):
 
 
 def test_a_password_change_elsewhere_ends_this_session(client, account):
-    other_device = Client()
+    other_device = FormClient()
     sign_in(other_device, account)
     sign_in(client, account)
     client.post(

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -17,6 +16,7 @@ from accounts.models import Account
 from accounts.sync_hooks import follow_username_changes
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 from directory.models import Person
 from directory.sync import sync_hr, sync_oneroster
 from directory.sync.hooks import SyncChanges, UsernameChange
@@ -34,10 +34,10 @@ def _clear_throttles() -> None:
 
 
 def signs_in(username: str) -> bool:
-    response = Client().post(
+    response = FormClient().post(
         reverse("accounts:login"), {"username": username, "password": DEFAULT_PASSWORD}
     )
-    return response.status_code == 302
+    return bool(response.status_code == 302)
 
 
 def claimed_maria(tmp_path: Path) -> tuple[Account, Path]:

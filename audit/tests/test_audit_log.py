@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import Account
 from audit.models import AppendOnlyError, AuditEvent, EventType, Outcome
 from audit.services import record, record_many
+from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_record_many_writes_nothing_when_one_event_names_a_secret():
 
 @pytest.fixture
 def it_admin() -> Client:
-    client = Client()
+    client = FormClient()
     client.force_login(Account.objects.create_superuser("itadmin", "an IT password 42"))
     return client
 
@@ -117,7 +118,7 @@ def test_the_admin_finds_a_persons_events_by_exact_username_in_any_case(it_admin
 def test_the_admin_shows_when_a_persons_failures_locked_the_account(it_admin, settings):
     settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 2
     student = Account.objects.create_user("s0123456", "a student password 42")
-    browser = Client()
+    browser = FormClient()
     for password in ("wrong one 1", "wrong one 2", "a student password 42"):
         browser.post("/account/login/", {"username": "S0123456", "password": password})
 

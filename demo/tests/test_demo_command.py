@@ -13,11 +13,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.commands.runserver import Command as RunserverCommand
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
+from common.tests.client import FormClient
 from demo.services import do_make_new_people_claimable, sample_identities
 from directory.models import Person, Status, SyncRun
 
@@ -90,7 +91,7 @@ def test_a_printed_identity_passes_the_first_claim_step(tmp_path: Path) -> None:
     run_demo(tmp_path / "district")
     sample = sample_identities()[0]
 
-    response = Client().post(
+    response = FormClient().post(
         reverse("accounts:claim"),
         {"family_name": sample.family_name, "given_name": sample.given_name,
          "identifier": sample.identifier},

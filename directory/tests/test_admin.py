@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account
+from common.tests.client import FormClient
 from directory.models import Person
 from directory.sync import sync_oneroster
 from directory.tests.sync_helpers import FIXTURES
@@ -16,9 +16,9 @@ NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def admin_client() -> Client:
+def admin_client() -> FormClient:
     sync_oneroster(FIXTURES / "oneroster11", now=NOW)
-    client = Client()
+    client = FormClient()
     client.force_login(Account.objects.create_superuser("tech", "pw-not-used-here-123"))
     return client
 

@@ -48,6 +48,24 @@ def test_production_starts_with_safe_settings_and_secure_cookies() -> None:
     assert result.stdout.split() == ["False", "True"]
 
 
+PRINT_LANGUAGE_COOKIE = (
+    "import hallpass.settings as s; "
+    "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)"
+)
+
+
+def test_production_makes_the_language_cookie_secure_like_the_others() -> None:
+    result = load_settings(SAFE_PRODUCTION, PRINT_LANGUAGE_COOKIE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "Lax", "True"]
+
+
+def test_the_demo_sends_the_language_cookie_over_plain_http() -> None:
+    result = load_settings({}, PRINT_LANGUAGE_COOKIE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "Lax", "True"]
+
+
 @pytest.mark.parametrize(
     ("override", "complaint"),
     [
