@@ -174,6 +174,11 @@ class PortalServers:
     def browser(self, address: str) -> Browser:
         return Browser(self.ports, address)
 
+    def hashes(self) -> int:
+        """Argon2 hashes the servers have computed so far (accounts.tests.noting_hasher)."""
+        log = Path(self.env["HALLPASS_TEST_HASH_LOG"])
+        return len(log.read_text().splitlines()) if log.exists() else 0
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -184,7 +189,14 @@ def _free_port() -> int:
 def serve_portal(tmp: Path, extra_env: dict[str, str]) -> Iterator[PortalServers]:
     """Migrated, started portal servers for the configuration the suite runs on."""
     database = settings.DATABASES["default"]
-    env = {**os.environ, "DEBUG": "false", "HALLPASS_VAR_DIR": str(tmp), **extra_env}
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "HALLPASS_VAR_DIR": str(tmp),
+        "DJANGO_SETTINGS_MODULE": "accounts.tests.burst_settings",
+        "HALLPASS_TEST_HASH_LOG": str(tmp / "hashes.log"),
+        **extra_env,
+    }
     on_postgres = database["ENGINE"].endswith("postgresql")
     name = f"hallpass_burst_{uuid.uuid4().hex[:12]}"
     host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432

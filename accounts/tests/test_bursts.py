@@ -79,12 +79,14 @@ def test_a_burst_of_wrong_passwords_for_one_account_checks_only_the_limit(
     browser = portal.browser("127.0.0.10")
     token = browser.form_token("/account/login/")
     username = people["Login"]
+    hashes = portal.hashes()
     replies = browser.burst(
         "/account/login/", [{"username": username, "password": WRONG}] * 29, token
     )
     assert all(reply.status == 200 for reply in replies)
     right = browser.post("/account/login/", {"username": username, "password": PASSWORD}, token)
     assert right.status == 200 and LOCKED in right.body  # not signed in
+    assert portal.hashes() - hashes == 5  # the password was checked 5 times, no more
     events = audit_of(portal, "127.0.0.10")
     assert events[("login.failed", "")] == 5
     assert events[("throttled", "login-account")] == 25
@@ -97,6 +99,7 @@ def test_a_burst_of_failures_from_one_address_checks_only_the_limit(
 ) -> None:
     browser = portal.browser("127.0.0.11")
     token = browser.form_token("/account/login/")
+    hashes = portal.hashes()
     replies = browser.burst(
         "/account/login/",
         [{"username": f"s09{n:05d}", "password": WRONG} for n in range(80)],
@@ -105,6 +108,7 @@ def test_a_burst_of_failures_from_one_address_checks_only_the_limit(
     assert all(reply.status == 200 for reply in replies)
     events = audit_of(portal, "127.0.0.11")
     assert events[("login.failed", "")] == 50
+    assert portal.hashes() - hashes == 50
     assert events[("throttled", "login-ip")] == 30
     assert count_of(portal, "login.address_counter('127.0.0.11')") == 50
 
@@ -221,11 +225,13 @@ def test_a_burst_of_wrong_current_passwords_checks_only_the_limit(
     )
     assert signed_in.status == 302
     token = browser.form_token("/account/password/")
+    hashes = portal.hashes()
     new = {"password1": "Brand-New-Burst-Pass-1", "password2": "Brand-New-Burst-Pass-1"}
     browser.burst("/account/password/", [{"current_password": WRONG, **new}] * 12, token)
     right = browser.post("/account/password/", {"current_password": PASSWORD, **new}, token)
     assert right.status == 200  # refused: the form again, with the lock's message
     events = audit_of(portal, "127.0.0.17")
     assert events[("password.check_failed", "")] == 5
+    assert portal.hashes() - hashes == 5
     assert events[("throttled", "login-account")] == 8
     assert "password.changed" not in {kind for kind, _ in events}
