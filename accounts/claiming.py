@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Literal
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from accounts.challenges import do_set_answers
+from accounts.forms_common import NewPasswordForm
 from accounts.models import Account
 from accounts.passwords import do_set_password_hash
 from audit.models import EventType, Outcome
@@ -237,7 +239,7 @@ class Claimant:
     account: Account
 
 
-def check_still_claimable(request: HttpRequest, person_id: int, *, step: str) -> Claimant | None:
+def find_claimant(request: HttpRequest, person_id: int, *, step: str) -> Claimant | None:
     """The wizard's person, or None (audited) when they can no longer be claimed:
     claimed meanwhile in another browser, left the district, disabled."""
     person = Person.objects.filter(pk=person_id).select_related("account").first()
@@ -255,20 +257,34 @@ def check_still_claimable(request: HttpRequest, person_id: int, *, step: str) ->
     return Claimant(person, account or Account(username=person.username, person=person))
 
 
-def reserve_password_attempt(request: HttpRequest, person: Person) -> throttle.Reservation:
-    """Reserve a step-2 submission before its password is checked against the
-    account's old ones; audited when refused. The caller gives it back with
-    throttle.release() unless the answer was "Passwords cannot be reused"."""
-    reservation = throttle.reserve(reuse_counter(person))
+class PasswordStep(Enum):
+    CHOSEN = "chosen"
+    REFUSED = "refused"  # the form shows why
+    THROTTLED = "throttled"
+
+
+def check_new_password(
+    request: HttpRequest, claimant: Claimant, form: NewPasswordForm
+) -> PasswordStep:
+    """Step 2: validate the chosen password (`form`, bound to the claimant's account).
+
+    The submission is reserved before the password is compared with the account's
+    old ones, and given back unless the answer was "Passwords cannot be reused":
+    only those answers count. Audited when refused for the limit."""
+    reservation = throttle.reserve(reuse_counter(claimant.person))
     if not reservation.granted:
         record(
             EventType.THROTTLED,
             Outcome.BLOCKED,
             request=request,
-            person_id=person.pk,
+            person_id=claimant.person.pk,
             details={"scope": "claim-password"},
         )
-    return reservation
+        return PasswordStep.THROTTLED
+    valid = form.is_valid()
+    if not form.has_error("password1", "password_reused"):
+        throttle.release(reservation)
+    return PasswordStep.CHOSEN if valid else PasswordStep.REFUSED
 
 
 @dataclass(frozen=True)

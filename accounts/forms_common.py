@@ -1,4 +1,4 @@
-"""Forms shared by the claim wizard and the AUTH engineer's recovery and
+"""Forms shared by the claim wizard and the recovery and
 change pages: a new password (with the policy), and three challenge answers."""
 
 from __future__ import annotations

@@ -80,6 +80,8 @@ def account_counter(username: str) -> throttle.Counter:
 
 
 def address_counter(ip: str) -> throttle.Counter:
+    """Sign-in failures from one client (an IPv6 client's /64, see client_network);
+    multiplied on a school's network."""
     limit = throttle.Limit(
         "login-ip", settings.LOGIN_MAX_FAILURES_PER_IP, settings.LOGIN_LOCKOUT_SECONDS
     )

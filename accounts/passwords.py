@@ -54,6 +54,7 @@ def trim_history(account: Account) -> None:
 
 
 def notify_password_changed(account: Account) -> None:
+    """Tell the person by email, so a change they did not make does not go unnoticed."""
     if account.email:
         send_templated_email(
             "password_changed",

@@ -4,11 +4,11 @@ three challenge questions).
 Nothing here tells a visitor whether an account exists:
 - forgot username answers the same page whatever the address;
 - forgot password shows three questions for any username. An unknown (or
-  unclaimed, disabled, deactivated) username gets three plausible questions picked
-  deterministically from the catalog by a keyed hash of the typed username, so a
-  reload shows the same ones; its answers always fail, and its failures are
-  counted in the cache so it locks after the same number of tries as a real
-  account (whose count is on the Account row: recovery_failures).
+  unclaimed, disabled, deactivated) username gets the questions of one real
+  account, picked by a keyed hash of the typed username, so a reload shows the
+  same ones and a set's frequency says nothing; its answers always fail, and its
+  attempts are counted (common.throttle) so it locks after the same number of tries
+  as a real account (whose count is on the Account row: recovery_failures).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def unknown_username_counter(username: str) -> throttle.Counter:
     return throttle.Counter(limit, username)
 
 
-def check_request_allowed(request: HttpRequest, counter: throttle.Counter) -> bool:
+def reserve_request(request: HttpRequest, counter: throttle.Counter) -> bool:
     """Reserve this request in a per-address counter; False (audited) once it is full."""
     reservation = throttle.reserve(counter)
     if not reservation.granted:
@@ -124,7 +124,7 @@ def do_send_username(request: HttpRequest, email: str) -> None:
         .select_related("account")
     )
     mailbox = people[0].email if people else address
-    throttled = not check_request_allowed(request, mailbox_counter(mailbox))
+    throttled = not reserve_request(request, mailbox_counter(mailbox))
     if throttled:
         people = []  # nothing is sent; the page takes as long as a miss
     sent = False
@@ -329,7 +329,7 @@ def do_check_recovery_answers(
 
 def _lock(account: Account | None) -> None:
     """Lock a real account's self-service reset (unknown usernames stay locked by
-    their cache counter having reached the limit)."""
+    their attempt counter having reached the limit)."""
     if account is not None:
         Account.objects.filter(pk=account.pk, recovery_locked_at__isnull=True).update(
             recovery_locked_at=timezone.now()

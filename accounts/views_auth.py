@@ -142,7 +142,7 @@ def forgot_username_view(request: HttpRequest) -> HttpResponse:
     sent = throttled = False
     form = ForgotUsernameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not recovery.check_request_allowed(
+        if not recovery.reserve_request(
             request, recovery.username_request_counter(client_ip(request))
         ):
             throttled = True
@@ -190,7 +190,7 @@ def forgot_password_view(request: HttpRequest) -> HttpResponse:
     form = ForgotPasswordUsernameForm(request.POST or None)
     throttled = False
     if request.method == "POST" and form.is_valid():
-        if not recovery.check_request_allowed(
+        if not recovery.reserve_request(
             request, recovery.password_request_counter(client_ip(request))
         ):
             throttled = True

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_http_methods
 from accounts import claiming
 from accounts.forms_claim import ClaimIdentityForm
 from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
-from common import throttle
 from directory.models import Person
 
 STATE_KEY = "claim"
@@ -163,19 +162,17 @@ def password(request: HttpRequest) -> HttpResponse:
         return _redirect_to_current(request, state)
     if request.method == "POST" and not _from_this_wizard(request, state):
         return _redirect_to_current(request, state)
-    claimant = claiming.check_still_claimable(request, state["person_id"], step="password")
+    claimant = claiming.find_claimant(request, state["person_id"], step="password")
     if claimant is None:
         request.session.pop(STATE_KEY, None)
         return _failure_page(request, ClaimIdentityForm())
     form = NewPasswordForm(claimant.account, request.POST or None)
     if request.method == "POST":
-        reservation = claiming.reserve_password_attempt(request, claimant.person)
-        if not reservation.granted:
+        step = claiming.check_new_password(request, claimant, form)
+        if step is claiming.PasswordStep.THROTTLED:
             request.session.pop(STATE_KEY, None)
             return _throttled_page(request, ClaimIdentityForm())
-        if not form.has_error("password1", "password_reused"):
-            throttle.release(reservation)
-        if form.is_valid():
+        if step is claiming.PasswordStep.CHOSEN:
             state["password_hash"] = make_password(form.password)
             state["step"] = "challenges"
             _save_state(request, state)

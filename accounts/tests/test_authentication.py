@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.authentication import AccountBackend
@@ -109,8 +110,6 @@ def test_a_refusal_sends_djangos_login_failed_signal(account: Account) -> None:
 
 
 def test_a_sign_in_records_last_login(client, account: Account) -> None:
-    from django.urls import reverse
-
     before = timezone.now()
     client.post(reverse("accounts:login"), {"username": account.username,
                                            "password": DEFAULT_PASSWORD})
