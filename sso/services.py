@@ -155,3 +155,14 @@ def do_new_client_secret(app: App) -> ClientCredentials:
     application.client_secret = secret
     application.save()
     return ClientCredentials(application.client_id, secret)
+
+
+def do_remove_oidc_client(app: App) -> None:
+    """The app becomes a plain link: its client and every token it held go."""
+    application = app.oidc_client
+    if application is None:
+        return
+    with transaction.atomic():
+        app.oidc_client = None
+        app.save(update_fields=["oidc_client"])
+        application.delete()
