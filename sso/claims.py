@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from accounts.models import Account
-from directory.models import Org
+from directory.models import Org, Status
 from sso.models import DataSet, Subject
 
 
@@ -59,7 +59,9 @@ def claims_for(account: Account, data_sets: set[str]) -> dict[str, Any]:
         claims["email_verified"] = True
     if DataSet.ROSTER in data_sets and person is not None:
         claims["role"] = person.role
-        schools = person.orgs.filter(org_type=Org.OrgType.SCHOOL).order_by("name")
+        schools = person.orgs.filter(org_type=Org.OrgType.SCHOOL, status=Status.ACTIVE).order_by(
+            "name"
+        )
         claims["schools"] = [
             SchoolClaim(id=school.sourced_id, identifier=school.identifier, name=school.name)
             for school in schools
