@@ -16,6 +16,12 @@ from accounts.models import Account
 from accounts.roles import RolePermissionsMixin
 
 
+def may_sign_in(user: object) -> bool:
+    """Whether this account may sign in now (AccountBackend's rule), for what else
+    acts on its behalf: an app's token must stop working when sign-in would."""
+    return isinstance(user, Account) and AccountBackend().user_can_authenticate(user)
+
+
 class AccountBackend(RolePermissionsMixin, ModelBackend):
     """ModelBackend, with the username case-insensitive (the manager's natural key),
     and an account that must be enabled, claimed (or staff without a directory

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
+from accounts.hooks import AccessEnded, AccessEndedReason, call_access_ended_hooks
 from accounts.models import Account
 from audit.models import EventType, Outcome
 from audit.services import record
@@ -185,8 +186,12 @@ def check_current_password(
 
 
 def do_logout(request: HttpRequest) -> None:
-    """Sign out and throw the session away (families share devices)."""
+    """Sign out and throw the session away (families share devices). The tokens
+    the apps were given through single sign-on end too (accounts.hooks): on a
+    shared device the next person must not open the apps as this one."""
     user = request.user
     if isinstance(user, Account):
-        record(EventType.LOGOUT, Outcome.SUCCESS, request=request, account=user)
+        with transaction.atomic():
+            record(EventType.LOGOUT, Outcome.SUCCESS, request=request, account=user)
+            call_access_ended_hooks(AccessEnded(user.pk, AccessEndedReason.SIGNED_OUT, request))
     logout(request)

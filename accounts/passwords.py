@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
+from accounts.hooks import AccessEnded, AccessEndedReason, call_access_ended_hooks
 from accounts.models import Account, PasswordHistory
 from audit.models import EventType, Outcome
 from audit.services import record
@@ -24,14 +25,25 @@ def do_set_password(
 
     Callers validate first with validate_password(raw_password, user=account).
     Only the last PASSWORD_HISTORY_COUNT hashes are kept: older ones are deleted so
-    hashes of long-abandoned passwords do not pile up in the database."""
+    hashes of long-abandoned passwords do not pile up in the database.
+
+    What the apps were given on the old password (single sign-on tokens) ends with
+    it: whoever knew the old password may have used it to sign in to them."""
     with transaction.atomic():
-        if account.pk is not None and account.has_usable_password():
+        had_password = account.pk is not None and account.has_usable_password()
+        if had_password:
             PasswordHistory.objects.create(account=account, password=account.password)
         account.set_password(raw_password)
         account.save()
         trim_history(account)
         record(event, Outcome.SUCCESS, request=request, account=account)
+        if had_password:
+            reason = (
+                AccessEndedReason.PASSWORD_RESET
+                if event == EventType.PASSWORD_RESET
+                else AccessEndedReason.PASSWORD_CHANGED
+            )
+            call_access_ended_hooks(AccessEnded(account.pk, reason, request))
 
 
 def do_set_password_hash(account: Account, encoded: str) -> None:

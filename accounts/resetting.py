@@ -12,6 +12,8 @@ through the configured engine so a cached copy goes too. A reset is a rare,
 manual action, and sessions expire after SESSION_COOKIE_AGE (30 minutes idle), so
 the table stays small. Changing the password also changes the session auth hash,
 which Django checks on every request: a missed session would still be refused.
+What the apps above accounts issued (single sign-on tokens) ends through the
+access-ended hooks (accounts.hooks), in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.hooks import AccessEnded, AccessEndedReason, call_access_ended_hooks
 from accounts.models import Account, ChallengeAnswer, PasswordHistory
 from accounts.passwords import trim_history
 from accounts.privileges import ActionRefused, Actor, as_account, may_act_on, record_refusal
@@ -84,6 +87,7 @@ def _reset(locked: Account, *, actor: Actor, request: HttpRequest | None) -> Non
     )
     ChallengeAnswer.objects.filter(account=locked).delete()
     ended = end_sessions(locked)
+    call_access_ended_hooks(AccessEnded(locked.pk, AccessEndedReason.ACCOUNT_RESET, request))
     record(
         EventType.ACCOUNT_RESET,
         Outcome.SUCCESS,
@@ -129,6 +133,10 @@ def _set_enabled(
             locked.save(update_fields=["is_active"])
             # A disabled account's open sessions end now, not at their next request.
             details = {} if enabled else {"sessions_ended": end_sessions(locked)}
+            if not enabled:
+                call_access_ended_hooks(
+                    AccessEnded(locked.pk, AccessEndedReason.ACCOUNT_DISABLED, request)
+                )
             record(
                 EventType.ACCOUNT_ENABLED if enabled else EventType.ACCOUNT_DISABLED,
                 Outcome.SUCCESS,

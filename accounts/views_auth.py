@@ -65,7 +65,9 @@ def login_tips_context() -> dict[str, Any]:
     }
 
 
-def _safe_next(request: HttpRequest) -> str:
+def safe_next(request: HttpRequest) -> str:
+    """The page to return to after signing in (a single sign-on app's authorization
+    request, say), when it is on this site; otherwise nothing."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -78,7 +80,7 @@ def _safe_next(request: HttpRequest) -> str:
 @never_cache
 @csrf_protect
 def login_view(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     failed = throttled = False
@@ -115,7 +117,7 @@ def admin_login_view(request: HttpRequest) -> HttpResponse:
     throttles and audit as everyone's (Django's admin login has neither). A
     signed-in person the admin turned away is not staff: sending them to sign in
     would bounce straight back, so they are told no instead."""
-    next_url = _safe_next(request) or reverse("admin:index")
+    next_url = safe_next(request) or reverse("admin:index")
     if request.user.is_authenticated:
         if admin.site.has_permission(request):  # staff with a bookmark to this page
             return HttpResponseRedirect(next_url)

@@ -26,10 +26,14 @@ from django.views.decorators.http import require_http_methods
 from accounts import claiming
 from accounts.forms_claim import ClaimIdentityForm
 from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
+from accounts.views_auth import safe_next
 from directory.models import Person
 
 STATE_KEY = "claim"
 DONE_KEY = "claimed_username"
+# Where signing in goes after the claim: the page that sent the person to sign in
+# (an app's authorization request) when they had no account yet.
+NEXT_KEY = "claim_next"
 
 Step = Literal["password", "challenges"]
 
@@ -114,6 +118,11 @@ def identify(request: HttpRequest) -> HttpResponse:
     """Step 1. Always available: submitting it starts the wizard afresh (for
     instance a parent claiming a second child's account on the same device)."""
     if request.method != "POST":
+        next_url = safe_next(request)
+        if next_url:
+            request.session[NEXT_KEY] = next_url
+        else:
+            request.session.pop(NEXT_KEY, None)
         return render(
             request, "accounts/claim_identify.html", _context("identify", form=ClaimIdentityForm())
         )
@@ -222,4 +231,8 @@ def done(request: HttpRequest) -> HttpResponse:
     username = request.session.get(DONE_KEY)
     if not username:
         return _redirect_to_current(request, _state(request))
-    return render(request, "accounts/claim_done.html", _context("done", username=username))
+    return render(
+        request,
+        "accounts/claim_done.html",
+        _context("done", username=username, next=request.session.get(NEXT_KEY, "")),
+    )

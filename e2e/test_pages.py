@@ -29,6 +29,7 @@ from accounts.tests.builders import (
     make_person,
 )
 from e2e.a11y import check_accessibility
+from sso.tests.builders import make_app, make_oidc_app
 
 pytestmark = pytest.mark.e2e
 
@@ -386,6 +387,66 @@ def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
         visit.page.click(".signed-in form button")
     assert visit.page.locator(".signed-in").count() == 0
     visit.check("signed-out")
+
+
+def authorization_request(client_id: str, redirect_uri: str) -> str:
+    from urllib.parse import urlencode
+
+    from authlib.common.security import generate_token
+    from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
+    query = urlencode({
+        "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
+        "scope": "openid profile roster", "state": "e2e", "nonce": "e2e",
+        "code_challenge": create_s256_code_challenge(generate_token(48)),
+        "code_challenge_method": "S256",
+    })
+    return f"{reverse('oauth2_provider:authorize')}?{query}"
+
+
+def test_an_app_not_approved_asks_first_then_signs_in(visit: Visit) -> None:
+    account = make_claimed_account(given_name="Maria", family_name="Lopez")
+    # The app's callback is an address of the live server (a page not found there):
+    # the walk needs no other site.
+    callback = visit.site + "/quiz-maker/callback"
+    _app, credentials = make_oidc_app(
+        "Quiz Maker", approved=False, name_es="Creador de pruebas", name_vi="Tạo bài kiểm tra",
+        redirect_uris=(callback,),
+    )
+    visit.page.goto(visit.site + authorization_request(credentials.client_id, callback))
+    visit.assert_language()
+    assert visit.page.url.startswith(visit.site + reverse("accounts:login"))
+    visit.fill("username", account.username)
+    visit.fill("password", DEFAULT_PASSWORD)
+    visit.submit()
+    assert t(visit.lang, "Your role, your schools and your grade") in visit.main_text()
+    visit.check("sso-consent")
+    with visit.page.expect_navigation():
+        visit.page.click("main form button[name=allow]")
+    assert visit.page.url.startswith(callback + "?code=")
+
+
+def test_an_app_signs_the_person_out(visit: Visit) -> None:
+    make_oidc_app("Quiz Maker")
+    sign_in(visit, make_claimed_account(given_name="Maria", family_name="Lopez"))
+    visit.go("oauth2_provider:rp-initiated-logout")
+    assert t(visit.lang, "Sign out?") in visit.main_text()
+    visit.check("sso-sign-out")
+    visit.submit()
+    assert visit.page.locator(".signed-in").count() == 0
+
+
+def test_the_launchpad_with_many_apps_and_its_search(visit: Visit) -> None:
+    for n in range(14):
+        make_app(f"Reading Lab {n}" if n % 2 else f"Math Practice {n}", icon_color="green")
+    sign_in(visit, make_claimed_account(given_name="Maria", family_name="Lopez"))
+    visit.check("portal-home-many-apps")
+    visit.page.fill("#app-search", "math")
+    with visit.page.expect_navigation():
+        visit.page.click(".app-search button")
+    visit.assert_language()
+    assert visit.page.locator(".tile").count() == 7
+    visit.check("portal-home-search")
 
 
 def test_page_not_found(visit: Visit) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from sso import signing_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HALLPASS_VAR_DIR", BASE_DIR / "var"))
@@ -126,6 +128,9 @@ INSTALLED_APPS = [
     "directory",
     "outbox",
     "accounts",
+    # Before oauth2_provider, so that its pages use Hallpass's templates.
+    "sso",
+    "oauth2_provider",
     "portal",
     "demo",
 ]
@@ -338,7 +343,13 @@ for _network in SCHOOL_NETWORKS:
 # --- Directory sync ------------------------------------------------------------------
 CLAIM_DELAY_HOURS = envfloat("HALLPASS_CLAIM_DELAY_HOURS", 24.0)
 SYNC_DEACTIVATION_THRESHOLD = envfloat("HALLPASS_SYNC_DEACTIVATION_THRESHOLD", 0.05)
-DIRECTORY_SYNC_HOOKS = ["accounts.sync_hooks.follow_username_changes"]  # directory.sync.hooks
+DIRECTORY_SYNC_HOOKS = [  # directory.sync.hooks
+    "accounts.sync_hooks.follow_username_changes",
+    "sso.sync_hooks.end_tokens_of_deactivated_people",
+]
+# Called when an account's access ends (reset, disabled, signed out, password changed
+# or reset), so that what the apps above accounts issued ends with it (accounts.hooks).
+ACCOUNT_ACCESS_ENDED_HOOKS = ["sso.services.end_tokens_on_access_ended"]
 # Username templates per role; {identifier} is the normalised SIS/HR number.
 USERNAME_TEMPLATES = {
     "student": envstr("HALLPASS_USERNAME_TEMPLATE_STUDENT", "s0{identifier}"),
@@ -353,6 +364,79 @@ ONEROSTER_EMPLOYEE_ID_SOURCE = envstr("HALLPASS_ONEROSTER_EMPLOYEE_ID_SOURCE", "
 
 # `manage.py demo` creates the IT superuser "admin" with this password (random if empty).
 DEMO_ADMIN_PASSWORD = envsecret("HALLPASS_DEMO_ADMIN_PASSWORD", "")
+
+# --- Single sign-on: Hallpass as an OpenID Connect provider (django-oauth-toolkit) ----
+# The RSA keys that sign ID tokens live in a folder (sso.signing_keys); `manage.py
+# rotate_signing_key` adds a new one. Without a folder the demo key signs, which
+# production refuses.
+OIDC_KEY_DIR = envstr("HALLPASS_OIDC_KEY_DIR", "")
+OIDC_ID_TOKEN_SECONDS = envint("HALLPASS_OIDC_ID_TOKEN_SECONDS", 60 * 60)
+OIDC_ACCESS_TOKEN_SECONDS = envint("HALLPASS_OIDC_ACCESS_TOKEN_SECONDS", 60 * 60)
+OIDC_REFRESH_TOKEN_SECONDS = envint("HALLPASS_OIDC_REFRESH_TOKEN_SECONDS", 14 * 24 * 60 * 60)
+OIDC_RETIRED_KEY_GRACE_SECONDS = envint("HALLPASS_OIDC_RETIRED_KEY_GRACE_SECONDS", 24 * 60 * 60)
+OIDC_KEEP_RETIRED_KEY = timedelta(seconds=OIDC_ID_TOKEN_SECONDS + OIDC_RETIRED_KEY_GRACE_SECONDS)
+OIDC_SIGNING_KEYS = signing_keys.load(
+    Path(OIDC_KEY_DIR) if OIDC_KEY_DIR else None,
+    now=datetime.now(UTC),
+    keep_retired=OIDC_KEEP_RETIRED_KEY,
+)
+# The toolkit's own models, named so that migrations can refer to them (swappable).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER: dict[str, Any] = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_SIGNING_KEYS.active,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": list(OIDC_SIGNING_KEYS.retired),
+    # Empty: the issuer is the address the discovery document is asked at.
+    "OIDC_ISS_ENDPOINT": envstr("HALLPASS_OIDC_ISSUER", ""),
+    "OAUTH2_VALIDATOR_CLASS": "sso.oidc.validators.HallpassValidator",
+    "SCOPES": {
+        "openid": _("Sign you in"),
+        "profile": _("Your name and username"),
+        "email": _("Your district email address"),
+        "roster": _("Your role, your schools and your grade"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic", "client_secret_post", "none",
+    ],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    # Codes live a minute and are used once; refresh tokens rotate, and a refresh
+    # token used twice ends its whole family (a stolen copy is then worthless).
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OIDC_ACCESS_TOKEN_SECONDS,
+    "ID_TOKEN_EXPIRE_SECONDS": OIDC_ID_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": OIDC_REFRESH_TOKEN_SECONDS,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Consent already given is remembered while the app holds a live token.
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["https", "http"],
+    "ALLOW_URI_WILDCARDS": False,
+    "ALLOW_LOCALHOST_LOOPBACK": False,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    # Asked only when the app cannot show which signed-in person it speaks for.
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    # RFC 9700 (OAuth 2.0 security best practice): no implicit or password grant,
+    # no "plain" PKCE, no tokens in URLs, the issuer in authorization responses,
+    # tokens stored only as hashes.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": PRODUCTION,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# An app's icon: PNG, JPEG or WebP up to this size (bytes) and these pixels a side.
+SSO_ICON_MAX_BYTES = envint("HALLPASS_APP_ICON_MAX_BYTES", 256 * 1024)
+SSO_ICON_MAX_PIXELS = envint("HALLPASS_APP_ICON_MAX_PIXELS", 1024)
 
 # --- The district (branding and help; never hard-coded in templates) -------------
 DISTRICT: dict[str, Any] = {
@@ -447,6 +531,11 @@ def _refuse_unsafe_production_settings() -> None:
         problems.append("ALLOWED_HOSTS is empty")
     if EMAIL_BACKEND in UNDELIVERED_EMAIL_BACKENDS:
         problems.append(f"EMAIL_BACKEND {EMAIL_BACKEND} delivers no mail (use SMTP)")
+    if signing_keys.is_demo_key(OIDC_SIGNING_KEYS.active):
+        problems.append(
+            "the ID-token signing key is the demo key (set HALLPASS_OIDC_KEY_DIR and run "
+            "manage.py rotate_signing_key)"
+        )
     if TASKS_BACKEND != "database":
         # Sent inside the request, a forgot-username answer would take longer when the
         # address matched (telling who has an account) and wait on the mail server.

@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/password_change/", to_change_password),
     path("admin/password_change/done/", to_change_password),
     path("", include("portal.urls")),
+    path("", include("sso.urls")),
+    path("", include("sso.urls_apps")),
     path("account/", include("accounts.urls")),
     path("outbox/", include("outbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

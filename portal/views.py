@@ -4,26 +4,22 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from accounts.models import Account
-from portal.models import AppTile
+from sso import launchpad
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The person's apps: the active tiles for their directory role."""
+    """The launchpad: the apps the district gives this person, as tiles, with a
+    search box when there are more than a dozen."""
     account = request.user
     assert isinstance(account, Account)
-    role = account.person.role if account.person is not None else None
     language = get_language() or "en"
-    tiles = [
-        {
-            "name": tile.name_for(language),
-            "description": tile.description_for(language),
-            "url": tile.url,
-            "letter": tile.letter,
-            "color": tile.icon_color,
-            "icon_url": tile.icon_url,
-            "external": tile.is_external,
-        }
-        for tile in AppTile.objects.for_role(role)
-    ]
-    return render(request, "portal/home.html", {"tiles": tiles})
+    tiles = [launchpad.tile(app, language) for app in launchpad.apps_for(account)]
+    searchable = len(tiles) > launchpad.SEARCH_ABOVE
+    query = request.GET.get("q", "").strip()[:100] if searchable else ""
+    shown = launchpad.search(tiles, query) if query else tiles
+    return render(
+        request,
+        "portal/home.html",
+        {"tiles": shown, "searchable": searchable, "query": query, "total": len(tiles)},
+    )

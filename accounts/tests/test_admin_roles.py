@@ -256,9 +256,9 @@ def test_a_technician_cannot_add_or_delete_groups(tech_client, technician):
     assert {r.actor_id for r in _refusals()} == {technician.pk}
 
 
-def test_a_technician_has_no_access_to_groups_or_app_tiles(tech_client):
+def test_a_technician_has_no_access_to_groups_or_apps(tech_client):
     assert tech_client.get(reverse("admin:auth_group_changelist")).status_code == 403
-    assert tech_client.get(reverse("admin:portal_apptile_changelist")).status_code == 403
+    assert tech_client.get(reverse("admin:sso_app_changelist")).status_code == 403
 
 
 # --- What a technician may do ----------------------------------------------------------
@@ -358,8 +358,8 @@ def test_an_it_administrator_changes_a_groups_permissions_audited(it_administrat
     before = sorted(
         f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()
     )
-    view_tiles = Permission.objects.get(codename="view_apptile")
-    wanted = [*group.permissions.values_list("pk", flat=True), view_tiles.pk]
+    view_apps = Permission.objects.get(codename="view_app", content_type__app_label="sso")
+    wanted = [*group.permissions.values_list("pk", flat=True), view_apps.pk]
 
     response = _client(it_administrator).post(
         _group_url(group), {"name": "Renamed", "permissions": wanted}
@@ -368,20 +368,22 @@ def test_an_it_administrator_changes_a_groups_permissions_audited(it_administrat
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.name == TECHNICIAN  # the role's name is kept
-    assert group.permissions.filter(pk=view_tiles.pk).exists()
+    assert group.permissions.filter(pk=view_apps.pk).exists()
     event = AuditEvent.objects.get(event_type=EventType.PRIVILEGES_CHANGED)
     assert event.actor_id == it_administrator.pk
     assert event.details == {
         "group": TECHNICIAN,
         "old": {"permissions": before},
-        "new": {"permissions": sorted([*before, "portal.view_apptile"])},
+        "new": {"permissions": sorted([*before, "sso.view_app"])},
     }
 
 
 def test_an_it_administrator_deletes_a_group_audited_but_not_a_roles(it_administrator):
     client = _client(it_administrator)
     helpers = Group.objects.create(name="Helpers")
-    helpers.permissions.add(Permission.objects.get(codename="view_apptile"))
+    helpers.permissions.add(
+        Permission.objects.get(codename="view_app", content_type__app_label="sso")
+    )
     member = make_staff_account()
     member.groups.add(helpers)
     role = Group.objects.get(name=TECHNICIAN)
@@ -401,7 +403,7 @@ def test_an_it_administrator_deletes_a_group_audited_but_not_a_roles(it_administ
     assert event.details == {
         "group": "Helpers",
         "deleted": True,
-        "old": {"permissions": ["portal.view_apptile"], "members": [member.username]},
+        "old": {"permissions": ["sso.view_app"], "members": [member.username]},
         "new": {"permissions": [], "members": []},
     }
 
@@ -419,12 +421,12 @@ def test_members_of_the_it_administrator_group_hold_every_permission(it_administ
     client = _client(it_administrator)
 
     assert is_it_administrator(it_administrator)
-    assert it_administrator.has_perm("portal.change_apptile")
-    assert it_administrator.has_module_perms("portal")
-    assert client.get(reverse("admin:portal_apptile_changelist")).status_code == 200
+    assert it_administrator.has_perm("sso.change_app")
+    assert it_administrator.has_module_perms("sso")
+    assert client.get(reverse("admin:sso_app_changelist")).status_code == 200
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
     assert not is_it_administrator(technician)
-    assert not technician.has_perm("portal.change_apptile")
+    assert not technician.has_perm("sso.change_app")
     assert not technician.has_perm("auth.change_group")
 
 
@@ -433,7 +435,7 @@ def test_a_disabled_member_of_the_it_administrator_group_holds_nothing(it_admini
     disabled = Account.objects.get(pk=it_administrator.pk)
 
     assert not is_it_administrator(disabled)
-    assert not disabled.has_perm("portal.change_apptile")
+    assert not disabled.has_perm("sso.change_app")
 
 
 def test_superusers_are_it_administrators(superuser):

@@ -2,7 +2,7 @@
 
 A transactional test (TransactionTestCase, django_db(transaction=True), the browser
 suite's live server) ends with a flush that empties every table, so a later one finds
-no challenge questions and no app tiles. The seed functions are idempotent."""
+no challenge questions and no apps. The seed functions are idempotent."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.apps import apps as django_apps
 
 SEED_MIGRATIONS = [
     ("accounts.migrations.0002_seed_challenge_questions", "seed"),
-    ("portal.migrations.0002_demo_tiles", "add_tiles"),
+    ("sso.migrations.0002_demo_apps", "seed"),
 ]
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
+
+from sso.signing_keys import write_new_key
 
 PRINT_SETTINGS = "import hallpass.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE)"
 SAFE_PRODUCTION = {
@@ -19,6 +22,14 @@ SAFE_PRODUCTION = {
 }
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _production_signing_key(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Production signs ID tokens with a key of its own, never the demo key."""
+    folder = tmp_path_factory.mktemp("oidc-keys")
+    write_new_key(folder, now=datetime.now(UTC))
+    SAFE_PRODUCTION["HALLPASS_OIDC_KEY_DIR"] = str(folder)
+
+
 def load_settings(
     env: dict[str, str], code: str = PRINT_SETTINGS
 ) -> subprocess.CompletedProcess[str]:
@@ -26,7 +37,8 @@ def load_settings(
     these tests decide, plus `env`."""
     clean = {k: v for k, v in os.environ.items() if k not in {
         "HALLPASS_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
-        "STATIC_ROOT", "DB_CONN_MAX_AGE", "EMAIL_BACKEND", "TASKS_BACKEND"}}
+        "STATIC_ROOT", "DB_CONN_MAX_AGE", "EMAIL_BACKEND", "TASKS_BACKEND",
+        "HALLPASS_OIDC_KEY_DIR"}}
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, **env},
@@ -79,11 +91,12 @@ def test_the_demo_sends_the_language_cookie_over_plain_http() -> None:
             "console.EmailBackend delivers no mail",
         ),
         ({"TASKS_BACKEND": "immediate"}, "TASKS_BACKEND must be database"),
+        ({"HALLPASS_OIDC_KEY_DIR": ""}, "signing key is the demo key"),
     ],
 )
 def test_production_refuses_an_unsafe_setting(override: dict[str, str], complaint: str) -> None:
     env = {**SAFE_PRODUCTION, **override}
-    for name in ("SECRET_KEY", "EMAIL_BACKEND"):
+    for name in ("SECRET_KEY", "EMAIL_BACKEND", "HALLPASS_OIDC_KEY_DIR"):
         if override.get(name) == "":
             env.pop(name)  # unset: the default
     result = load_settings(env)

@@ -1,16 +1,16 @@
-"""The portal home: the apps for the person's role."""
+"""The portal home: the launchpad of the person's apps."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import Account
 from accounts.tests.builders import make_claimed_account
 from directory.models import Person
-from portal.models import AppTile
+from sso.models import App
+from sso.tests.builders import make_app
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,12 @@ def test_it_needs_to_be_signed_in(client):
     assertRedirects(client.get(HOME), f"{reverse('accounts:login')}?next={HOME}")
 
 
-def test_the_demo_tiles_are_seeded():
-    names = set(AppTile.objects.values_list("name", flat=True))
+def test_the_demo_apps_are_seeded():
+    names = set(App.objects.values_list("name", flat=True))
     assert {"Email", "Classroom", "Library", "Technology Support Center"} <= names
 
 
-def test_a_student_sees_the_student_tiles_only(client, student):
+def test_a_student_sees_the_student_apps_only(client, student):
     client.force_login(student)
     response = client.get(HOME)
     assertContains(response, "Classroom")
@@ -49,26 +49,32 @@ def test_a_teacher_sees_the_support_center(client, teacher):
     assertContains(client.get(HOME), "Technology Support Center</span>")
 
 
-def test_hidden_tiles_are_not_shown(client, student):
-    AppTile.objects.filter(name="Library").update(is_active=False)
+def test_hidden_apps_are_not_shown(client, student):
+    App.objects.filter(name="Library").update(is_active=False)
     client.force_login(student)
     assertNotContains(client.get(HOME), "library.example.org")
 
 
-def test_tiles_come_in_position_order(client, student):
-    AppTile.objects.filter(name="Library").update(position=1)
+def test_apps_come_in_position_order(client, student):
+    App.objects.filter(name="Library").update(position=1)
     client.force_login(student)
     body = client.get(HOME).content.decode()
     assert body.index("Library") < body.index("Classroom")
 
 
-def test_tile_names_follow_the_active_language(client, student):
+def test_app_names_follow_the_active_language(client, student):
     client.force_login(student)
     response = client.get(HOME, HTTP_ACCEPT_LANGUAGE="es")
     assertContains(response, "Biblioteca")
 
 
-def test_it_staff_without_a_person_see_every_active_tile(client):
+def test_an_untranslated_name_shows_in_english(client, student):
+    make_app("Typing Club")
+    client.force_login(student)
+    assertContains(client.get(HOME, HTTP_ACCEPT_LANGUAGE="vi"), "Typing Club")
+
+
+def test_it_staff_without_a_person_see_every_shown_app(client):
     staff = Account.objects.create_user("itadmin", "a long staff password", is_staff=True)
     client.force_login(staff)
     assertContains(client.get(HOME), "Technology Support Center</span>")
@@ -83,13 +89,23 @@ def test_it_links_to_the_account_pages_and_shows_who_is_signed_in(client, studen
     assertContains(response, "<h1>", count=1)
 
 
-def test_an_address_must_be_http_or_a_local_path():
-    tile = AppTile(name="Bad", url="javascript:alert(1)")
-    with pytest.raises(ValidationError):
-        tile.full_clean()
-    AppTile(name="Good", url="/support/").full_clean()
-    AppTile(name="Good", url="https://example.org/").full_clean()
+def test_a_dozen_apps_need_no_search_box(client, student):
+    App.objects.all().delete()
+    for n in range(12):
+        make_app(f"App {n:02}")
+    client.force_login(student)
+    assertNotContains(client.get(HOME), 'type="search"')
 
 
-def test_an_unknown_role_sees_nothing():
-    assert AppTile.objects.for_role("parent").count() == 0
+def test_more_than_a_dozen_apps_bring_a_search_box_that_finds_them(client, student):
+    App.objects.all().delete()
+    for n in range(12):
+        make_app(f"App {n:02}")
+    make_app("Biología Interactiva", description="Science labs")
+    client.force_login(student)
+    assertContains(client.get(HOME), 'type="search"')
+    found = client.get(HOME, {"q": "BIOLOGIA"})
+    assertContains(found, "Biología Interactiva")
+    assertNotContains(found, "App 03")
+    assertContains(found, "1 of 13 apps match")
+    assertContains(client.get(HOME, {"q": "science"}), "Biología Interactiva")
