@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.validators import AllowedURIValidator
 
+from common.uploads import accepts_file_uploads
 from directory.models import Person
 from sso import services
 from sso.icons import Icon, read_icon
@@ -133,6 +135,15 @@ class AppAdmin(admin.ModelAdmin[App]):
     search_fields = ["name", "launch_url"]
     filter_horizontal = ["schools"]
     readonly_fields = ["client_id"]
+    def get_urls(self) -> list[URLPattern]:
+        """The add and change pages take the icon as a file (common.uploads)."""
+        return [
+            URLPattern(url.pattern, accepts_file_uploads(url.callback), url.default_args, url.name)
+            if str(url.name).endswith(("_add", "_change"))
+            else url
+            for url in super().get_urls()
+        ]
+
     fieldsets = [
         (None, {"fields": ["name", "description", "launch_url", "position", "is_active"]}),
         (_("Translations"), {"fields": ["name_es", "description_es", "name_vi", "description_vi"]}),

@@ -8,13 +8,14 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from accounts.models import Account, ChallengeQuestion
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account, make_person
 from audit.models import AuditEvent
 from common.tests.client import MULTIPART_CONTENT, FormClient
 from common.tests.upload_recorder import HANDLERS, RecordingUploadHandler
+from common.uploads import takes_files
 
 pytestmark = pytest.mark.django_db
 
@@ -106,12 +107,12 @@ def test_an_admin_change_posted_as_the_admin_posts_it_works(staff_client):
     assert question.text_en == "What was the name of your first pet, really?"
 
 
-def test_no_admin_form_posts_files(staff_client):
-    """Django's admin posts multipart only for a model with a file field; were one
-    added, its admin view would need @accepts_file_uploads."""
+def test_every_admin_form_that_posts_files_is_let_through(staff_client):
+    """Django's admin posts multipart for a model with a file field (an app's icon):
+    its view must be marked @accepts_file_uploads, and no other is."""
     index = staff_client.get(reverse("admin:index")).content.decode()
     add_pages = set(re.findall(r'href="(/admin/[^"]+/add/)"', index))
     assert reverse("admin:accounts_challengequestion_add") in add_pages
     for url in add_pages:
         page = staff_client.get(url).content.decode()
-        assert "multipart/form-data" not in page, url
+        assert ("multipart/form-data" in page) == takes_files(resolve(url).func), url

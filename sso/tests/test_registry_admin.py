@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from oauth2_provider.models import Application
 from PIL import Image
@@ -26,7 +27,10 @@ def image(kind: str = "PNG", size: int = 64) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def it_admin(client):
+def it_admin():
+    """Django's own test client: the app's form posts multipart, as a browser posts a
+    form that takes a file (the icon)."""
+    client = Client()
     client.force_login(Account.objects.create_superuser("itadmin", "Long-Admin-Pass-1"))
     return client
 
