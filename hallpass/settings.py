@@ -13,6 +13,7 @@ import os
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -358,7 +359,9 @@ DEMO_ADMIN_PASSWORD = envsecret("HALLPASS_DEMO_ADMIN_PASSWORD", "")
 DISTRICT: dict[str, Any] = {
     "name": envstr("HALLPASS_DISTRICT_NAME", "Hallpass Demo School District"),
     "short_name": envstr("HALLPASS_DISTRICT_SHORT_NAME", "HDSD"),
-    "portal_url": envstr("HALLPASS_PORTAL_URL", "http://127.0.0.1:8000"),
+    # The address links in emails lead to. Required in production (no default could
+    # be right there); `manage.py demo` sets it to the address it serves.
+    "portal_url": envstr("HALLPASS_PORTAL_URL", "" if PRODUCTION else "http://127.0.0.1:8000"),
     "logo_url": envstr("HALLPASS_LOGO_URL", "/static/hallpass/logo.svg"),
     "primary_color": envstr("HALLPASS_PRIMARY_COLOR", "#0b5394"),
     "accent_color": envstr("HALLPASS_ACCENT_COLOR", "#f1c232"),
@@ -437,6 +440,21 @@ LOGGING: dict[str, Any] = {
 }
 
 
+def _portal_url_problems(url: str) -> list[str]:
+    """What is wrong with the portal's address for production: emails link to it, so
+    it must be the https address families reach, on a host this site answers to."""
+    from django.http.request import validate_host
+
+    if not url:
+        return ["HALLPASS_PORTAL_URL is not set (the https:// address of the portal)"]
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return [f"HALLPASS_PORTAL_URL {url!r} is not an https:// address"]
+    if not validate_host(parts.hostname, ALLOWED_HOSTS):
+        return [f"HALLPASS_PORTAL_URL's host {parts.hostname} is not in ALLOWED_HOSTS"]
+    return []
+
+
 def _refuse_unsafe_production_settings() -> None:
     problems = []
     if DEBUG:
@@ -451,6 +469,7 @@ def _refuse_unsafe_production_settings() -> None:
         # Sent inside the request, a forgot-username answer would take longer when the
         # address matched (telling who has an account) and wait on the mail server.
         problems.append("TASKS_BACKEND must be database (mail queued for db_worker)")
+    problems += _portal_url_problems(str(DISTRICT["portal_url"]))
     if problems:
         raise ImproperlyConfigured(
             "Refusing to start in production: " + "; ".join(problems) + "."
