@@ -224,7 +224,7 @@ def test_the_emails_of_the_served_demo_link_to_the_address_it_serves(
         assert person is not None
         with django_capture_on_commit_callbacks(execute=True):
             FormClient().post(reverse("accounts:forgot-username"), {"email": person.email})
-        links.extend(re.findall(r"https?://[^/\s]+/", mail.outbox[-1].body))
+        links.extend(re.findall(r"https?://[^/\s]+/", str(mail.outbox[-1].body)))
 
     with override_settings(DISTRICT=dict(settings.DISTRICT)), \
             patch.object(RunserverCommand, "run", fake_run):
