@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
@@ -26,6 +29,18 @@ def validate_tile_url(value: str) -> None:
             _("Enter an address starting with https:// (or a path on this site starting with /)."),
             code="invalid_url",
         )
+    if value.startswith("/") and not is_page_of_this_site(value):
+        raise ValidationError(_("This site has no page at %(path)s."), code="no_such_page",
+                              params={"path": value})
+
+
+def is_page_of_this_site(path: str) -> bool:
+    """Whether a path on this site leads to a page (a tile must not lead to a 404)."""
+    try:
+        resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    return True
 
 
 class AppTile(models.Model):

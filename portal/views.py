@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from accounts.models import Account
-from portal.models import AppTile
+from portal.models import AppTile, is_page_of_this_site
 
 
 @login_required
@@ -25,5 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "external": tile.is_external,
         }
         for tile in AppTile.objects.for_role(role)
+        # A tile saved before its page existed (or after it went) would lead to a 404.
+        if tile.is_external or is_page_of_this_site(tile.url)
     ]
     return render(request, "portal/home.html", {"tiles": tiles})
