@@ -24,6 +24,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
+from accounts.languages import chosen_language, do_adopt_chosen_language
 from accounts.models import Account
 from audit.models import EventType, Outcome
 from audit.services import record
@@ -128,8 +129,10 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
     user = authenticate(request, username=key, password=password)
     if isinstance(user, Account):
         throttle.release(reservation)
+        chosen = chosen_language(request)
         with transaction.atomic():
             login(request, user)  # cycles the session key (session fixation)
+            do_adopt_chosen_language(request, user, chosen)
             record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
             # Saved inside the transaction: one commit for the session, last_login
             # and the audit row.
