@@ -10,6 +10,8 @@ the device, which families share (accounts.middleware.AccountLanguageMiddleware)
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
@@ -41,6 +43,7 @@ def do_adopt_chosen_language(request: HttpRequest, account: Account, chosen: str
 
 def keep_language_cookie(response: HttpResponse, language: str) -> None:
     """Set the device's language cookie, with the flags the switcher's has."""
+    samesite: Literal["Lax", "Strict", "None", False] | None = settings.LANGUAGE_COOKIE_SAMESITE
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -49,5 +52,5 @@ def keep_language_cookie(response: HttpResponse, language: str) -> None:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=samesite,
     )
