@@ -10,7 +10,7 @@ the device, which families share (accounts.middleware.AccountLanguageMiddleware)
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -43,7 +43,7 @@ def do_adopt_chosen_language(request: HttpRequest, account: Account, chosen: str
 
 def keep_language_cookie(response: HttpResponse, language: str) -> None:
     """Set the device's language cookie, with the flags the switcher's has."""
-    samesite: Literal["Lax", "Strict", "None", False] | None = settings.LANGUAGE_COOKIE_SAMESITE
+    samesite = cast(Literal["Lax", "Strict", "None"], settings.LANGUAGE_COOKIE_SAMESITE)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
