@@ -109,8 +109,9 @@ def test_matching_tolerates_case_accents_and_spacing(family, given, identifier):
         ("Smith Jones", "Ana", "123456"),  # the hyphen is part of the name
         ("Smith-Jones", "Anna", "123456"),
         ("Smith-Jones", "Ana", "1234567"),
-        ("Smith-Jones", "Ana", "S123456"),  # the ID does not include the "S"
-        ("Smith-Jones", "Ana", "S0123456"),  # nor is it the username
+        ("Smith-Jones", "Ana", "X123456"),  # a letter that starts no username
+        ("Smith-Jones", "Ana", "S00123456"),  # a username with one zero too many
+        ("Smith-Jones", "Ana", "123456S"),  # the prefix goes in front
         ("Ana", "Smith-Jones", "123456"),  # first and last swapped
     ],
 )
