@@ -47,6 +47,19 @@ def normalize_username(typed: str) -> str:
     return typed.strip().casefold()
 
 
+def shown_username(typed: str) -> str:
+    """A typed username in the one form the portal shows usernames in: a student's
+    upper case, as the letters print it (S0123456), like Person.display_username.
+    Decided by its shape alone, so a page showing it says nothing about whether
+    the account exists."""
+    key = normalize_username(typed)
+    prefix = settings.USERNAME_TEMPLATES["student"].split("{identifier}")[0].casefold()
+    rest = key[len(prefix):]
+    if prefix and key.startswith(prefix) and rest.isascii() and rest.isdigit():
+        return key.upper()
+    return key
+
+
 WITHHELD_USERNAME = "(withheld: not a username)"
 
 

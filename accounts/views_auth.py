@@ -256,7 +256,7 @@ def forgot_password_questions_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/forgot_password_questions.html",
-        {"form": form, "wrong": wrong, "username": username},
+        {"form": form, "wrong": wrong, "username": login_service.shown_username(username)},
     )
 
 
@@ -284,10 +284,12 @@ def forgot_password_new_view(request: HttpRequest) -> HttpResponse:
             request, account, form.cleaned_data["password1"], attempt=state.get("attempt", "")
         )
         request.session.pop(RECOVERY_SESSION_KEY, None)
-        request.session[RECOVERY_DONE_SESSION_KEY] = account.username
+        request.session[RECOVERY_DONE_SESSION_KEY] = account.display_username
         return redirect("accounts:forgot-password-done")
     return render(
-        request, "accounts/forgot_password_new.html", {"form": form, "username": account.username}
+        request,
+        "accounts/forgot_password_new.html",
+        {"form": form, "username": account.display_username},
     )
 
 
