@@ -191,9 +191,9 @@ def find_claimable_person(
 ) -> Match:
     """The one active, claimable, unclaimed person these details describe."""
     typed = normalize_identifier(identifier)
-    candidates = identifier_candidates(identifier)
-    query = Q(role=Person.Role.STUDENT, identifier__in=candidates)
-    employees = [e for e in map(_employee_identifier, candidates) if e is not None]
+    ids = identifier_candidates(identifier)
+    query = Q(role=Person.Role.STUDENT, identifier__in=ids)
+    employees = [e for e in map(_employee_identifier, ids) if e is not None]
     if employees:
         query |= Q(role__in=EMPLOYEE_ROLES, identifier__in=employees)
     # The account comes in the same query, so a full match costs no extra query
