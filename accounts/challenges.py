@@ -85,9 +85,10 @@ def check_answers(account: Account, answers: dict[int, str]) -> bool:
         encoded = stored.get(qid) or _DUMMY_ANSWER_HASH
         matched = check_password(text, encoded)
         if legacy != text:
-            # An answer stored before Đ, Ł, Ø, ’ and the dashes were folded was hashed
-            # in the older form. Whether this second check runs depends on the text
-            # typed only, never on the account, so its time tells nothing.
+            # An answer stored before Đ, Ł, Ø, typographic apostrophes and dashes
+            # were folded was hashed in the older form. Whether this second check
+            # runs depends on the text typed only, never on the account, so its
+            # time tells nothing.
             matched = check_password(legacy, encoded) or matched
         ok = ok and qid in stored and bool(text) and matched
     return ok

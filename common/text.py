@@ -5,7 +5,7 @@ import unicodedata
 from anyascii import anyascii
 
 # Typographic punctuation a phone's keyboard puts in place of what the SIS holds:
-# "O’Brien" typed on a phone is O'Brien; the Unicode hyphens and dashes are "-".
+# "O\u2019Brien" typed on a phone is O'Brien; the Unicode hyphens and dashes are "-".
 PUNCTUATION = str.maketrans(
     {
         "\u2018": "'",  # left single quotation mark
@@ -36,8 +36,8 @@ def fold(value: str) -> str:
     """Case-, accent- and spacing-insensitive form of a name or an answer.
 
     "  José   DE la Cruz " and "jose de la cruz" fold to the same text, "Đặng" and
-    "dang", "Łukasz" and "lukasz", "O’Brien" and "o'brien", "Smith–Jones" and
-    "smith-jones"; nothing else (a hyphen is not a space, a missing letter is
+    "dang", "Łukasz" and "lukasz", "O\u2019Brien" and "o'brien", "Smith\u2013Jones"
+    and "smith-jones"; nothing else (a hyphen is not a space, a missing letter is
     missing, other scripts keep their letters) is forgiven.
     """
     without_accents = legacy_fold(value.translate(PUNCTUATION))

@@ -167,7 +167,7 @@ def test_answers_are_folded_like_names(typed):
 
 @pytest.mark.django_db
 def test_answers_stored_in_the_older_fold_still_verify():
-    """An answer saved before Đ and ’ were folded was hashed as "đa nang": typed as
+    """An answer saved before Đ and U+2019 were folded was hashed as "đa nang": typed as
     it was then, it still verifies."""
     from django.contrib.auth.hashers import make_password
 
@@ -175,7 +175,7 @@ def test_answers_stored_in_the_older_fold_still_verify():
 
     account = make_claimed_account()
     stored = {qid: text for qid, text in answers_for().items()}
-    first, second, third = list(stored)
+    first, second, _third = list(stored)
     stored[first], stored[second] = "Đà Nẵng", "O\u2019Brien"
     for qid, text in stored.items():
         ChallengeAnswer.objects.filter(account=account, question_id=qid).update(
