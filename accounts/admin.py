@@ -12,9 +12,8 @@ accounts.privileges, which audits them with their old and new values."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
