@@ -22,6 +22,9 @@ AA_TEXT_CONTRAST = 4.5
 # can still find theirs. Django's name_local for Spanish is lower case ("español").
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "vi": "Tiếng Việt"}
 
+# Named, not imported: common imports no app.
+OUTBOX_BACKEND = "outbox.backends.OutboxEmailBackend"
+
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
@@ -109,6 +112,12 @@ def language_choices() -> list[tuple[str, str]]:
 def district(request: HttpRequest) -> dict[str, Any]:
     """The district's name, logo, colours and help contacts for every template."""
     return {
-        "district": {**settings.DISTRICT, **branding()},
+        "district": {
+            **settings.DISTRICT,
+            **branding(),
+            # Staff get a link to the demo's outbox only where mail lands there.
+            "outbox_in_use": settings.EMAIL_BACKEND == OUTBOX_BACKEND,
+        },
+        "district_time_zone": settings.TIME_ZONE,
         "language_choices": language_choices(),
     }
