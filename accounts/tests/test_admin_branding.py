@@ -90,6 +90,6 @@ def test_the_admin_names_the_district_time_zone(staff_client):
 def test_an_audit_events_title_is_in_the_district_time_zone():
     event = AuditEvent(
         event_type=EventType.LOGIN_SUCCEEDED, outcome=Outcome.SUCCESS,
-        occurred_at=dt.datetime(2026, 12, 6, 23, 47, tzinfo=dt.timezone.utc),
+        occurred_at=dt.datetime(2026, 12, 6, 23, 47, tzinfo=dt.UTC),
     )
     assert str(event).startswith("2026-12-06 18:47:00 ")
