@@ -367,8 +367,16 @@ DISTRICT: dict[str, Any] = {
     "accent_color": envstr("HALLPASS_ACCENT_COLOR", "#f1c232"),
     "help_email": envstr("HALLPASS_HELP_EMAIL", "ithelp@example.org"),
     "help_phone": envstr("HALLPASS_HELP_PHONE", "(555) 010-2772"),
-    "support_center_name": envstr("HALLPASS_SUPPORT_CENTER_NAME", "Technology Support Center"),
-    "sis_name": envstr("HALLPASS_SIS_NAME", "the student information system"),
+    # Names that appear inside sentences have a form per language: NAME_ES and NAME_VI
+    # where set (common.context_processors.district_settings), else the name given for
+    # every language (a proper name such as "Infinite Campus"), else a translated default.
+    "support_center_name": envstr("HALLPASS_SUPPORT_CENTER_NAME", "")
+    or _("Technology Support Center"),
+    "support_center_name_es": envstr("HALLPASS_SUPPORT_CENTER_NAME_ES", ""),
+    "support_center_name_vi": envstr("HALLPASS_SUPPORT_CENTER_NAME_VI", ""),
+    "sis_name": envstr("HALLPASS_SIS_NAME", "") or _("the student information system"),
+    "sis_name_es": envstr("HALLPASS_SIS_NAME_ES", ""),
+    "sis_name_vi": envstr("HALLPASS_SIS_NAME_VI", ""),
     "email_domain": envstr("HALLPASS_EMAIL_DOMAIN", "example.org"),
     # The date by which everyone must have claimed (the letter's "before August 2"),
     # shown on the claim and sign-in pages; none by default.
