@@ -23,7 +23,7 @@ def claim_failure_page(client, language: str) -> str:
         {"family_name": "Nobody", "given_name": "Here", "identifier": "999999"},
         headers={"accept-language": language},
     )
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 @pytest.mark.parametrize(
