@@ -10,6 +10,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 
 from common.models import ThrottleCounter
 from common.tests.client import FormClient
@@ -64,6 +65,15 @@ def _no_counters_from_earlier_tests() -> None:
     go with each test's transaction; Redis (the PostgreSQL pass of .ci/run) keeps
     them, so it is emptied before each test."""
     _empty_redis()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_from_earlier_tests() -> Iterator[None]:
+    """A request served by the test client leaves its language active in the
+    thread (LocaleMiddleware activates it and nothing deactivates it): a test whose
+    last page was in Vietnamese must not make the next test's messages Vietnamese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

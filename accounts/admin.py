@@ -12,13 +12,17 @@ accounts.privileges, which audits them with their old and new values."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -38,6 +42,39 @@ from accounts.resetting import (
     do_reset_account,
 )
 from accounts.roles import is_it_administrator
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """What the confirmation page of an action says."""
+
+    title: str | Promise
+    question: str | Promise
+    consequence: str | Promise
+    confirm_label: str | Promise
+    needs_person: bool = False
+
+
+RESET_PAGE = ActionPage(
+    title=_("Reset accounts"),
+    question=_("Are you sure you want to reset these accounts?"),
+    consequence=_(
+        "Each account's password, challenge answers and sessions will be cleared, and "
+        "whoever is signed in will be signed out. The person must claim the account "
+        "again (Claim My Account) before they can sign in."
+    ),
+    confirm_label=_("Yes, reset them"),
+    needs_person=True,
+)
+DISABLE_PAGE = ActionPage(
+    title=_("Disable accounts"),
+    question=_("Are you sure you want to disable these accounts?"),
+    consequence=_(
+        "The people will not be able to sign in, and whoever is signed in will be "
+        "signed out. Nothing else changes: enabling an account gives it back as it was."
+    ),
+    confirm_label=_("Yes, disable them"),
+)
 
 
 class ClaimedFilter(admin.SimpleListFilter):
@@ -188,8 +225,53 @@ class AccountAdmin(admin.ModelAdmin[Account]):
         # Accounts are disabled, never deleted: the audit log points at them.
         return False
 
+    def _confirmation(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Account],
+        *,
+        action: str,
+        page: ActionPage,
+    ) -> TemplateResponse:
+        """The page that asks before an action acts, as Django's delete does: the
+        accounts chosen, what will happen to them, and those that will be left
+        unchanged (the services refuse and audit them if the action goes ahead)."""
+        rows = []
+        for account in queryset.select_related("person").order_by("username"):
+            left_unchanged = ""
+            if not may_act_on(request.user, account):
+                left_unchanged = str(_("left unchanged: only an IT administrator can act on it"))
+            elif page.needs_person and account.person is None:
+                left_unchanged = str(_("left unchanged: an IT staff account has no claim"))
+            rows.append(
+                {
+                    "pk": account.pk,
+                    "username": account.display_username,
+                    "name": account.display_name,
+                    "role": self.role(account),
+                    "left_unchanged": left_unchanged,
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": page.title,
+            "question": page.question,
+            "consequence": page.consequence,
+            "confirm_label": page.confirm_label,
+            "opts": self.model._meta,
+            "rows": rows,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/accounts/account/confirm_action.html", context)
+
     @admin.action(description=_("Reset account (must claim again)"), permissions=["change"])
-    def reset_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+    def reset_accounts(
+        self, request: HttpRequest, queryset: QuerySet[Account]
+    ) -> TemplateResponse | None:
+        if request.POST.get("post") != "yes":
+            return self._confirmation(request, queryset, action="reset_accounts", page=RESET_PAGE)
         done = skipped = refused = 0
         for account in queryset.select_related("person"):
             try:
@@ -225,9 +307,16 @@ class AccountAdmin(admin.ModelAdmin[Account]):
                 messages.WARNING,
             )
         self._report_refused(request, refused)
+        return None
 
     @admin.action(description=_("Disable"), permissions=["change"])
-    def disable_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+    def disable_accounts(
+        self, request: HttpRequest, queryset: QuerySet[Account]
+    ) -> TemplateResponse | None:
+        if request.POST.get("post") != "yes":
+            return self._confirmation(
+                request, queryset, action="disable_accounts", page=DISABLE_PAGE
+            )
         changed = refused = 0
         for account in queryset:
             try:
@@ -243,6 +332,7 @@ class AccountAdmin(admin.ModelAdmin[Account]):
             messages.SUCCESS,
         )
         self._report_refused(request, refused)
+        return None
 
     @admin.action(description=_("Enable"), permissions=["change"])
     def enable_accounts(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:

@@ -4,12 +4,14 @@ Matching rules (from the district's letters):
 - Names: the legal given and family names from the SIS/HR, or the preferred ones
   when the directory has them (both appear in the SIS), compared after fold():
   letter case, accents and surrounding or doubled spaces are forgiven, nothing else.
-- ID: whitespace is removed. Students type their number exactly as the SIS holds
-  it; a leading "S" is NOT forgiven (the letter says the ID does not include the
-  "S", and the form says so too), because a forgiven "S0123456" would still not be
-  the ID "123456" and half-forgiveness is more confusing than a clear rule.
-  Employees may type up to EMPLOYEE_ID_DIGITS digits: they are zero-padded
-  ("77777" and "077777" are the same employee), as the new-hire letter explains.
+- ID: whitespace is removed. Students type their number as the SIS holds it; the
+  letter says the ID does not include the "S", but families type it anyway: the
+  username's prefix as the district's templates define it (USERNAME_TEMPLATES,
+  "s0" by default) or its letters alone ("s") are accepted in front of the ID, in
+  any case, so "1001905", "S1001905" and the whole username "S01001905" all mean
+  the ID 1001905 (identifier_candidates). Employees may type up to
+  EMPLOYEE_ID_DIGITS digits: they are zero-padded ("77777" and "077777" are the
+  same employee), as the new-hire letter explains.
 - Every failure (no match, inside the waiting period, already claimed, left the
   district, account disabled) is reported the same way; the reason goes only to
   the audit log, for technicians.
@@ -62,14 +64,15 @@ def address_counter(ip: str) -> throttle.Counter:
 def identity_counter(identifier: str) -> throttle.Counter:
     """Failed claims of one ID, from anywhere.
 
-    The ID as typed, without spaces and with an employee number's zeros dropped, so
-    retyping it with zeros does not earn fresh attempts. The names are left out on
+    The ID as typed, without spaces, without the username's prefix and with an
+    employee number's zeros dropped, so retyping it with its "S" or its zeros does
+    not earn fresh attempts. The names are left out on
     purpose: the ID is what is being claimed, and a key holding the name would give
     every guessed name its own attempts."""
     limit = throttle.Limit(
         "claim-identity", settings.CLAIM_MAX_FAILURES_PER_IDENTITY, settings.CLAIM_LOCKOUT_SECONDS
     )
-    typed = normalize_identifier(identifier)
+    typed = min(identifier_candidates(identifier), key=len)
     return throttle.Counter(limit, typed.lstrip("0") or typed)
 
 
@@ -108,6 +111,31 @@ def claim_counters(
 
 def normalize_identifier(raw: str) -> str:
     return "".join(raw.split())
+
+
+def username_prefixes() -> list[str]:
+    """What may stand in front of a typed ID: each username template's prefix
+    ("s0" of "s0{identifier}") and its letters alone ("s"), longest first."""
+    prefixes: set[str] = set()
+    for template in settings.USERNAME_TEMPLATES.values():
+        prefix = template.split("{identifier}")[0].casefold()
+        letters = prefix.rstrip("0123456789")
+        prefixes.update(p for p in (prefix, letters) if p)
+    return sorted(prefixes, key=len, reverse=True)
+
+
+def identifier_candidates(raw: str) -> list[str]:
+    """The IDs a typed ID may mean: as typed (without spaces), and without a
+    username prefix in front of its digits. "S0123456" may be the username of the
+    ID 123456 or an "S" before the ID 0123456: both are looked up, and the names
+    decide."""
+    typed = normalize_identifier(raw)
+    candidates = [typed]
+    for prefix in username_prefixes():
+        rest = typed[len(prefix):]
+        if typed.casefold().startswith(prefix) and rest.isascii() and rest.isdigit():
+            candidates.append(rest)
+    return list(dict.fromkeys(candidates))
 
 
 def _employee_identifier(typed: str) -> str | None:
@@ -163,10 +191,11 @@ def find_claimable_person(
 ) -> Match:
     """The one active, claimable, unclaimed person these details describe."""
     typed = normalize_identifier(identifier)
-    query = Q(role=Person.Role.STUDENT, identifier=typed)
-    employee = _employee_identifier(typed)
-    if employee is not None:
-        query |= Q(role__in=EMPLOYEE_ROLES, identifier=employee)
+    ids = identifier_candidates(identifier)
+    query = Q(role=Person.Role.STUDENT, identifier__in=ids)
+    employees = [e for e in map(_employee_identifier, ids) if e is not None]
+    if employees:
+        query |= Q(role__in=EMPLOYEE_ROLES, identifier__in=employees)
     # The account comes in the same query, so a full match costs no extra query
     # compared with a miss.
     candidates = (

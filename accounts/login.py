@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.hooks import AccessEnded, AccessEndedReason, call_access_ended_hooks
+from accounts.languages import chosen_language, do_adopt_chosen_language
 from accounts.models import Account
 from audit.models import EventType, Outcome
 from audit.services import record
@@ -45,6 +46,19 @@ class LoginResult:
 def normalize_username(typed: str) -> str:
     """The form every username is stored and throttled in (S0123456 -> s0123456)."""
     return typed.strip().casefold()
+
+
+def shown_username(typed: str) -> str:
+    """A typed username in the one form the portal shows usernames in: a student's
+    upper case, as the letters print it (S0123456), like Person.display_username.
+    Decided by its shape alone, so a page showing it says nothing about whether
+    the account exists."""
+    key = normalize_username(typed)
+    prefix = settings.USERNAME_TEMPLATES["student"].split("{identifier}")[0].casefold()
+    rest = key[len(prefix):]
+    if prefix and key.startswith(prefix) and rest.isascii() and rest.isdigit():
+        return key.upper()
+    return key
 
 
 WITHHELD_USERNAME = "(withheld: not a username)"
@@ -129,8 +143,10 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
     user = authenticate(request, username=key, password=password)
     if isinstance(user, Account):
         throttle.release(reservation)
+        chosen = chosen_language(request)
         with transaction.atomic():
             login(request, user)  # cycles the session key (session fixation)
+            do_adopt_chosen_language(request, user, chosen)
             record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
             # Saved inside the transaction: one commit for the session, last_login
             # and the audit row.

@@ -1,8 +1,9 @@
 """Per-request middleware of accounts: the session's idle timeout, and which
 language a request is served in.
 
-Language, in order of precedence: a signed-in person's saved `Account.language`,
-then the language cookie the switcher sets, then Accept-Language (the last two are
+Language, in order of precedence: a signed-in person's saved `Account.language`
+(which a choice made just before signing in has replaced, accounts.languages), then
+the language cookie the switcher sets, then Accept-Language (the last two are
 Django's LocaleMiddleware, which runs before authentication).
 """
 

@@ -375,11 +375,11 @@ def do_reset_password(
         notify_password_changed(account)
     throttle.reset(login_service.account_counter(account.username))
     if attempt:
-        cache.set(_completed_key(attempt), account.username, COMPLETED_RESET_SECONDS)
+        cache.set(_completed_key(attempt), account.display_username, COMPLETED_RESET_SECONDS)
 
 
 def reset_completed_for(attempt: object) -> str | None:
-    """The username whose reset this run (`attempt`) completed a moment ago."""
+    """The username (as shown) whose reset this run (`attempt`) completed a moment ago."""
     if not isinstance(attempt, str) or not attempt:
         return None
     username = cache.get(_completed_key(attempt))

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +34,7 @@ from accounts.forms_auth import (
     RecoveryAnswersForm,
     ResetPasswordForm,
 )
+from accounts.languages import keep_language_cookie
 from accounts.models import Account, ChallengeQuestion
 from common.net import client_ip
 
@@ -129,8 +131,15 @@ def admin_login_view(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @never_cache
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """Families share devices: the sign-in page says the sign-out happened, so the
+    next person knows nobody is signed in."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
     login_service.do_logout(request)
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    messages.success(request, _("You have signed out."))
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    # The sign-in page stays in the language the person was reading.
+    keep_language_cookie(response, language)
+    return response
 
 
 @never_cache
@@ -249,7 +258,7 @@ def forgot_password_questions_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/forgot_password_questions.html",
-        {"form": form, "wrong": wrong, "username": username},
+        {"form": form, "wrong": wrong, "username": login_service.shown_username(username)},
     )
 
 
@@ -277,10 +286,12 @@ def forgot_password_new_view(request: HttpRequest) -> HttpResponse:
             request, account, form.cleaned_data["password1"], attempt=state.get("attempt", "")
         )
         request.session.pop(RECOVERY_SESSION_KEY, None)
-        request.session[RECOVERY_DONE_SESSION_KEY] = account.username
+        request.session[RECOVERY_DONE_SESSION_KEY] = account.display_username
         return redirect("accounts:forgot-password-done")
     return render(
-        request, "accounts/forgot_password_new.html", {"form": form, "username": account.username}
+        request,
+        "accounts/forgot_password_new.html",
+        {"form": form, "username": account.display_username},
     )
 
 

@@ -113,7 +113,7 @@ def _failure_page(request: HttpRequest, form: ClaimIdentityForm) -> HttpResponse
 
 @sensitive_post_parameters()
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def identify(request: HttpRequest) -> HttpResponse:
     """Step 1. Always available: submitting it starts the wizard afresh (for
     instance a parent claiming a second child's account on the same device)."""
@@ -155,7 +155,7 @@ def identify(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def password(request: HttpRequest) -> HttpResponse:
     """Step 2. The password is validated here and kept only as its hash.
 
@@ -200,7 +200,7 @@ def password(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def challenges(request: HttpRequest) -> HttpResponse:
     """Step 3, and the only step that writes: the claim, in one transaction."""
     state = _state(request)
@@ -226,7 +226,7 @@ def challenges(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def done(request: HttpRequest) -> HttpResponse:
     username = request.session.get(DONE_KEY)
     if not username:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,7 +117,9 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.outcome}"
+        # In the district's time zone (TIME_ZONE), as the admin's lists show times.
+        when = timezone.localtime(self.occurred_at)
+        return f"{when:%Y-%m-%d %H:%M:%S} {self.event_type} {self.outcome}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

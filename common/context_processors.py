@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 DEFAULT_PRIMARY_COLOR = "#0b5394"
 DEFAULT_ACCENT_COLOR = "#f1c232"
@@ -21,6 +21,9 @@ AA_TEXT_CONTRAST = 4.5
 # Each language is offered in its own name, so someone who cannot read English
 # can still find theirs. Django's name_local for Spanish is lower case ("español").
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "vi": "Tiếng Việt"}
+
+# Named, not imported: common imports no app.
+OUTBOX_BACKEND = "outbox.backends.OutboxEmailBackend"
 
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
@@ -106,9 +109,30 @@ def language_choices() -> list[tuple[str, str]]:
     ]
 
 
+# Names that appear inside translated sentences, so each has a form per language.
+NAMES_PER_LANGUAGE = ("sis_name", "support_center_name")
+
+
+def district_settings(language: str | None = None) -> dict[str, Any]:
+    """settings.DISTRICT with its names in `language` (the active one by default):
+    the district's own form for the language (sis_name_es), else its one form
+    for every language, else the translated default."""
+    language = (language or get_language() or settings.LANGUAGE_CODE)[:2]
+    values = dict(settings.DISTRICT)
+    for name in NAMES_PER_LANGUAGE:
+        values[name] = str(values.get(f"{name}_{language}") or values[name])
+    return values
+
+
 def district(request: HttpRequest) -> dict[str, Any]:
     """The district's name, logo, colours and help contacts for every template."""
     return {
-        "district": {**settings.DISTRICT, **branding()},
+        "district": {
+            **district_settings(),
+            **branding(),
+            # Staff get a link to the demo's outbox only where mail lands there.
+            "outbox_in_use": settings.EMAIL_BACKEND == OUTBOX_BACKEND,
+        },
+        "district_time_zone": settings.TIME_ZONE,
         "language_choices": language_choices(),
     }

@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from common.context_processors import district_settings
+
 
 @task()
 def send_email(
@@ -33,8 +35,8 @@ def render_email(
     template_prefix: str, context: dict[str, Any], language: str
 ) -> tuple[str, str, str]:
     """The (subject, text, html) of a message in `language`."""
-    base = {"district": settings.DISTRICT, **context}
     with translation.override(language):
+        base = {"district": district_settings(language), **context}
         subject = render_to_string(f"emails/{template_prefix}_subject.txt", base)
         text = render_to_string(f"emails/{template_prefix}_body.txt", base)
         html = render_to_string(f"emails/{template_prefix}_body.html", base)

@@ -6,9 +6,11 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseForbidden,
+    HttpResponsePermanentRedirect,
     HttpResponseServerError,
 )
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 
 from common.context_processors import branding
@@ -40,4 +42,12 @@ def branding_stylesheet(request: HttpRequest) -> HttpResponse:
     so browsers keep it for a year and fetch it again only when the colours change."""
     response = HttpResponse(branding()["stylesheet"], content_type="text/css; charset=utf-8")
     patch_cache_control(response, public=True, max_age=YEAR_SECONDS, immutable=True)
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own (for bookmarks, and on pages such
+    as the admin's that name no icon): send them to the logo the pages name."""
+    response = HttpResponsePermanentRedirect(static("hallpass/logo.svg"))
+    patch_cache_control(response, public=True, max_age=24 * 3600)
     return response

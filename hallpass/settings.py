@@ -13,6 +13,7 @@ import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -442,14 +443,24 @@ SSO_ICON_MAX_PIXELS = envint("HALLPASS_APP_ICON_MAX_PIXELS", 1024)
 DISTRICT: dict[str, Any] = {
     "name": envstr("HALLPASS_DISTRICT_NAME", "Hallpass Demo School District"),
     "short_name": envstr("HALLPASS_DISTRICT_SHORT_NAME", "HDSD"),
-    "portal_url": envstr("HALLPASS_PORTAL_URL", "http://127.0.0.1:8000"),
+    # The address links in emails lead to. Required in production (no default could
+    # be right there); `manage.py demo` sets it to the address it serves.
+    "portal_url": envstr("HALLPASS_PORTAL_URL", "" if PRODUCTION else "http://127.0.0.1:8000"),
     "logo_url": envstr("HALLPASS_LOGO_URL", "/static/hallpass/logo.svg"),
     "primary_color": envstr("HALLPASS_PRIMARY_COLOR", "#0b5394"),
     "accent_color": envstr("HALLPASS_ACCENT_COLOR", "#f1c232"),
     "help_email": envstr("HALLPASS_HELP_EMAIL", "ithelp@example.org"),
     "help_phone": envstr("HALLPASS_HELP_PHONE", "(555) 010-2772"),
-    "support_center_name": envstr("HALLPASS_SUPPORT_CENTER_NAME", "Technology Support Center"),
-    "sis_name": envstr("HALLPASS_SIS_NAME", "the student information system"),
+    # Names that appear inside sentences have a form per language: NAME_ES and NAME_VI
+    # where set (common.context_processors.district_settings), else the name given for
+    # every language (a proper name such as "Infinite Campus"), else a translated default.
+    "support_center_name": envstr("HALLPASS_SUPPORT_CENTER_NAME", "")
+    or _("Technology Support Center"),
+    "support_center_name_es": envstr("HALLPASS_SUPPORT_CENTER_NAME_ES", ""),
+    "support_center_name_vi": envstr("HALLPASS_SUPPORT_CENTER_NAME_VI", ""),
+    "sis_name": envstr("HALLPASS_SIS_NAME", "") or _("the student information system"),
+    "sis_name_es": envstr("HALLPASS_SIS_NAME_ES", ""),
+    "sis_name_vi": envstr("HALLPASS_SIS_NAME_VI", ""),
     "email_domain": envstr("HALLPASS_EMAIL_DOMAIN", "example.org"),
     # The date by which everyone must have claimed (the letter's "before August 2"),
     # shown on the claim and sign-in pages; none by default.
@@ -521,6 +532,21 @@ LOGGING: dict[str, Any] = {
 }
 
 
+def _portal_url_problems(url: str) -> list[str]:
+    """What is wrong with the portal's address for production: emails link to it, so
+    it must be the https address families reach, on a host this site answers to."""
+    from django.http.request import validate_host
+
+    if not url:
+        return ["HALLPASS_PORTAL_URL is not set (the https:// address of the portal)"]
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return [f"HALLPASS_PORTAL_URL {url!r} is not an https:// address"]
+    if not validate_host(parts.hostname, ALLOWED_HOSTS):
+        return [f"HALLPASS_PORTAL_URL's host {parts.hostname} is not in ALLOWED_HOSTS"]
+    return []
+
+
 def _refuse_unsafe_production_settings() -> None:
     problems = []
     if DEBUG:
@@ -540,6 +566,7 @@ def _refuse_unsafe_production_settings() -> None:
         # Sent inside the request, a forgot-username answer would take longer when the
         # address matched (telling who has an account) and wait on the mail server.
         problems.append("TASKS_BACKEND must be database (mail queued for db_worker)")
+    problems += _portal_url_problems(str(DISTRICT["portal_url"]))
     if problems:
         raise ImproperlyConfigured(
             "Refusing to start in production: " + "; ".join(problems) + "."

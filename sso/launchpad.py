@@ -10,8 +10,9 @@ a few hundred apps at most, and the home page is everyone's first page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from accounts.models import Account
 from common.text import fold
@@ -68,7 +69,22 @@ def apps_for(account: Account) -> list[App]:
     through = App.schools.through.objects.filter(app__in=apps).values_list("app_id", "org_id")
     for app_id, org_id in through:
         schools.setdefault(app_id, set()).add(org_id)
-    return [app for app in apps if sees(audience, app, frozenset(schools.get(app.pk, ())))]
+    return [
+        app for app in apps
+        if sees(audience, app, frozenset(schools.get(app.pk, ())))
+        # A path on this site that leads nowhere (saved before its page existed, or
+        # after it went) would be a tile to a 404.
+        and (app.is_external or is_page_of_this_site(app.launch_url))
+    ]
+
+
+def is_page_of_this_site(path: str) -> bool:
+    """Whether a path on this site leads to a page."""
+    try:
+        resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    return True
 
 
 def tile(app: App, language: str) -> Tile:

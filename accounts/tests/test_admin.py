@@ -42,7 +42,7 @@ def it_admin_client():
 def _act(client: Client, action: str, *accounts: Account) -> Any:
     return client.post(
         CHANGELIST,
-        {"action": action, "_selected_action": [a.pk for a in accounts]},
+        {"action": action, "_selected_action": [a.pk for a in accounts], "post": "yes"},
         follow=True,
     )
 

@@ -41,7 +41,7 @@ def _client(account: Account) -> Client:
 def _act(client: Client, action: str, *accounts: Account) -> Any:
     return client.post(
         CHANGELIST,
-        {"action": action, "_selected_action": [a.pk for a in accounts]},
+        {"action": action, "_selected_action": [a.pk for a in accounts], "post": "yes"},
         follow=True,
     )
 

@@ -151,3 +151,36 @@ def test_typed_answers_are_never_written_back_into_the_page_after_an_error():
     html = str(form)
     for typed in ("Secret-River-Name", "Secret-Pet-Name", "Secret-Street-Name"):
         assert typed not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["Da Nang", "ĐÀ NẴNG", "da\u2013nang"])
+def test_answers_are_folded_like_names(typed):
+    account = make_claimed_account()
+    qids = list(answers_for())
+    do_set_answers(account, {qids[0]: "Đà Nẵng", qids[1]: "O'Brien", qids[2]: "Łódź"})
+    ok = check_answers(
+        account, {qids[0]: typed.replace("\u2013", " "), qids[1]: "o\u2019brien", qids[2]: "lodz"}
+    )
+    assert ok
+
+
+@pytest.mark.django_db
+def test_answers_stored_in_the_older_fold_still_verify():
+    """An answer saved before Đ and U+2019 were folded was hashed as "đa nang": typed as
+    it was then, it still verifies."""
+    from django.contrib.auth.hashers import make_password
+
+    from common.text import legacy_fold
+
+    account = make_claimed_account()
+    stored = {qid: text for qid, text in answers_for().items()}
+    first, second, _third = list(stored)
+    stored[first], stored[second] = "Đà Nẵng", "O\u2019Brien"
+    for qid, text in stored.items():
+        ChallengeAnswer.objects.filter(account=account, question_id=qid).update(
+            answer_hash=make_password(legacy_fold(text))
+        )
+    assert check_answers(account, stored)
+    assert check_answers(account, {**stored, first: "  đà nẵng "})
+    assert not check_answers(account, {**stored, first: "Da Nang Xa"})

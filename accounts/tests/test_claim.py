@@ -109,8 +109,9 @@ def test_matching_tolerates_case_accents_and_spacing(family, given, identifier):
         ("Smith Jones", "Ana", "123456"),  # the hyphen is part of the name
         ("Smith-Jones", "Anna", "123456"),
         ("Smith-Jones", "Ana", "1234567"),
-        ("Smith-Jones", "Ana", "S123456"),  # the ID does not include the "S"
-        ("Smith-Jones", "Ana", "S0123456"),  # nor is it the username
+        ("Smith-Jones", "Ana", "X123456"),  # a letter that starts no username
+        ("Smith-Jones", "Ana", "S00123456"),  # a username with one zero too many
+        ("Smith-Jones", "Ana", "123456S"),  # the prefix goes in front
         ("Ana", "Smith-Jones", "123456"),  # first and last swapped
     ],
 )
@@ -136,7 +137,7 @@ def test_names_with_letters_that_have_no_ascii_form_are_matched(family, given):
 
 @pytest.mark.parametrize(
     ("family", "given"),
-    [("Dang", "Duc"), ("O'Brien", "Siobhan"), ("O\u2019Brien", "Siobhán")],
+    [("Dang", "Du"), ("Dag", "Đức"), ("O Brien", "Đức"), ("Dang-", "Duc")],
 )
 def test_a_wrong_name_with_or_without_such_letters_gets_the_failure_page(family, given):
     make_person(identifier="123456", given_name="Đức", family_name="Đặng")
@@ -146,6 +147,42 @@ def test_a_wrong_name_with_or_without_such_letters_gets_the_failure_page(family,
     assert response.status_code == 200
     assert FAILED in response.content.decode()
     assert AuditEvent.objects.filter(event_type=EventType.CLAIM_FAILED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("in_the_sis", "typed"),
+    [
+        (("Đặng", "Đức"), ("Dang", "Duc")),  # Vietnamese
+        (("Đỗ", "Thị Ánh"), ("do", "thi anh")),
+        (("Wiśniewski", "Łukasz"), ("Wisniewski", "Lukasz")),  # Polish
+        (("Ødegård", "Øyvind"), ("Odegard", "Oyvind")),  # Norwegian
+        (("Ægirsdóttir", "Þóra"), ("Aegirsdottir", "Thora")),  # Icelandic
+        (("O'Brien", "Siobhán"), ("O\u2019Brien", "Siobhan")),  # a phone's apostrophe
+        (("Smith-Jones", "Ana"), ("Smith\u2013Jones", "Ana")),  # an en dash
+        (("Smith\u2010Jones", "Ana"), ("smith-jones", "ana")),  # the SIS's Unicode hyphen
+    ],
+)
+def test_names_are_matched_as_families_type_them(in_the_sis, typed):
+    person = make_person(identifier="123456", family_name=in_the_sis[0], given_name=in_the_sis[1])
+    response = identify(FormClient(), person, family_name=typed[0], given_name=typed[1])
+    assert response.status_code == 302
+    assert response["Location"] == PASSWORD_URL
+
+
+@pytest.mark.parametrize(
+    ("in_the_sis", "typed"),
+    [
+        (("Иванова", "Анна"), ("Ivanova", "Anna")),  # other scripts keep their letters
+        (("李", "小龍"), ("Li", "Xiao Long")),
+        (("Παπαδόπουλος", "Ελένη"), ("Papadopoulos", "Eleni")),
+    ],
+)
+def test_other_scripts_are_not_transliterated(in_the_sis, typed):
+    person = make_person(identifier="123456", family_name=in_the_sis[0], given_name=in_the_sis[1])
+    response = identify(FormClient(), person, family_name=typed[0], given_name=typed[1])
+    assert FAILED in response.content.decode()
+    same = identify(FormClient(), person)
+    assert same["Location"] == PASSWORD_URL
 
 
 def test_the_preferred_first_name_from_the_sis_is_accepted_too():

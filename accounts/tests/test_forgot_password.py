@@ -119,7 +119,7 @@ def test_correct_answers_then_a_new_password_reset_it(visitor, account, answers)
     assertRedirects(visitor.set_new_password(), DONE)
     done = visitor.client.get(DONE)
     assertContains(done, "Your password has been changed")
-    assertContains(done, account.username)
+    assertContains(done, account.display_username)
     assert SESSION_KEY not in visitor.client.session  # nobody is signed in by a reset
 
     account.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
-from pytest_django.asserts import assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import Account
 from accounts.tests.builders import make_claimed_account
@@ -57,3 +57,19 @@ def test_it_is_audited(signed_in, account):
 def test_signing_out_when_signed_out_is_harmless(signed_in):
     signed_in.post(LOGOUT)
     assertRedirects(signed_in.post(LOGOUT), reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [("en", "You have signed out."), ("es", "Ha cerrado la sesión."), ("vi", "Bạn đã đăng xuất.")],
+)
+def test_the_sign_in_page_says_you_have_signed_out(client, language, notice):
+    account = make_claimed_account()
+    Account.objects.filter(pk=account.pk).update(language=language)
+    client.force_login(account)
+    response = client.post(LOGOUT, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:login")
+    assertContains(response, notice)
+    assertContains(response, f'<html lang="{language}"')
+    # Said once: reloading the page does not repeat it.
+    assertNotContains(client.get(reverse("accounts:login")), notice)

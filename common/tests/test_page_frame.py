@@ -59,7 +59,7 @@ class PageFrameTests(TestCase):
         self.assertIn(f'src="{district["logo_url"]}"', content)
         self.assertIn(f'href="mailto:{district["help_email"]}"', content)
         self.assertIn(f'href="tel:{tel_href(district["help_phone"])}"', content)
-        self.assertIn(district["support_center_name"], content)
+        self.assertIn(str(district["support_center_name"]), content)
 
     def test_signed_out_pages_show_no_signed_in_banner(self) -> None:
         response = self.client.get(ANY_PAGE)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+import subprocess
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -10,6 +12,8 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.commands.runserver import Command as RunserverCommand
@@ -197,9 +201,51 @@ def test_without_no_serve_it_hands_over_to_runserver_on_the_given_address(
         served.append((self.addr, self.port, bool(options["use_reloader"])))
 
     out = StringIO()
-    with patch.object(RunserverCommand, "run", fake_run):
+    # The command sets the portal's address for the server it starts; the override
+    # puts it back for the tests that follow.
+    with override_settings(DISTRICT=dict(settings.DISTRICT)), \
+            patch.object(RunserverCommand, "run", fake_run):
         call_command("demo", "--host", "127.0.0.1", "--port", "8123", "--district-dir",
                      str(tmp_path / "district"), *SIZES, stdout=out)
 
     assert served == [("127.0.0.1", "8123", False)]
     assert "http://127.0.0.1:8123/account/claim/" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_emails_of_the_served_demo_link_to_the_address_it_serves(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    links: list[str] = []
+
+    def fake_run(self: Any, **options: object) -> None:
+        # A family asks for their username while the demo is serving.
+        person = Person.objects.filter(role="student").exclude(email="").first()
+        assert person is not None
+        with django_capture_on_commit_callbacks(execute=True):
+            FormClient().post(reverse("accounts:forgot-username"), {"email": person.email})
+        links.extend(re.findall(r"https?://[^/\s]+/", str(mail.outbox[-1].body)))
+
+    with override_settings(DISTRICT=dict(settings.DISTRICT)), \
+            patch.object(RunserverCommand, "run", fake_run):
+        call_command("demo", "--host", "0.0.0.0", "--port", "8765", "--district-dir",  # noqa: S104
+                     str(tmp_path / "district"), *SIZES, stdout=StringIO())
+
+    assert links
+    assert set(links) == {"http://127.0.0.1:8765/"}
+
+
+@pytest.mark.django_db
+def test_the_printed_changepassword_command_works_as_printed(tmp_path: Path) -> None:
+    output = run_demo(tmp_path / "district")
+    match = re.search(r"`([^`]*changepassword admin)`", output)
+    assert match, output
+    command = shlex.split(match.group(1))
+    assert command[0] != "python"
+    # From the folder the demo ran in, as a person pastes it; --help runs Django
+    # without changing the password.
+    result = subprocess.run(
+        [*command, "--help"], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "changepassword" in result.stdout

@@ -19,6 +19,7 @@ SAFE_PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.org",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "TASKS_BACKEND": "database",
+    "HALLPASS_PORTAL_URL": "https://portal.example.org",
 }
 
 
@@ -38,7 +39,7 @@ def load_settings(
     clean = {k: v for k, v in os.environ.items() if k not in {
         "HALLPASS_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
         "STATIC_ROOT", "DB_CONN_MAX_AGE", "EMAIL_BACKEND", "TASKS_BACKEND",
-        "HALLPASS_OIDC_KEY_DIR"}}
+        "HALLPASS_OIDC_KEY_DIR", "HALLPASS_PORTAL_URL"}}
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, **env},
@@ -92,11 +93,20 @@ def test_the_demo_sends_the_language_cookie_over_plain_http() -> None:
         ),
         ({"TASKS_BACKEND": "immediate"}, "TASKS_BACKEND must be database"),
         ({"HALLPASS_OIDC_KEY_DIR": ""}, "signing key is the demo key"),
+        ({"HALLPASS_PORTAL_URL": ""}, "HALLPASS_PORTAL_URL is not set"),
+        (
+            {"HALLPASS_PORTAL_URL": "http://portal.example.org"},
+            "HALLPASS_PORTAL_URL 'http://portal.example.org' is not an https:// address",
+        ),
+        (
+            {"HALLPASS_PORTAL_URL": "https://127.0.0.1:8000"},
+            "HALLPASS_PORTAL_URL's host 127.0.0.1 is not in ALLOWED_HOSTS",
+        ),
     ],
 )
 def test_production_refuses_an_unsafe_setting(override: dict[str, str], complaint: str) -> None:
     env = {**SAFE_PRODUCTION, **override}
-    for name in ("SECRET_KEY", "EMAIL_BACKEND", "HALLPASS_OIDC_KEY_DIR"):
+    for name in ("SECRET_KEY", "EMAIL_BACKEND", "HALLPASS_OIDC_KEY_DIR", "HALLPASS_PORTAL_URL"):
         if override.get(name) == "":
             env.pop(name)  # unset: the default
     result = load_settings(env)

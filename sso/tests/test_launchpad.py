@@ -97,3 +97,11 @@ def test_the_home_page_reads_the_registry_in_few_queries(
     client.force_login(account)
     with django_assert_max_num_queries(12):
         client.get(reverse("portal:home"))
+
+
+def test_no_tile_leads_to_a_missing_page_of_this_site(schools):
+    App.objects.all().delete()
+    make_app("Change password", launch_url="/account/password/")
+    make_app("Not built yet", launch_url="/no-such-page/")
+    make_app("A vendor's app", launch_url="https://vendor.example.org/")
+    assert names(person("student", schools["lincoln"])) == {"Change password", "A vendor's app"}

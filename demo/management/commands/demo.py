@@ -93,9 +93,13 @@ class Command(BaseCommand):
             )
 
         admin = do_ensure_demo_admin(settings.DEMO_ADMIN_PASSWORD)
-        self.print_welcome(options["host"], options["port"], admin.password, admin.created)
+        base = served_url(options["host"], options["port"])
+        self.print_welcome(base, admin.password, admin.created)
 
         if not options["no_serve"]:
+            # The server runs in this process: the links in the mail it sends (forgot
+            # username) must lead to the address it serves, whatever the port.
+            settings.DISTRICT = {**settings.DISTRICT, "portal_url": base}
             call_command("runserver", f"{options['host']}:{options['port']}",
                          use_reloader=False)
 
@@ -136,11 +140,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  done in {elapsed:.1f} s")
         return report
 
-    def print_welcome(self, host: str, port: int, password: str | None, created: bool) -> None:
-        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
-        if ":" in shown_host:
-            shown_host = f"[{shown_host}]"
-        base = f"http://{shown_host}:{port}"
+    def print_welcome(self, base: str, password: str | None, created: bool) -> None:
         out = self.stdout.write
         out("")
         out(self.style.SUCCESS(f"Hallpass demo: {base}/"))
@@ -162,10 +162,36 @@ class Command(BaseCommand):
             out(f"  username: {DEMO_ADMIN_USERNAME}   password: {password}")
             if created and not settings.DEMO_ADMIN_PASSWORD:
                 out("  (shown only now: keep it, or set HALLPASS_DEMO_ADMIN_PASSWORD, or run "
-                    "`python manage.py changepassword admin`)")
+                    f"`{manage_command('changepassword admin')}`)")
         else:
             out(f"  username: {DEMO_ADMIN_USERNAME}   password: unchanged (printed when it "
-                "was created; `python manage.py changepassword admin` sets a new one)")
+                f"was created; `{manage_command('changepassword admin')}` sets a new one)")
         out(f"Emails the portal sends (forgot username...) land in {base}/outbox/ "
             "(signed in as admin).")
         out("")
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the demo's server at."""
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    return f"http://{shown_host}:{port}"
+
+
+def manage_command(arguments: str) -> str:
+    """A manage.py command line that works as printed, pasted into the shell the demo
+    was started from: with this interpreter (the virtualenv's, which has Django) and
+    this manage.py, both relative to the current folder when they are inside it."""
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    python = Path(sys.executable)
+    if not python.is_absolute():
+        python = Path.cwd() / python
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    return f"{shown(python)} {shown(manage)} {arguments}"
