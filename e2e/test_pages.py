@@ -39,13 +39,13 @@ PAGES = [
     ("portal-home", "portal:home", True),
     ("change-password", "accounts:change-password", True),
     ("change-challenges", "accounts:change-challenges", True),
+    ("support-home", "support:home", True),
+    ("support-ticket-new", "support:ticket-new", True),
 ]
 
 # Pages from later issues. Each one joins PAGES (or gets a walk) in all three
 # languages and both widths when its issue lands; none is faked meanwhile.
 PAGES_ADDED_LATER = [
-    "support: submit a ticket (support issue)",
-    "support: ticket detail and list (support issue)",
     "dashboard: district dashboard (dashboard issue)",
 ]
 
@@ -364,6 +364,41 @@ def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
         visit.page.click(".signed-in form button")
     assert visit.page.locator(".signed-in").count() == 0
     visit.check("signed-out")
+
+
+def test_a_ticket_from_opening_to_the_technicians_queue(visit: Visit) -> None:
+    account = make_claimed_account(given_name="Maria", family_name="Lopez")
+    Account.objects.create_superuser("itadmin", OTHER_PASSWORD)
+    sign_in(visit, account)
+    visit.go("support:ticket-new")
+    visit.submit()
+    assert visit.page.locator("main [role=alert]").count() == 1
+    visit.check("support-ticket-new-errors")
+
+    visit.page.select_option("#id_category", index=1)
+    visit.fill("subject", "Projector has no signal")
+    visit.fill("description", "Room 12's projector shows no signal since Monday.")
+    visit.submit()
+    assert "T-" in visit.main_text()
+    visit.check("support-ticket-detail")
+    ticket_url = visit.page.url
+
+    visit.go("support:home")
+    assert "Projector has no signal" in visit.main_text()
+    visit.check("support-home-with-ticket")
+
+    with visit.page.expect_navigation():
+        visit.page.click(".signed-in form button")
+    visit.go("accounts:login")
+    visit.fill("username", "itadmin")
+    visit.fill("password", OTHER_PASSWORD)
+    visit.submit()
+    visit.go("support:queue")
+    assert "Projector has no signal" in visit.main_text()
+    visit.check("support-queue")
+    visit.page.goto(ticket_url)
+    visit.assert_language()
+    visit.check("support-ticket-detail-technician")
 
 
 def test_page_not_found(visit: Visit) -> None:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("account/", include("accounts.urls")),
     path("outbox/", include("outbox.urls")),
+    path("support/", include("support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("common.urls")),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from django.apps import apps as django_apps
 SEED_MIGRATIONS = [
     ("accounts.migrations.0002_seed_challenge_questions", "seed"),
     ("portal.migrations.0002_demo_tiles", "add_tiles"),
+    ("support.migrations.0002_categories", "seed"),
 ]
 
 

@@ -1,0 +1,22 @@
+"""The Technology Support Center's data: work orders ("t-tickets") with their history
+and attachments, and the notifications they send."""
+
+from support.models.notifications import Notification
+from support.models.tickets import (
+    Attachment,
+    Category,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+
+__all__ = [
+    "Attachment",
+    "Category",
+    "Notification",
+    "Priority",
+    "Status",
+    "Ticket",
+    "TicketEvent",
+]
