@@ -68,9 +68,12 @@ def reply_address(ticket: Ticket) -> str:
     return template.format(token=ticket.reply_token) if template else ""
 
 
-def recipients(ticket: Ticket, *, actor: Account | None) -> list[Recipient]:
-    """The requester and the person who opened the ticket for them, without the
-    actor (nobody is emailed about their own change) and without duplicates."""
+def recipients(
+    ticket: Ticket, *, actor: Account | None, opening: bool = False
+) -> list[Recipient]:
+    """The requester and the person who opened the ticket for them, without
+    duplicates, and without the actor (nobody is emailed about their own change)
+    except on opening: the first email gives the opener the ticket's number."""
     found: dict[str, Recipient] = {}
     people = []
     if ticket.requester is not None and ticket.requester.is_active:
@@ -80,7 +83,7 @@ def recipients(ticket: Ticket, *, actor: Account | None) -> list[Recipient]:
     people.append((opener.email, opener))
     actor_pk = actor.pk if actor is not None else None
     for email, account in people:
-        if not email or (account is not None and account.pk == actor_pk):
+        if not email or (not opening and account is not None and account.pk == actor_pk):
             continue
         found.setdefault(
             email.lower(),
@@ -117,7 +120,7 @@ def queue_update(ticket: Ticket, events: Sequence[TicketEvent], *, actor: Accoun
         "support:ticket-detail", args=[ticket.pk]
     )
     created = []
-    for recipient in recipients(ticket, actor=actor):
+    for recipient in recipients(ticket, actor=actor, opening=opening):
         subject, text, html = render_email(
             "support_ticket_update",
             {"ticket": ticket, "events": shown, "link": link, "opening": opening,
