@@ -401,6 +401,41 @@ def test_a_ticket_from_opening_to_the_technicians_queue(visit: Visit) -> None:
     visit.check("support-ticket-detail-technician")
 
 
+def test_a_teachers_reset_request_approved_by_a_technician(visit: Visit) -> None:
+    from support.tests.builders import make_class, make_teacher
+
+    teacher = make_teacher()
+    student = make_claimed_account(given_name="Sam", family_name="Student")
+    assert teacher.person is not None and student.person is not None
+    make_class(teacher.person, [student.person])
+    Account.objects.create_superuser("itadmin", OTHER_PASSWORD)
+    sign_in(visit, teacher)
+    visit.go("support:students")
+    assert student.person.display_username in visit.main_text()
+    visit.check("support-students")
+    visit.go("support:reset-request", person_pk=student.person.pk)
+    visit.submit()
+    assert visit.page.locator("main [role=alert]").count() == 1
+    visit.check("support-reset-request-error")
+    visit.fill("reason", "Does not remember the answers to the challenge questions.")
+    visit.submit()
+    ticket_url = visit.page.url
+    visit.check("support-reset-requested")
+
+    with visit.page.expect_navigation():
+        visit.page.click(".signed-in form button")
+    visit.go("accounts:login")
+    visit.fill("username", "itadmin")
+    visit.fill("password", OTHER_PASSWORD)
+    visit.submit()
+    visit.page.goto(ticket_url)
+    visit.check("support-reset-pending-technician")
+    visit.submit()
+    student.refresh_from_db()
+    assert not student.is_claimed
+    visit.check("support-reset-approved")
+
+
 def test_page_not_found(visit: Visit) -> None:
     visit.page.goto(visit.site + "/no-such-page/")
     visit.assert_language()

@@ -47,7 +47,9 @@ def access_ticket_by_account(pk: int, account: Account) -> Ticket:
     """The ticket, if `account` may see it; Http404 otherwise."""
     ticket = (
         visible_tickets(account)
-        .select_related("category", "school", "requester", "opened_by", "assignee")
+        .select_related(
+            "category", "school", "requester", "opened_by", "assignee", "reset_request__student"
+        )
         .filter(pk=pk)
         .first()
     )

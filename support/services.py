@@ -99,7 +99,7 @@ def do_update_ticket(ticket: Ticket, update: TicketUpdate, *, actor: Account) ->
         if update.change_assignee and update.assignee != locked.assignee:
             events.extend(_assign(locked, update.assignee, actor=actor, now=now))
         if update.status and update.status != locked.status:
-            events.append(_move(locked, update.status, actor=actor, now=now))
+            events.append(move_status(locked, update.status, actor=actor, now=now))
         if events:
             locked.updated_at = now
             locked.save(update_fields=["status", "assignee", "resolved_at", "updated_at"])
@@ -139,7 +139,7 @@ def do_requester_reply(
         events = [reply]
         if locked.status in (Status.WAITING, Status.RESOLVED):
             kind = TicketEvent.Kind.REOPENED if locked.status == Status.RESOLVED else None
-            events.append(_move(locked, Status.IN_PROGRESS, actor=actor, now=now, kind=kind))
+            events.append(move_status(locked, Status.IN_PROGRESS, actor=actor, now=now, kind=kind))
         locked.updated_at = now
         locked.save(update_fields=["status", "resolved_at", "updated_at"])
         notifications.queue_update(locked, events, actor=actor)
@@ -188,11 +188,11 @@ def _assign(
         )
     ]
     if assignee is not None and locked.status == Status.NEW:
-        events.append(_move(locked, Status.ASSIGNED, actor=actor, now=now))
+        events.append(move_status(locked, Status.ASSIGNED, actor=actor, now=now))
     return events
 
 
-def _move(
+def move_status(
     locked: Ticket,
     status: str,
     *,

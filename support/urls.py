@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support import views, views_queue
+from support import views, views_queue, views_resets
 
 app_name = "support"
 urlpatterns = [
@@ -8,6 +8,13 @@ urlpatterns = [
     path("tickets/new/", views.ticket_new, name="ticket-new"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
     path("queue/", views_queue.queue, name="queue"),
+    path("students/", views_resets.my_students, name="students"),
+    path(
+        "students/<int:person_pk>/reset/", views_resets.request_reset, name="reset-request"
+    ),
+    path(
+        "tickets/<int:pk>/reset/<str:decision>/", views_resets.decide_reset, name="reset-decide"
+    ),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/view/", views.attachment_inline, name="attachment-inline"),
 ]

@@ -21,6 +21,7 @@ from support.access import (
 )
 from support.forms import ReplyForm, TechnicianUpdateForm, TicketForm
 from support.models import Attachment, Ticket
+from support.views_resets import DecisionForm
 
 
 def _account(request: HttpRequest) -> Account:
@@ -104,6 +105,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "form": form,
             "is_technician": technician,
+            "decision_form": DecisionForm(),
         },
     )
 

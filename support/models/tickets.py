@@ -160,6 +160,8 @@ class TicketEvent(models.Model):
         REPLY = "reply", _("Reply")
         NOTE = "note", _("Internal note")
         REOPENED = "reopened", _("Reopened by the requester's reply")
+        RESET_APPROVED = "reset_approved", _("Account reset approved")
+        RESET_DECLINED = "reset_declined", _("Account reset declined")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -235,3 +237,27 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class ResetRequest(models.Model):
+    """A teacher's request that a student's account be reset (the student forgot
+    the answers to the challenge questions): a ticket of the account-reset category
+    that a technician approves (the account is reset; the student claims it again)
+    or declines."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a technician")
+        APPROVED = "approved", _("Approved: the account was reset")
+        DECLINED = "declined", _("Declined")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="reset_request")
+    student = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"reset of {self.student_id}: {self.state}"
