@@ -41,6 +41,7 @@ PAGES = [
     ("change-challenges", "accounts:change-challenges", True),
     ("support-home", "support:home", True),
     ("support-ticket-new", "support:ticket-new", True),
+    ("support-equipment-not-supervisor", "support:equipment-request", True),
 ]
 
 # Pages from later issues. Each one joins PAGES (or gets a walk) in all three
@@ -434,6 +435,41 @@ def test_a_teachers_reset_request_approved_by_a_technician(visit: Visit) -> None
     student.refresh_from_db()
     assert not student.is_claimed
     visit.check("support-reset-approved")
+
+
+def test_an_equipment_request_from_the_supervisor_to_handed_out(visit: Visit) -> None:
+    from directory.models import Person
+
+    supervisor = make_claimed_account(role="staff", given_name="Sue", family_name="Boss")
+    report = make_claimed_account(role="staff", given_name="Ray", family_name="Report")
+    assert report.person is not None
+    Person.objects.filter(pk=report.person.pk).update(supervisor_id=supervisor.person_id)
+    Account.objects.create_superuser("itadmin", OTHER_PASSWORD)
+    sign_in(visit, supervisor)
+    visit.go("support:equipment-request")
+    visit.check("support-equipment-request")
+    visit.page.select_option("#id_person", index=1)
+    visit.page.select_option("#id_item", index=1)
+    visit.fill("reason", "New hire starting Monday.")
+    visit.submit()
+    ticket_url = visit.page.url
+    visit.check("support-equipment-requested")
+
+    with visit.page.expect_navigation():
+        visit.page.click(".signed-in form button")
+    visit.go("accounts:login")
+    visit.fill("username", "itadmin")
+    visit.fill("password", OTHER_PASSWORD)
+    visit.submit()
+    visit.page.goto(ticket_url)
+    visit.submit()  # approve
+    visit.check("support-equipment-approved")
+    visit.fill("asset_tag", "CCPS-00412")
+    visit.fill("serial_number", "5CD1234XYZ")
+    visit.submit()
+    visit.go("support:person-equipment", person_pk=report.person_id)
+    assert "CCPS-00412" in visit.main_text()
+    visit.check("support-person-equipment")
 
 
 def test_page_not_found(visit: Visit) -> None:

@@ -48,7 +48,8 @@ def access_ticket_by_account(pk: int, account: Account) -> Ticket:
     ticket = (
         visible_tickets(account)
         .select_related(
-            "category", "school", "requester", "opened_by", "assignee", "reset_request__student"
+            "category", "school", "requester", "opened_by", "assignee", "reset_request__student",
+            "equipment_request__item", "equipment_request__person",
         )
         .filter(pk=pk)
         .first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support import views, views_queue, views_resets
+from support import views, views_equipment, views_queue, views_resets
 
 app_name = "support"
 urlpatterns = [
@@ -9,6 +9,22 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
     path("queue/", views_queue.queue, name="queue"),
     path("students/", views_resets.my_students, name="students"),
+    path("equipment/", views_equipment.request_equipment, name="equipment-request"),
+    path(
+        "tickets/<int:pk>/equipment/handout/",
+        views_equipment.record_handout,
+        name="equipment-handout",
+    ),
+    path(
+        "tickets/<int:pk>/equipment/<str:decision>/",
+        views_equipment.decide_equipment,
+        name="equipment-decide",
+    ),
+    path(
+        "people/<int:person_pk>/equipment/",
+        views_equipment.person_equipment,
+        name="person-equipment",
+    ),
     path(
         "students/<int:person_pk>/reset/", views_resets.request_reset, name="reset-request"
     ),

@@ -21,6 +21,7 @@ from support.access import (
 )
 from support.forms import ReplyForm, TechnicianUpdateForm, TicketForm
 from support.models import Attachment, Ticket
+from support.views_equipment import HandoutForm
 from support.views_resets import DecisionForm
 
 
@@ -106,8 +107,15 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "is_technician": technician,
             "decision_form": DecisionForm(),
+            "handout_form": _handout_form(ticket),
         },
     )
+
+
+def _handout_form(ticket: Ticket) -> HandoutForm:
+    """What the technician records, starting from the item that was requested."""
+    equipment = getattr(ticket, "equipment_request", None)
+    return HandoutForm(initial={"item": equipment.item_id} if equipment else None)
 
 
 def _apply(form: ReplyForm, ticket: Ticket, account: Account) -> None:

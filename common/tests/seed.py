@@ -14,6 +14,7 @@ SEED_MIGRATIONS = [
     ("accounts.migrations.0002_seed_challenge_questions", "seed"),
     ("portal.migrations.0002_demo_tiles", "add_tiles"),
     ("support.migrations.0002_categories", "seed"),
+    ("support.migrations.0006_equipment_catalog", "seed"),
 ]
 
 

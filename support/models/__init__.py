@@ -1,6 +1,7 @@
 """The Technology Support Center's data: work orders ("t-tickets") with their history
 and attachments, and the notifications they send."""
 
+from support.models.equipment import EquipmentItem, EquipmentRequest, HandedOut
 from support.models.notifications import Notification
 from support.models.tickets import (
     Attachment,
@@ -15,6 +16,9 @@ from support.models.tickets import (
 __all__ = [
     "Attachment",
     "Category",
+    "EquipmentItem",
+    "EquipmentRequest",
+    "HandedOut",
     "Notification",
     "Priority",
     "ResetRequest",

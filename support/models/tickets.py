@@ -162,6 +162,9 @@ class TicketEvent(models.Model):
         REOPENED = "reopened", _("Reopened by the requester's reply")
         RESET_APPROVED = "reset_approved", _("Account reset approved")
         RESET_DECLINED = "reset_declined", _("Account reset declined")
+        EQUIPMENT_APPROVED = "equipment_approved", _("Equipment request approved")
+        EQUIPMENT_DECLINED = "equipment_declined", _("Equipment request declined")
+        EQUIPMENT_HANDED_OUT = "equipment_handed_out", _("Equipment handed out")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from support.models import Category, Status, TicketEvent
+from support.models import Category, EquipmentItem, Status, TicketEvent
 
 register = template.Library()
 
@@ -26,3 +26,8 @@ def status_label(value: str) -> str:
 @register.filter
 def actor_name(event: TicketEvent) -> str:
     return event.actor.display_name if event.actor is not None else ""
+
+
+@register.filter
+def item_name(item: EquipmentItem, language: str) -> str:
+    return item.name_for(language or "en")
