@@ -42,6 +42,7 @@ PAGES = [
     ("support-home", "support:home", True),
     ("support-ticket-new", "support:ticket-new", True),
     ("support-equipment-not-supervisor", "support:equipment-request", True),
+    ("support-kb", "support:kb", True),
 ]
 
 # Pages from later issues. Each one joins PAGES (or gets a walk) in all three
@@ -470,6 +471,22 @@ def test_an_equipment_request_from_the_supervisor_to_handed_out(visit: Visit) ->
     visit.go("support:person-equipment", person_pk=report.person_id)
     assert "CCPS-00412" in visit.main_text()
     visit.check("support-person-equipment")
+
+
+def test_knowledge_base_from_the_login_page_and_signed_in(visit: Visit) -> None:
+    visit.go("accounts:login")
+    with visit.page.expect_navigation():
+        article = reverse("support:kb-article", args=["how-do-i-log-in"])
+        visit.page.click(f"main a[href='{article}']")
+    visit.assert_language()
+    visit.check("support-kb-article-public")
+
+    sign_in(visit, make_claimed_account(given_name="Maria", family_name="Lopez"))
+    visit.page.goto(visit.site + reverse("support:kb") + "?q=password")
+    visit.assert_language()
+    visit.check("support-kb-search")
+    visit.go("support:kb-article", slug="forgot-password")
+    visit.check("support-kb-article")
 
 
 def test_page_not_found(visit: Visit) -> None:

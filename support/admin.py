@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from support import admin_equipment  # noqa: F401  (registers the equipment admin)
+from support import admin_equipment, admin_kb  # noqa: F401  (register their admins)
 from support.models import Category, Notification, Ticket
 from support.notifications import deliver
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support import views, views_equipment, views_queue, views_resets
+from support import views, views_equipment, views_kb, views_queue, views_resets
 
 app_name = "support"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("tickets/new/", views.ticket_new, name="ticket-new"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
     path("queue/", views_queue.queue, name="queue"),
+    path("kb/", views_kb.kb_index, name="kb"),
+    path("kb/<slug:slug>/", views_kb.kb_article, name="kb-article"),
     path("students/", views_resets.my_students, name="students"),
     path("equipment/", views_equipment.request_equipment, name="equipment-request"),
     path(

@@ -15,6 +15,7 @@ SEED_MIGRATIONS = [
     ("portal.migrations.0002_demo_tiles", "add_tiles"),
     ("support.migrations.0002_categories", "seed"),
     ("support.migrations.0006_equipment_catalog", "seed"),
+    ("support.migrations.0008_sign_in_articles", "seed"),
 ]
 
 

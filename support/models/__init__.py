@@ -2,6 +2,7 @@
 and attachments, and the notifications they send."""
 
 from support.models.equipment import EquipmentItem, EquipmentRequest, HandedOut
+from support.models.kb import Article, ArticleCategory, ArticleVersion
 from support.models.notifications import Notification
 from support.models.tickets import (
     Attachment,
@@ -14,6 +15,9 @@ from support.models.tickets import (
 )
 
 __all__ = [
+    "Article",
+    "ArticleCategory",
+    "ArticleVersion",
     "Attachment",
     "Category",
     "EquipmentItem",
