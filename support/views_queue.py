@@ -2,8 +2,8 @@
 assigning several tickets at once. Anyone else gets "not found".
 
 One page costs a fixed number of queries whatever the number of tickets: the
-filters' choices, the count, and one query for the page with its category, school,
-requester and assignee joined (the tests count them)."""
+filters' choices, the count, one query for the page with its requester and assignee
+joined, and one each for its categories and schools (the tests count them)."""
 
 from __future__ import annotations
 
@@ -25,12 +25,9 @@ from support import services
 from support.access import is_technician, technicians
 from support.forms import UNASSIGNED, BulkAssignForm, QueueFilterForm
 from support.models import Ticket
-from support.models.tickets import OPEN_STATUSES
 
 QUEUE_FIELDS = (
-    "id", "subject", "status", "priority", "created_at", "updated_at",
-    "category__id", "category__name_en", "category__name_es", "category__name_vi",
-    "school__id", "school__name",
+    "id", "subject", "status", "priority", "created_at", "updated_at", "category", "school",
     "requester__id", "requester__given_name", "requester__family_name",
     "requester__preferred_given_name", "requester__preferred_family_name",
     "assignee__id", "assignee__username",
@@ -54,7 +51,9 @@ def filtered_queue(data: dict[str, Any], account: Account) -> QuerySet[Ticket]:
     tickets = Ticket.objects.all()
     status = data.get("status") or QueueFilterForm.OPEN
     if status == QueueFilterForm.OPEN:
-        tickets = tickets.filter(status__in=OPEN_STATUSES)
+        # Written as IN: Django renders is_open=True as the bare column, which no
+        # database answers from an index that the column leads.
+        tickets = tickets.filter(is_open__in=[True])
     elif status != QueueFilterForm.ALL:
         tickets = tickets.filter(status=status)
     if data.get("category"):
@@ -68,8 +67,13 @@ def filtered_queue(data: dict[str, Any], account: Account) -> QuerySet[Ticket]:
         tickets = tickets.filter(assignee__isnull=True)
     elif assignee:
         tickets = tickets.filter(assignee_id=int(assignee))
+    # Categories and schools are a few rows each, fetched by one query apiece for
+    # the page. Joined instead, the category's inner join lets a database start from
+    # the categories and sort every matching ticket rather than read the first page
+    # from the tickets' index.
     return (
-        tickets.select_related("category", "school", "requester", "assignee")
+        tickets.select_related("requester", "assignee")
+        .prefetch_related("category", "school")
         .only(*QUEUE_FIELDS)
         .order_by("created_at", "id")
     )
