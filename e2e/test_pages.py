@@ -7,8 +7,8 @@ clicks and typing.
 
 Pages that only need to be opened (by a visitor or a signed-in student) are listed
 in `PAGES` and checked by `test_every_listed_page`; pages that need a flow get a
-walk of their own below. Pages from later issues (support tickets, the dashboard)
-are named in `PAGES_ADDED_LATER` and join `PAGES` (or get a walk) when they land."""
+walk of their own below. Pages from later issues (the dashboard) are named in
+`PAGES_ADDED_LATER` and join `PAGES` (or get a walk) when they land."""
 
 from __future__ import annotations
 

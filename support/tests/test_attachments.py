@@ -141,3 +141,31 @@ def test_an_internal_notes_attachment_is_the_technicians_only(requester, technic
     url = reverse("support:attachment", args=[attachment.pk])
     assert signed_in(requester).get(url).status_code == 404
     assert signed_in(technician).get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "root", ["relative/attachments", "{base}", "{base}/support", "{base}/static/uploads"]
+)
+def test_an_attachment_folder_inside_the_code_or_static_files_refuses_to_start(
+    root: str,
+) -> None:
+    from hallpass.tests.test_settings import load_settings
+
+    base = str(django_settings.BASE_DIR)
+    result = load_settings(
+        {"HALLPASS_SUPPORT_ATTACHMENT_ROOT": root.format(base=base)}, "import hallpass.settings"
+    )
+    assert result.returncode != 0
+    assert "HALLPASS_SUPPORT_ATTACHMENT_ROOT" in result.stderr
+
+
+def test_the_attachment_folder_may_be_under_var_or_anywhere_else(tmp_path: Path) -> None:
+    from hallpass.tests.test_settings import load_settings
+
+    for root in (str(tmp_path / "files"), f"{django_settings.BASE_DIR}/var/attachments"):
+        result = load_settings(
+            {"HALLPASS_SUPPORT_ATTACHMENT_ROOT": root},
+            "import hallpass.settings as s; print(s.SUPPORT_ATTACHMENT_ROOT)",
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == root
