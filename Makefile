@@ -44,6 +44,7 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/login_benchmark.py
 	$(BIN)/python benchmarks/session_renewal_benchmark.py
 	$(BIN)/python benchmarks/launchpad_benchmark.py
+	$(BIN)/python benchmarks/support_queue_benchmark.py
 
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-find-links \

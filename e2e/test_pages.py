@@ -7,8 +7,8 @@ clicks and typing.
 
 Pages that only need to be opened (by a visitor or a signed-in student) are listed
 in `PAGES` and checked by `test_every_listed_page`; pages that need a flow get a
-walk of their own below. Pages from later issues (support tickets, the dashboard)
-are named in `PAGES_ADDED_LATER` and join `PAGES` (or get a walk) when they land."""
+walk of their own below. Pages from later issues (the dashboard) are named in
+`PAGES_ADDED_LATER` and join `PAGES` (or get a walk) when they land."""
 
 from __future__ import annotations
 
@@ -40,13 +40,15 @@ PAGES = [
     ("portal-home", "portal:home", True),
     ("change-password", "accounts:change-password", True),
     ("change-challenges", "accounts:change-challenges", True),
+    ("support-home", "support:home", True),
+    ("support-ticket-new", "support:ticket-new", True),
+    ("support-equipment-not-supervisor", "support:equipment-request", True),
+    ("support-kb", "support:kb", True),
 ]
 
 # Pages from later issues. Each one joins PAGES (or gets a walk) in all three
 # languages and both widths when its issue lands; none is faked meanwhile.
 PAGES_ADDED_LATER = [
-    "support: submit a ticket (support issue)",
-    "support: ticket detail and list (support issue)",
     "dashboard: district dashboard (dashboard issue)",
 ]
 
@@ -447,6 +449,127 @@ def test_the_launchpad_with_many_apps_and_its_search(visit: Visit) -> None:
     visit.assert_language()
     assert visit.page.locator(".tile").count() == 7
     visit.check("portal-home-search")
+
+
+def test_a_ticket_from_opening_to_the_technicians_queue(visit: Visit) -> None:
+    account = make_claimed_account(given_name="Maria", family_name="Lopez")
+    Account.objects.create_superuser("itadmin", OTHER_PASSWORD)
+    sign_in(visit, account)
+    visit.go("support:ticket-new")
+    visit.submit()
+    assert visit.page.locator("main [role=alert]").count() == 1
+    visit.check("support-ticket-new-errors")
+
+    visit.page.select_option("#id_category", index=1)
+    visit.fill("subject", "Projector has no signal")
+    visit.fill("description", "Room 12's projector shows no signal since Monday.")
+    visit.submit()
+    assert "T-" in visit.main_text()
+    visit.check("support-ticket-detail")
+    ticket_url = visit.page.url
+
+    visit.go("support:home")
+    assert "Projector has no signal" in visit.main_text()
+    visit.check("support-home-with-ticket")
+
+    with visit.page.expect_navigation():
+        visit.page.click(".signed-in form button")
+    visit.go("accounts:login")
+    visit.fill("username", "itadmin")
+    visit.fill("password", OTHER_PASSWORD)
+    visit.submit()
+    visit.go("support:queue")
+    assert "Projector has no signal" in visit.main_text()
+    visit.check("support-queue")
+    visit.page.goto(ticket_url)
+    visit.assert_language()
+    visit.check("support-ticket-detail-technician")
+
+
+def test_a_teachers_reset_request_approved_by_a_technician(visit: Visit) -> None:
+    from support.tests.builders import make_class, make_teacher
+
+    teacher = make_teacher()
+    student = make_claimed_account(given_name="Sam", family_name="Student")
+    assert teacher.person is not None and student.person is not None
+    make_class(teacher.person, [student.person])
+    Account.objects.create_superuser("itadmin", OTHER_PASSWORD)
+    sign_in(visit, teacher)
+    visit.go("support:students")
+    assert student.person.display_username in visit.main_text()
+    visit.check("support-students")
+    visit.go("support:reset-request", person_pk=student.person.pk)
+    visit.submit()
+    assert visit.page.locator("main [role=alert]").count() == 1
+    visit.check("support-reset-request-error")
+    visit.fill("reason", "Does not remember the answers to the challenge questions.")
+    visit.submit()
+    ticket_url = visit.page.url
+    visit.check("support-reset-requested")
+
+    with visit.page.expect_navigation():
+        visit.page.click(".signed-in form button")
+    visit.go("accounts:login")
+    visit.fill("username", "itadmin")
+    visit.fill("password", OTHER_PASSWORD)
+    visit.submit()
+    visit.page.goto(ticket_url)
+    visit.check("support-reset-pending-technician")
+    visit.submit()
+    student.refresh_from_db()
+    assert not student.is_claimed
+    visit.check("support-reset-approved")
+
+
+def test_an_equipment_request_from_the_supervisor_to_handed_out(visit: Visit) -> None:
+    from directory.models import Person
+
+    supervisor = make_claimed_account(role="staff", given_name="Sue", family_name="Boss")
+    report = make_claimed_account(role="staff", given_name="Ray", family_name="Report")
+    assert report.person is not None
+    Person.objects.filter(pk=report.person.pk).update(supervisor_id=supervisor.person_id)
+    Account.objects.create_superuser("itadmin", OTHER_PASSWORD)
+    sign_in(visit, supervisor)
+    visit.go("support:equipment-request")
+    visit.check("support-equipment-request")
+    visit.page.select_option("#id_person", index=1)
+    visit.page.select_option("#id_item", index=1)
+    visit.fill("reason", "New hire starting Monday.")
+    visit.submit()
+    ticket_url = visit.page.url
+    visit.check("support-equipment-requested")
+
+    with visit.page.expect_navigation():
+        visit.page.click(".signed-in form button")
+    visit.go("accounts:login")
+    visit.fill("username", "itadmin")
+    visit.fill("password", OTHER_PASSWORD)
+    visit.submit()
+    visit.page.goto(ticket_url)
+    visit.submit()  # approve
+    visit.check("support-equipment-approved")
+    visit.fill("asset_tag", "CCPS-00412")
+    visit.fill("serial_number", "5CD1234XYZ")
+    visit.submit()
+    visit.go("support:person-equipment", person_pk=report.person_id)
+    assert "CCPS-00412" in visit.main_text()
+    visit.check("support-person-equipment")
+
+
+def test_knowledge_base_from_the_login_page_and_signed_in(visit: Visit) -> None:
+    visit.go("accounts:login")
+    with visit.page.expect_navigation():
+        article = reverse("support:kb-article", args=["how-do-i-log-in"])
+        visit.page.click(f"main a[href='{article}']")
+    visit.assert_language()
+    visit.check("support-kb-article-public")
+
+    sign_in(visit, make_claimed_account(given_name="Maria", family_name="Lopez"))
+    visit.page.goto(visit.site + reverse("support:kb") + "?q=password")
+    visit.assert_language()
+    visit.check("support-kb-search")
+    visit.go("support:kb-article", slug="forgot-password")
+    visit.check("support-kb-article")
 
 
 def test_page_not_found(visit: Visit) -> None:

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "sso",
     "oauth2_provider",
     "portal",
+    "support",
     "demo",
 ]
 
@@ -522,6 +523,48 @@ if PRODUCTION:
 else:
     with contextlib.suppress(OSError):  # a read-only checkout: WhiteNoise only warns
         STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# --- Technology Support Center -------------------------------------------------------
+# Attachments live here under random names, served only through a view that checks who
+# may see the ticket: never inside the code or the static files (refused below).
+SUPPORT_ATTACHMENT_ROOT = Path(
+    envstr("HALLPASS_SUPPORT_ATTACHMENT_ROOT", "") or VAR_DIR / "attachments"
+)
+SUPPORT_ATTACHMENT_MAX_BYTES = envint("HALLPASS_SUPPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+SUPPORT_ATTACHMENT_MAX_FILES = envint("HALLPASS_SUPPORT_ATTACHMENT_MAX_FILES", 5)
+# What may be attached, by what the content is (support.attachments): extensions.
+SUPPORT_ATTACHMENT_TYPES = envlist(
+    "HALLPASS_SUPPORT_ATTACHMENT_TYPES", "png,jpg,jpeg,gif,webp,pdf,txt,log,csv"
+)
+# A requester's reply reopens a resolved ticket for this many days after it was resolved.
+SUPPORT_REOPEN_WINDOW = timedelta(days=envfloat("HALLPASS_SUPPORT_REOPEN_DAYS", 7.0))
+# Whether the requester is emailed when a technician is assigned.
+SUPPORT_EMAIL_ON_ASSIGNMENT = envbool("HALLPASS_SUPPORT_EMAIL_ON_ASSIGNMENT", True)
+SUPPORT_QUEUE_PAGE_SIZE = envint("HALLPASS_SUPPORT_QUEUE_PAGE_SIZE", 50)
+# Where replies to a ticket's emails go, with {token} for the ticket's reply token
+# (e.g. support+{token}@example.org, delivered to manage.py support_inbound); empty:
+# the emails say to answer on the ticket's page.
+SUPPORT_REPLY_ADDRESS = envstr("HALLPASS_SUPPORT_REPLY_ADDRESS", "")
+if SUPPORT_REPLY_ADDRESS and "{token}" not in SUPPORT_REPLY_ADDRESS:
+    raise ImproperlyConfigured("HALLPASS_SUPPORT_REPLY_ADDRESS must contain {token}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve() == folder.resolve() or folder.resolve() in path.resolve().parents
+
+
+if (
+    not SUPPORT_ATTACHMENT_ROOT.is_absolute()
+    or any(_inside(SUPPORT_ATTACHMENT_ROOT, f) for f in (STATIC_ROOT, *STATICFILES_DIRS))
+    or (
+        _inside(SUPPORT_ATTACHMENT_ROOT, BASE_DIR)
+        and not _inside(SUPPORT_ATTACHMENT_ROOT, VAR_DIR)
+    )
+):
+    raise ImproperlyConfigured(
+        f"HALLPASS_SUPPORT_ATTACHMENT_ROOT {SUPPORT_ATTACHMENT_ROOT} must be an absolute "
+        "path outside the code and the static files"
+    )
 
 LOGGING: dict[str, Any] = {
     "version": 1,

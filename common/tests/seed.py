@@ -13,6 +13,9 @@ from django.apps import apps as django_apps
 SEED_MIGRATIONS = [
     ("accounts.migrations.0002_seed_challenge_questions", "seed"),
     ("sso.migrations.0002_demo_apps", "seed"),
+    ("support.migrations.0002_categories", "seed"),
+    ("support.migrations.0006_equipment_catalog", "seed"),
+    ("support.migrations.0008_sign_in_articles", "seed"),
 ]
 
 
