@@ -301,6 +301,10 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # The knowledge base's tutorial videos (support/kb.py embeds these players only).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        # A district-hosted video plays from this site or any https address.
+        "media-src": [SELF, "https:"],
     }
 }
 if envbool("BEHIND_TLS_PROXY", False):

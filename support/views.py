@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Account
+from common.uploads import accepts_file_uploads
 from support import services
 from support.access import (
     access_attachment_by_account,
@@ -45,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@accepts_file_uploads
 @login_required
 @require_http_methods(["GET", "POST"])
 def ticket_new(request: HttpRequest) -> HttpResponse:
@@ -74,6 +76,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "support/ticket_form.html", {"form": form})
 
 
+@accepts_file_uploads
 @login_required
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -38,7 +38,11 @@ class FormClient(Client):
         **extra: Any,
     ) -> Any:
         if content_type == FORM_CONTENT and isinstance(data, Mapping):
-            data = urlencode(data, doseq=True)
+            if any(_is_file(value) for value in data.values()):
+                # A form with a file input posts multipart/form-data.
+                content_type = MULTIPART_CONTENT
+            else:
+                data = urlencode(data, doseq=True)
         return super().post(
             path,
             data,
@@ -49,3 +53,9 @@ class FormClient(Client):
             query_params=query_params,
             **extra,
         )
+
+
+def _is_file(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_is_file(item) for item in value)
+    return hasattr(value, "read")

@@ -11,6 +11,7 @@ from django.test import Client
 from accounts.models import Account
 from accounts.roles import TECHNICIAN
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account, make_staff_account
+from common.tests.client import FormClient
 from directory.models import Class, Enrollment, Org, Person
 from support.models import Category, Ticket
 from support.services import NewTicket, do_open_ticket
@@ -75,7 +76,7 @@ def open_ticket(
 
 
 def signed_in(account: Account) -> Client:
-    client = Client()
+    client = FormClient()
     assert client.login(username=account.username, password=DEFAULT_PASSWORD)
     return client
 

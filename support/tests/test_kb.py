@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account
+from common.tests.client import FormClient
 from support.models import Article, ArticleCategory, ArticleVersion
 from support.tests.builders import signed_in
 
@@ -65,7 +65,7 @@ def test_an_article_is_shown_in_the_readers_language_or_in_english(requester: Ac
 
 def test_articles_are_read_after_signing_in_except_the_sign_in_help(requester: Account) -> None:
     make_article()
-    anonymous = Client()
+    anonymous = FormClient()
     response = anonymous.get(article_url("printer"))
     assert response.status_code == 302 and "/account/login/" in response["Location"]
     assert anonymous.get(reverse("support:kb")).status_code == 302
@@ -130,7 +130,7 @@ def test_search_prefers_the_readers_language(requester: Account) -> None:
 def test_the_sign_in_claim_and_help_pages_link_to_their_articles(
     url_name: str, slugs: list[str]
 ) -> None:
-    page = Client().get(reverse(url_name)).content.decode()
+    page = FormClient().get(reverse(url_name)).content.decode()
     for slug in slugs:
         assert f'href="{article_url(slug)}"' in page
-        assert Client().get(article_url(slug)).status_code == 200
+        assert FormClient().get(article_url(slug)).status_code == 200

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.builders import make_claimed_account
+from common.tests.client import FormClient
 from support.models import Status, Ticket, TicketEvent
 from support.services import TicketUpdate, do_update_ticket
 from support.tests.builders import (
@@ -158,10 +159,9 @@ def test_an_empty_reply_gets_a_clear_message(requester):
 
 def test_the_support_pages_need_signing_in(requester):
     ticket = open_ticket(requester)
-    from django.test import Client
 
     for url in (reverse("support:home"), NEW, detail(ticket), reverse("support:queue")):
-        response = Client().get(url)
+        response = FormClient().get(url)
         assert response.status_code == 302 and "/account/login/" in response["Location"]
 
 
