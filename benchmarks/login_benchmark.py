@@ -136,9 +136,13 @@ def measure(backend: str, sign_ins: int) -> Figures:
     round_trips = counts.redis_round_trips + (
         counts.statements + 2 * counts.transactions if postgres else 0)
     return Figures(
-        backend, round(len(posts) / sum(posts), 1), round(len(verifies) / sum(verifies), 1),
-        round((statistics.median(posts) - statistics.median(verifies)) * 1000, 2),
-        counts.statements / COUNTED, round_trips / COUNTED)
+        backend=backend,
+        sign_ins_per_second=round(len(posts) / sum(posts), 1),
+        verifies_per_second=round(len(verifies) / sum(verifies), 1),
+        ms_outside_hash=round((statistics.median(posts) - statistics.median(verifies)) * 1e3, 2),
+        sql_statements=counts.statements / COUNTED,
+        round_trips=round_trips / COUNTED,
+    )
 
 
 def run(backend: str, env: dict[str, str], sign_ins: int) -> Figures:
@@ -176,6 +180,7 @@ def main() -> None:
     if args.measure:
         print(json.dumps(asdict(measure(args.measure, args.sign_ins))))
         return
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="hallpass-login-bench-") as work:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hallpass.settings", "DEBUG": "false",
                "HALLPASS_ENV": "demo", "HALLPASS_VAR_DIR": work, "TASKS_BACKEND": "immediate"}
@@ -185,7 +190,9 @@ def main() -> None:
         if args.postgres or "HALLPASS_BENCH_DATABASE_URL" in os.environ:
             runs.append(run_on_postgres(env, args.sign_ins))
 
-    print(f"{args.sign_ins} sign-ins per backend, each after one raw Argon2id verification\n"
+    print(f"{args.sign_ins} sign-ins per backend, each after one raw Argon2id verification; "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+          f"({os.cpu_count()} CPUs)\n"
           "backend             sign-ins/s  verifies/s  ms outside the hash  "
           "statements / round trips  guard-rail")
     failed = False
