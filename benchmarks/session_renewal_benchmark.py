@@ -4,10 +4,10 @@ Hallpass's renewal at most once a minute (the default, 60).
 
     .venv/bin/python benchmarks/session_renewal_benchmark.py [--views 400] [--backends ...]
 
-Per backend, in its own process with DEBUG off (as login_benchmark.py sets them up:
-a throwaway SQLite file with DatabaseCache and db sessions; a throwaway PostgreSQL
-database with Redis and cached_db sessions, skipped when unreachable): 40 people
-sign in through hallpass.wsgi.application, then view the portal home again and
+Per backend, in its own process with DEBUG off (a throwaway SQLite file with
+DatabaseCache and db sessions; a throwaway PostgreSQL database with Redis and
+cached_db sessions, skipped when unreachable): 40 people sign in through
+hallpass.wsgi.application (bench_portal.Browser), then view the portal home again and
 again, the two settings alternating over --rounds. Reports milliseconds per view
 and session writes per view (INSERT/UPDATE/DELETE on django_session, counted with
 a connection execute_wrapper). The landing page right after each sign-in is such
@@ -28,8 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_postgres import postgres_urls, recreate_database
-from login_benchmark import ROOT, drop_redis_keys, redis_reachable
+from bench_servers import drop_redis_keys, postgres_urls, recreate_database, redis_reachable
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BENCH_DB_NAME = "hallpass_session_bench"
 PEOPLE = 40
@@ -40,19 +41,21 @@ def run_backend(views: int, rounds: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    import login_benchmark as lb
+    from bench_portal import PASSWORD, Browser, make_claimed_accounts
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.urls import reverse
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    lb.time_every_argon2_verify()
+    login = reverse("accounts:login")
     visitors = []
-    for username in lb.make_accounts()[:PEOPLE]:
-        visitor = lb.Visitor("10.0.0.1")
-        response = lb.post_login(visitor, lb.login_form(visitor, username, lb.PASSWORD))
-        visitor.remember_cookies(response)
+    for username in make_claimed_accounts(PEOPLE):
+        visitor = Browser()
+        response = visitor.post(login, visitor.form(login, username=username, password=PASSWORD))
+        if response.status != 302:
+            raise SystemExit(f"{username} could not sign in ({response.status})")
         visitors.append(visitor)
 
     writes = 0
@@ -72,10 +75,10 @@ def run_backend(views: int, rounds: int) -> dict[str, Any]:
             with connection.execute_wrapper(count_session_writes):
                 for i in range(views):
                     start = time.perf_counter()
-                    response = visitors[i % PEOPLE].request("GET", "/")
+                    response = visitors[i % PEOPLE].get("/")
                     timings[renew_after].append(time.perf_counter() - start)
-                    if response.status_code != 200:
-                        raise SystemExit(f"portal home answered {response.status_code}")
+                    if response.status != 200:
+                        raise SystemExit(f"portal home answered {response.status}")
             write_counts[renew_after] += writes
     return {
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],

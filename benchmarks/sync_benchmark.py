@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from bench_postgres import postgres_urls, recreate_database
+from bench_servers import postgres_urls, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

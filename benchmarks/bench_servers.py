@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL database for a benchmark, shared by the benchmark scripts."""
+"""Throwaway PostgreSQL databases and Redis keys for the benchmarks."""
 
 from __future__ import annotations
 
@@ -36,3 +36,23 @@ def recreate_database(maintenance: str, database: str, *, create: bool = True) -
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         if create:
             conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def redis_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=3).ping())
+    except redis.RedisError:
+        return False
+
+
+def drop_redis_keys(url: str, prefix: str) -> None:
+    """Delete the keys a cache with KEY_PREFIX `prefix` wrote (Django's keys are
+    prefix:version:key), leaving the rest of the Redis database alone."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
