@@ -69,7 +69,7 @@ def run(views: int, apps: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    import login_benchmark as lb
+    from bench_portal import PASSWORD, Browser, make_claimed_accounts
     from django.core.management import call_command
 
     from sso.models import App
@@ -77,24 +77,28 @@ def run(views: int, apps: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     App.objects.all().delete()  # the demo apps
-    usernames = lb.make_accounts()[:PEOPLE]
+    usernames = make_claimed_accounts(PEOPLE)
     make_registry(apps)
     visitors = []
     for username in usernames:
-        visitor = lb.Visitor("10.0.0.1")
-        response = lb.post_login(visitor, lb.login_form(visitor, username, lb.PASSWORD))
-        visitor.remember_cookies(response)
+        visitor = Browser("10.0.0.1")
+        login = "/account/login/"
+        signed_in = visitor.post(
+            login, visitor.form(login, username=username, password=PASSWORD)
+        )
+        if signed_in.status != 302:
+            raise SystemExit(f"sign-in answered {signed_in.status}")
         visitors.append(visitor)
     tiles: list[int] = []
     timings: list[float] = []
     for i in range(views):
         visitor = visitors[i % PEOPLE]
         start = time.perf_counter()
-        response = visitor.request("GET", "/")
+        response = visitor.get("/")
         timings.append(time.perf_counter() - start)
-        if response.status_code != 200:
-            raise SystemExit(f"portal home answered {response.status_code}")
-        tiles.append(response.content.count(b'class="tile"'))
+        if response.status != 200:
+            raise SystemExit(f"portal home answered {response.status}")
+        tiles.append(response.body.count(b'class="tile"'))
     ordered = sorted(timings)
     return {
         "apps": apps,

@@ -30,7 +30,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_postgres import postgres_urls, recreate_database
+from bench_servers import postgres_urls, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "support_queue.json"
