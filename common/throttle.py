@@ -136,8 +136,11 @@ class DatabaseCounters:
                 blocked = None
         if blocked is not None:
             return Reservation(tuple(counters), blocked=_first_full(self, counters, blocked))
-        if any(count == 1 for count, _expires in taken.values()):
-            self._forget_expired(now)  # a new window began: a cheap moment to tidy up
+        if any(expires == now + c.limit.window_seconds for c in counters
+               for expires in [taken[c.store_key][1]]):
+            # A window began with this attempt (its end is the one proposed): a
+            # cheap moment to tidy up, once per window rather than per attempt.
+            self._forget_expired(now)
         return Reservation(
             tuple(counters),
             counts=tuple(taken[c.store_key][0] for c in counters),
