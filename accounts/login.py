@@ -142,14 +142,15 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
 
     user = authenticate(request, username=key, password=password)
     if isinstance(user, Account):
-        throttle.release(reservation)
         chosen = chosen_language(request)
         with transaction.atomic():
+            # One commit for the attempt given back, the session, last_login and the
+            # audit row. (Without Redis, the counters' rows are locked first, in the
+            # order reserve() takes them, and nothing else here locks them.)
+            throttle.release(reservation)
             login(request, user)  # cycles the session key (session fixation)
             do_adopt_chosen_language(request, user, chosen)
             record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
-            # Saved inside the transaction: one commit for the session, last_login
-            # and the audit row.
             request.session.save()
         return LoginResult(user)
 

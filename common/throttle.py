@@ -34,7 +34,6 @@ from typing import Protocol
 import redis
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import F
 
 from common.models import ThrottleCounter
 from common.net import in_school_network
@@ -175,16 +174,23 @@ class DatabaseCounters:
 
     def release(self, reservation: Reservation) -> None:
         """Give back one attempt per counter, in the window it was counted in only:
-        once that window has ended, a new one owes nothing to this reservation."""
+        once that window has ended, a new one owes nothing to this reservation.
+
+        Inside a caller's transaction (a sign-in's), no savepoint of its own."""
         pairs = sorted(
             zip(reservation.counters, reservation.windows, strict=True),
             key=lambda pair: pair[0].store_key,
         )
-        with transaction.atomic(using=self.alias):
+        # Only the quoted table name is interpolated; every value is a parameter.
+        sql = (
+            f"UPDATE {self.table} SET count = count - 1 "  # noqa: S608
+            "WHERE key = %s AND expires = %s AND count > 0"
+        )
+        with transaction.atomic(using=self.alias, savepoint=False), connections[
+            self.alias
+        ].cursor() as cursor:
             for counter, window in pairs:  # in the order reserve() locks them
-                ThrottleCounter.objects.using(self.alias).filter(
-                    key=counter.store_key, expires=float(window), count__gt=0
-                ).update(count=F("count") - 1)
+                cursor.execute(sql, [counter.store_key, float(window)])
 
     def count(self, counter: Counter) -> int:
         found = (
