@@ -19,12 +19,27 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Person
 
 
+# What signing in reads: the hash, the checks of accounts.authentication, login()
+# (the session's hash of the password, last_login), the language and the audit row.
+SIGN_IN_FIELDS = (
+    "id", "username", "password", "last_login", "is_active", "is_staff", "is_superuser",
+    "claimed_at", "language", "person", "person__id", "person__status",
+)
+
+
 class AccountManager(BaseUserManager["Account"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> Account:
-        # With the person: signing in checks that they are still in the directory.
-        return self.select_related("person").get(username=(username or "").strip().casefold())
+        """The account Django's sign-in checks (ModelBackend.authenticate), with the
+        person: signing in checks that they are still in the directory. Only what a
+        sign-in reads is loaded (a person row is wide); any other field a caller
+        touches loads when it is first read."""
+        return (
+            self.select_related("person")
+            .only(*SIGN_IN_FIELDS)
+            .get(username=(username or "").strip().casefold())
+        )
 
     def create_user(
         self, username: str, password: str | None = None, **extra: Any
