@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
 
-
 # What signing in reads: the hash, the checks of accounts.authentication, login()
 # (the session's hash of the password, last_login), the language and the audit row.
 SIGN_IN_FIELDS = (
