@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         args.result_json.write_text(json.dumps(result, indent=2))
         return 0
 
-    from directory.demo import write_demo_district
+    from demo.generator import write_demo_district
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     work = Path(tempfile.mkdtemp(prefix="hallpass-sync-bench-"))

@@ -35,9 +35,9 @@ from the file or marked as left. Any row error fails the whole run.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -46,7 +46,6 @@ from directory.models import Org, Person, SourceSystem, Status, SyncRun
 from directory.sync.plan import (
     EntityPlan,
     Existing,
-    Values,
     apply_entity,
     in_batches,
     plan_entity,
@@ -54,17 +53,11 @@ from directory.sync.plan import (
     update_rows,
     username_changes,
 )
-from directory.sync.reader import Column, CsvFile, FileProblem, Package
+from directory.sync.reader import Column, CsvFile, FileProblem, Package, Row
 from directory.sync.report import Problem, SyncReport
+from directory.sync.rows import FileContext, RowErrors
 from directory.sync.runner import Prepared, Progress, run_sync
-from directory.sync.values import (
-    EMPLOYEE_ROLES,
-    check_email,
-    check_text,
-    make_username,
-    normalise_employee_id,
-    parse_date,
-)
+from directory.sync.values import EMPLOYEE_ROLES, make_username, normalise_employee_id
 
 COLUMNS = [
     Column("employee_id", True, ("employee id", "employeeid", "emp_id")),
@@ -83,24 +76,40 @@ COLUMNS = [
 ]
 ACTIVE_STATUSES = frozenset({"", "active", "leave"})
 LEFT_STATUSES = frozenset({"inactive", "terminated"})
-FIELDS = (
-    "role",
-    "given_name",
-    "family_name",
-    "middle_name",
-    "preferred_given_name",
-    "identifier",
-    "username",
-    "email",
-    "job_title",
-    "hire_date",
-    "termination_date",
-    "source_system",
-    "primary_org",
-    "supervisor",
-    "orgs",
-)
-PLAIN = FIELDS[:12]
+
+
+class EmployeeRecord(NamedTuple):
+    """What HR says of an employee, compared with the directory (foreign keys as the
+    sourcedIds they point at)."""
+
+    role: str
+    given_name: str
+    family_name: str
+    middle_name: str
+    preferred_given_name: str
+    identifier: str
+    username: str
+    email: str
+    job_title: str
+    hire_date: date | None
+    termination_date: date | None
+    source_system: str
+    primary_org: str | None
+    supervisor: str | None
+    orgs: frozenset[str]
+
+
+# The Person columns written as they are (foreign keys and the org set aside).
+PLAIN = EmployeeRecord._fields[:12]
+
+
+class Pending(NamedTuple):
+    """A valid row waiting for its supervisor to be resolved."""
+
+    line: int
+    key: str
+    record: EmployeeRecord
+    supervisor_id: str  # the supervisor's employee ID, or ""
 
 
 def sync_hr(
@@ -147,6 +156,20 @@ class HrImport:
                 Problem(str(package.path), None, None, _("The HR export must be one CSV file."))
             )
         self.filename = names[0]
+        self.orgs: dict[str, int] = {}  # org sourcedId -> pk
+        self.org_identifiers: dict[str, str] = {}  # org identifier -> sourcedId
+        self.person_orgs: dict[int, set[int]] = defaultdict(set)
+        self.org_through: dict[tuple[int, int], int] = {}
+        self.username_owner: dict[str, str] = {}
+        # Every employee, by employee ID (HR-owned first), and HR's own people.
+        self.by_identifier: dict[str, str] = {}
+        self.candidates: dict[str, Existing[EmployeeRecord]] = {}
+        self.owned: dict[str, bool] = {}
+        self.existing: dict[str, Existing[EmployeeRecord]] = {}
+        self.desired: dict[str, EmployeeRecord] = {}
+        self.removed: set[str] = set()
+        self.plan: EntityPlan[EmployeeRecord] = EntityPlan()
+        self.takeover: list[int] = []
 
     def prepare(self) -> Prepared | None:
         self.load_existing()
@@ -154,9 +177,7 @@ class HrImport:
         if self.report.fatal:
             return None
         counts = self.report.entity("employees")
-        self.plan: EntityPlan = plan_entity(
-            counts, self.existing, self.desired, self.removed, bulk=True
-        )
+        self.plan = plan_entity(counts, self.existing, self.desired, self.removed, bulk=True)
         self.report.would_deactivate = sum(1 for sid in self.plan.deactivate if self.owned[sid])
         self.takeover = [
             self.existing[sid].pk for sid in self.removed if not self.owned.get(sid, True)
@@ -165,196 +186,63 @@ class HrImport:
             apply=self.apply,
             deactivated_people=[self.existing[s].pk for s in self.plan.deactivate],
             reactivated_people=[self.existing[s].pk for s in self.plan.reactivate],
-            renamed_people=username_changes(self.plan, self.existing, PLAIN.index("username")),
+            renamed_people=username_changes(self.plan, self.existing),
         )
 
     def load_existing(self) -> None:
-        self.orgs: dict[str, int] = {}
-        org_identifiers: dict[str, str] = {}
         for sid, pk, identifier in Org.objects.values_list("sourced_id", "pk", "identifier"):
             self.orgs[sid] = pk
             if identifier:
-                org_identifiers.setdefault(identifier, sid)
-        self.org_identifiers = org_identifiers
+                self.org_identifiers.setdefault(identifier, sid)
         org_sid = {pk: sid for sid, pk in self.orgs.items()}
-        person_orgs: dict[int, set[int]] = defaultdict(set)
-        self.org_through: dict[tuple[int, int], int] = {}
         for pk, person_id, org_id in Person.orgs.through.objects.values_list(
             "pk", "person_id", "org_id"
         ):
-            person_orgs[person_id].add(org_id)
+            self.person_orgs[person_id].add(org_id)
             self.org_through[(person_id, org_id)] = pk
-        self.person_orgs = person_orgs
         rows = list(
             Person.objects.values_list(
                 "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id"
             )
         )
         person_sid = {r[1]: r[0] for r in rows}
-        self.username_owner = {r[9]: r[0] for r in rows}
-        # Every employee, by employee ID (HR-owned first), and HR's own people.
-        self.by_identifier: dict[str, str] = {}
-        self.candidates: dict[str, Existing] = {}
-        self.owned: dict[str, bool] = {}
-        self.existing: dict[str, Existing] = {}
+        for r in rows:
+            self.username_owner[r[9]] = r[0]
         for r in sorted(rows, key=lambda r: r[14] != SourceSystem.HR):
-            if r[3] not in EMPLOYEE_ROLES:
+            sid, pk, status, plain = r[0], r[1], r[2], r[3:15]
+            primary_org, supervisor = r[15], r[16]
+            if plain[0] not in EMPLOYEE_ROLES:
                 continue
-            values = (
-                *r[3:15],
-                org_sid.get(r[15]) if r[15] else None,
-                person_sid.get(r[16]) if r[16] else None,
-                frozenset(org_sid[o] for o in person_orgs.get(r[1], ())),
+            record = EmployeeRecord._make(
+                (
+                    *plain,
+                    org_sid.get(primary_org) if primary_org else None,
+                    person_sid.get(supervisor) if supervisor else None,
+                    frozenset(org_sid[o] for o in self.person_orgs.get(pk, ())),
+                )
             )
-            entry = Existing(r[1], r[2] == Status.ACTIVE, values)
-            self.by_identifier.setdefault(r[8], r[0])
-            self.candidates[r[0]] = entry
-            self.owned[r[0]] = r[14] == SourceSystem.HR
-            if r[14] == SourceSystem.HR:
-                self.existing[r[0]] = entry
+            entry = Existing(pk, status == Status.ACTIVE, record)
+            hr_owned = record.source_system == SourceSystem.HR
+            self.by_identifier.setdefault(record.identifier, sid)
+            self.candidates[sid] = entry
+            self.owned[sid] = hr_owned
+            if hr_owned:
+                self.existing[sid] = entry
         self.report.active_before = sum(1 for e in self.existing.values() if e.active)
 
     def read(self) -> None:
         problems = self.report.problems
-        counts = self.report.entity("employees")
         header_map: dict[str, str] = getattr(settings, "HR_CSV_COLUMNS", {})
-        self.desired: dict[str, Values] = {}
-        self.removed: set[str] = set()
-        seen: dict[str, int] = {}
-        rejected: dict[str, int] = {}
+        context = FileContext(self.filename, "bulk", self.report.entity("employees"), problems)
         gone: set[str] = set()  # employee IDs of rows that have left
-        pending: list[tuple[int, str, dict[str, Any]]] = []
-        today = self.now.date()
-        rows = 0
+        pending: list[Pending] = []
         with CsvFile(self.package, self.filename, COLUMNS, header_map) as csv_file:
             for row in csv_file.rows(problems, fatal_rows=True):
-                rows += 1
-                bad: list[Problem] = []
-
-                def fail(
-                    column: str, reason: str, line: int = row.line, bad: list[Problem] = bad
-                ) -> None:
-                    bad.append(Problem(self.filename, line, column, reason))
-
-                identifier = ""
-                try:
-                    identifier = normalise_employee_id(row.get("employee_id"))
-                except ValueError as error:
-                    fail("employee_id", str(error))
-                if identifier in seen:
-                    fail(
-                        "employee_id",
-                        _("Duplicate employee ID %(id)s (first on line %(line)d).")
-                        % {"id": identifier, "line": seen[identifier]},
-                    )
-                    identifier = ""
-                elif identifier:
-                    seen[identifier] = row.line
-                fields: dict[str, Any] = {}
-                for column, required in (("first_name", True), ("last_name", True)):
-                    try:
-                        fields[column] = check_text(row.get(column), required=required)
-                    except ValueError as error:
-                        fail(column, str(error))
-                for column in ("middle_name", "preferred_first_name", "job_title"):
-                    try:
-                        fields[column] = check_text(row.get(column))
-                    except ValueError as error:
-                        fail(column, str(error))
-                try:
-                    fields["email"] = check_email(row.get("email"))
-                except ValueError as error:
-                    fail("email", str(error))
-                location = row.get("location")
-                fields["location"] = None
-                if location:
-                    org = location if location in self.orgs else self.org_identifiers.get(location)
-                    if org is None:
-                        fail(
-                            "location",
-                            _("No org has the sourcedId or identifier %(value)r.")
-                            % {"value": location},
-                        )
-                    fields["location"] = org
-                for column in ("hire_date", "termination_date"):
-                    value = row.get(column)
-                    fields[column] = None
-                    if value:
-                        try:
-                            fields[column] = parse_date(value, us_format=True)
-                        except ValueError as error:
-                            fail(column, str(error))
-                status = row.get("status").casefold()
-                if status not in ACTIVE_STATUSES | LEFT_STATUSES:
-                    fail(
-                        "status",
-                        _(
-                            "Unknown status %(value)r; expected active, leave, inactive or "
-                            "terminated."
-                        )
-                        % {"value": row.get("status")},
-                    )
-                role_name = row.get("role").casefold()
-                if role_name and role_name not in EMPLOYEE_ROLES:
-                    fail(
-                        "role",
-                        _("Unknown role %(value)r; expected teacher, staff or administrator.")
-                        % {"value": row.get("role")},
-                    )
-                supervisor = row.get("supervisor_employee_id")
-                fields["supervisor"] = ""
-                if supervisor:
-                    try:
-                        fields["supervisor"] = normalise_employee_id(supervisor)
-                    except ValueError as error:
-                        fail("supervisor_employee_id", str(error))
-                key = self.by_identifier.get(identifier) or f"hr:{identifier}"
-                current = self.candidates.get(key)
-                role = role_name or (current.values[0] if current else Person.Role.STAFF)
-                if identifier:
-                    try:
-                        fields["username"] = make_username(role, identifier)
-                    except ValueError as error:
-                        fail("employee_id", str(error))
-                if bad:
-                    problems.extend(bad)
-                    counts.rejected += 1
-                    if identifier:
-                        rejected[identifier] = row.line
-                    continue
-                left = status in LEFT_STATUSES or (
-                    fields["termination_date"] is not None and fields["termination_date"] <= today
-                )
-                if left:
-                    gone.add(identifier)
-                    if current is not None:
-                        self.removed.add(key)
-                        self.existing.setdefault(key, current)
-                    else:
-                        counts.ignored += 1
-                    continue
-                owner = self.username_owner.get(fields["username"])
-                if owner is not None and owner != key:
-                    problems.append(
-                        Problem(
-                            self.filename,
-                            row.line,
-                            "employee_id",
-                            _("Username %(username)s already belongs to %(other)r.")
-                            % {"username": fields["username"], "other": owner},
-                        )
-                    )
-                    counts.rejected += 1
-                    rejected[identifier] = row.line
-                    continue
-                self.username_owner[fields["username"]] = key
-                fields.update(role=role, identifier=identifier)
-                pending.append((row.line, key, fields))
-                if current is not None:
-                    self.existing.setdefault(key, current)
-            counts.rejected += csv_file.skipped
-        self.progress(rows, rows)
-        if rows == 0 and self.report.active_before:
+                context.rows += 1
+                self.read_row(context, row, gone, pending)
+            context.counts.rejected += csv_file.skipped
+        self.progress(context.rows, context.rows)
+        if context.rows == 0 and self.report.active_before:
             problems.append(
                 Problem(
                     self.filename,
@@ -367,58 +255,156 @@ class HrImport:
                     % {"count": self.report.active_before},
                 )
             )
-        key_of = {fields["identifier"]: key for _line, key, fields in pending}
-        for line, key, fields in pending:
-            supervisor_key = None
-            if fields["supervisor"]:
-                supervisor_key = key_of.get(fields["supervisor"]) or self.by_identifier.get(
-                    fields["supervisor"]
+        self.resolve_supervisors(context, pending, gone)
+
+    def read_row(
+        self, context: FileContext, row: Row, gone: set[str], pending: list[Pending]
+    ) -> None:
+        errors = RowErrors(context, row.line)
+        identifier = ""
+        try:
+            identifier = normalise_employee_id(row.get("employee_id"))
+        except ValueError as error:
+            errors.fail("employee_id", str(error))
+        if identifier in context.seen:
+            errors.fail(
+                "employee_id",
+                _("Duplicate employee ID %(id)s (first on line %(line)d).")
+                % {"id": identifier, "line": context.seen[identifier]},
+            )
+            identifier = ""
+        elif identifier:
+            context.seen[identifier] = row.line
+        first_name = errors.text(row, "first_name", required=True)
+        last_name = errors.text(row, "last_name", required=True)
+        middle_name = errors.text(row, "middle_name")
+        preferred = errors.text(row, "preferred_first_name")
+        job_title = errors.text(row, "job_title")
+        email = errors.email(row, "email")
+        location = row.get("location") or None
+        if location and location not in self.orgs:
+            location = self.org_identifiers.get(location)
+            if location is None:
+                errors.fail(
+                    "location",
+                    _("No org has the sourcedId or identifier %(value)r.")
+                    % {"value": row.get("location")},
                 )
-                if supervisor_key is None and fields["supervisor"] in gone:
+        hire_date = errors.date(row, "hire_date", us_format=True)
+        termination_date = errors.date(row, "termination_date", us_format=True)
+        status = row.get("status").casefold()
+        if status not in ACTIVE_STATUSES | LEFT_STATUSES:
+            errors.fail(
+                "status",
+                _("Unknown status %(value)r; expected active, leave, inactive or terminated.")
+                % {"value": row.get("status")},
+            )
+        role_name = row.get("role").casefold()
+        if role_name and role_name not in EMPLOYEE_ROLES:
+            errors.fail(
+                "role",
+                _("Unknown role %(value)r; expected teacher, staff or administrator.")
+                % {"value": row.get("role")},
+            )
+        supervisor = row.get("supervisor_employee_id")
+        supervisor_id = ""
+        if supervisor:
+            try:
+                supervisor_id = normalise_employee_id(supervisor)
+            except ValueError as error:
+                errors.fail("supervisor_employee_id", str(error))
+        key = self.by_identifier.get(identifier) or f"hr:{identifier}"
+        current = self.candidates.get(key)
+        role = role_name or (current.values.role if current else Person.Role.STAFF)
+        username = ""
+        if identifier:
+            try:
+                username = make_username(role, identifier)
+            except ValueError as error:
+                errors.fail("employee_id", str(error))
+        if not errors.ok:
+            context.reject(identifier, row.line)
+            return
+        left = status in LEFT_STATUSES or (
+            termination_date is not None and termination_date <= self.now.date()
+        )
+        if left:
+            gone.add(identifier)
+            if current is not None:
+                self.removed.add(key)
+                self.existing.setdefault(key, current)
+            else:
+                context.counts.ignored += 1
+            return
+        owner = self.username_owner.get(username)
+        if owner is not None and owner != key:
+            errors.fail(
+                "employee_id",
+                _("Username %(username)s already belongs to %(other)r.")
+                % {"username": username, "other": owner},
+            )
+            context.reject(identifier, row.line)
+            return
+        self.username_owner[username] = key
+        record = EmployeeRecord(
+            role=role,
+            given_name=first_name,
+            family_name=last_name,
+            middle_name=middle_name,
+            preferred_given_name=preferred,
+            identifier=identifier,
+            username=username,
+            email=email,
+            job_title=job_title,
+            hire_date=hire_date,
+            termination_date=termination_date,
+            source_system=SourceSystem.HR,
+            primary_org=location,
+            supervisor=None,
+            orgs=frozenset([location]) if location else frozenset(),
+        )
+        pending.append(Pending(row.line, key, record, supervisor_id))
+        if current is not None:
+            self.existing.setdefault(key, current)
+
+    def resolve_supervisors(
+        self, context: FileContext, pending: list[Pending], gone: set[str]
+    ) -> None:
+        """Supervisors may come later in the file: resolved once every row is read."""
+        key_of = {p.record.identifier: p.key for p in pending}
+        for line, key, record, supervisor_id in pending:
+            supervisor_key = None
+            if supervisor_id:
+                supervisor_key = key_of.get(supervisor_id) or self.by_identifier.get(supervisor_id)
+                if supervisor_key is None and supervisor_id in gone:
                     # A supervisor who left before we ever knew them: no supervisor.
                     pass
                 elif supervisor_key is None or supervisor_key == key:
                     if supervisor_key is not None:
                         reason = _("An employee cannot supervise themself.")
-                    elif fields["supervisor"] in rejected:
+                    elif supervisor_id in context.rejected:
                         reason = _("Supervisor %(id)s was rejected (line %(line)d).") % {
-                            "id": fields["supervisor"],
-                            "line": rejected[fields["supervisor"]],
+                            "id": supervisor_id,
+                            "line": context.rejected[supervisor_id],
                         }
                     else:
                         reason = _("Supervisor %(id)s is not a known employee.") % {
-                            "id": fields["supervisor"]
+                            "id": supervisor_id
                         }
-                    problems.append(Problem(self.filename, line, "supervisor_employee_id", reason))
-                    counts.rejected += 1
+                    RowErrors(context, line).fail("supervisor_employee_id", reason)
+                    context.counts.rejected += 1
                     continue
-            self.desired[key] = (
-                fields["role"],
-                fields["first_name"],
-                fields["last_name"],
-                fields["middle_name"],
-                fields["preferred_first_name"],
-                fields["identifier"],
-                fields["username"],
-                fields["email"],
-                fields["job_title"],
-                fields["hire_date"],
-                fields["termination_date"],
-                SourceSystem.HR,
-                fields["location"],
-                supervisor_key,
-                frozenset([fields["location"]]) if fields["location"] else frozenset(),
-            )
+            self.desired[key] = record._replace(supervisor=supervisor_key)
 
     def apply(self) -> None:
         now = self.now
         delay = timedelta(hours=settings.CLAIM_DELAY_HOURS)
         person_pk = {sid: entry.pk for sid, entry in self.candidates.items()}
 
-        def fields(values: Values) -> dict[str, Any]:
-            attrs = dict(zip(PLAIN, values[:12], strict=True))
-            attrs["primary_org_id"] = self.orgs[values[12]] if values[12] else None
-            attrs["supervisor_id"] = person_pk.get(values[13]) if values[13] else None
+        def fields(record: EmployeeRecord) -> dict[str, Any]:
+            attrs: dict[str, Any] = dict(zip(PLAIN, record[:12], strict=True))
+            attrs["primary_org_id"] = self.orgs[record.primary_org] if record.primary_org else None
+            attrs["supervisor_id"] = person_pk.get(record.supervisor) if record.supervisor else None
             return attrs
 
         def extra(sid: str) -> dict[str, Any]:
@@ -439,9 +425,9 @@ class HrImport:
         update_rows(
             Person,
             [
-                (created[sid], {"supervisor_id": person_pk[values[13]]})
-                for sid, values in self.plan.create.items()
-                if values[13] and values[13] in created
+                (created[sid], {"supervisor_id": person_pk[record.supervisor]})
+                for sid, record in self.plan.create.items()
+                if record.supervisor and record.supervisor in created
             ],
             ["supervisor"],
         )
@@ -452,8 +438,8 @@ class HrImport:
             "person",
             "org",
             {
-                person_pk[sid]: frozenset(self.orgs[o] for o in values[14])
-                for sid, values in (*self.plan.create.items(), *self.plan.update.items())
+                person_pk[sid]: frozenset(self.orgs[o] for o in record.orgs)
+                for sid, record in (*self.plan.create.items(), *self.plan.update.items())
             },
             self.person_orgs,
             self.org_through,

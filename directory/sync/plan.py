@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import connection, models
 
 from directory.models import Status
 from directory.sync.report import Counts
 
-Values = tuple[Any, ...]
+# One entity's compared values: a NamedTuple per entity (foreign keys as sourcedIds).
+R = TypeVar("R")
 # Keeps `pk IN (...)` lists below every database's parameter limit.
 IN_BATCH = 900
 INSERT_BATCH = 5000
@@ -27,16 +28,18 @@ MAX_PARAMS = 30000
 
 
 @dataclass(slots=True)
-class Existing:
+class Existing(Generic[R]):
+    """A row the directory holds: its key, whether it is active and its values."""
+
     pk: int
     active: bool
-    values: Values
+    values: R
 
 
 @dataclass
-class EntityPlan:
-    create: dict[str, Values] = field(default_factory=dict)
-    update: dict[str, Values] = field(default_factory=dict)  # includes reactivations
+class EntityPlan(Generic[R]):
+    create: dict[str, R] = field(default_factory=dict)
+    update: dict[str, R] = field(default_factory=dict)  # includes reactivations
     reactivate: set[str] = field(default_factory=set)
     deactivate: set[str] = field(default_factory=set)
 
@@ -47,19 +50,19 @@ class EntityPlan:
 
 def plan_entity(
     counts: Counts,
-    existing: Mapping[str, Existing],
-    desired: Mapping[str, Values],
+    existing: Mapping[str, Existing[R]],
+    desired: Mapping[str, R],
     removed: Iterable[str],
     *,
     bulk: bool,
-) -> EntityPlan:
+) -> EntityPlan[R]:
     """Sort rows into create / update / reactivate / deactivate / unchanged.
 
     ``removed`` are rows the source says are gone (delta ``tobedeleted``, a disabled
     user, a terminated employee). In ``bulk`` mode every active existing row missing
     from ``desired`` is deactivated too; ``existing`` must hold only rows the source owns.
     """
-    plan = EntityPlan()
+    plan: EntityPlan[R] = EntityPlan()
     for sid, values in desired.items():
         current = existing.get(sid)
         if current is None:
@@ -92,15 +95,23 @@ def plan_entity(
     return plan
 
 
+class HasUsername(Protocol):
+    @property
+    def username(self) -> str: ...
+
+
+P = TypeVar("P", bound=HasUsername)
+
+
 def username_changes(
-    plan: EntityPlan, existing: Mapping[str, Existing], index: int
+    plan: EntityPlan[P], existing: Mapping[str, Existing[P]]
 ) -> list[tuple[int, str, str]]:
-    """(person pk, old username, new username) for updated rows whose username (at
-    ``index`` in the compared values) changes; created rows have no account yet."""
+    """(person pk, old username, new username) for updated rows whose username
+    changes; created rows have no account yet."""
     return [
-        (existing[sid].pk, existing[sid].values[index], values[index])
+        (existing[sid].pk, existing[sid].values.username, values.username)
         for sid, values in plan.update.items()
-        if existing[sid].values[index] != values[index]
+        if existing[sid].values.username != values.username
     ]
 
 
@@ -187,9 +198,9 @@ def in_batches(items: Sequence[Any], size: int = IN_BATCH) -> Iterable[Sequence[
 
 def apply_entity(
     model: type[models.Model],
-    plan: EntityPlan,
-    existing: Mapping[str, Existing],
-    to_fields: Callable[[Values], dict[str, Any]],
+    plan: EntityPlan[R],
+    existing: Mapping[str, Existing[R]],
+    to_fields: Callable[[R], dict[str, Any]],
     update_fields: Sequence[str],
     *,
     now: datetime,
