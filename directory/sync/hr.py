@@ -29,7 +29,8 @@ Ownership: HR is authoritative for employees. A row matches an existing employee
 (teacher, staff, administrator) by employee ID and takes it over (``source_system``
 becomes hr; its sourcedId, account and enrollments stay). Otherwise a person
 ``hr:<employee id>`` is created. A bulk HR run deactivates only HR-owned people missing
-from the file or marked as left. Any row error fails the whole run.
+from the file or marked as left. A row with an error is held back: the employee it
+names stays exactly as the directory holds them, and the rest of the file applies.
 """
 
 from __future__ import annotations
@@ -53,10 +54,10 @@ from directory.sync.plan import (
     update_rows,
     username_changes,
 )
-from directory.sync.reader import Column, CsvFile, FileProblem, Package, Row
+from directory.sync.reader import Column, CsvFile, FileProblem, Package, Row, overlong_reason
 from directory.sync.report import Problem, SyncReport
 from directory.sync.rows import FileContext, RowErrors
-from directory.sync.runner import Prepared, Progress, run_sync
+from directory.sync.runner import Prepared, Progress, RunOptions, run_sync
 from directory.sync.values import EMPLOYEE_ROLES, make_username, normalise_employee_id
 
 COLUMNS = [
@@ -119,6 +120,8 @@ def sync_hr(
     force: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    scheduled: bool = False,
+    content_hash: str = "",
 ) -> SyncReport:
     """Import the HR employee CSV (see the module docstring for its columns).
 
@@ -135,8 +138,7 @@ def sync_hr(
         SyncRun.Kind.HR,
         Path(path),
         prepare,
-        dry_run=dry_run,
-        force=force,
+        RunOptions(dry_run, force, scheduled, content_hash),
         now=now,
         progress=progress,
     )
@@ -168,6 +170,7 @@ class HrImport:
         self.existing: dict[str, Existing[EmployeeRecord]] = {}
         self.desired: dict[str, EmployeeRecord] = {}
         self.removed: set[str] = set()
+        self.held: set[str] = set()  # keys of people whose rows are held back
         self.plan: EntityPlan[EmployeeRecord] = EntityPlan()
         self.takeover: list[int] = []
 
@@ -177,7 +180,9 @@ class HrImport:
         if self.report.fatal:
             return None
         counts = self.report.entity("employees")
-        self.plan = plan_entity(counts, self.existing, self.desired, self.removed, bulk=True)
+        self.plan = plan_entity(
+            counts, self.existing, self.desired, self.removed, bulk=True, held=self.held
+        )
         self.report.would_deactivate = sum(1 for sid in self.plan.deactivate if self.owned[sid])
         self.takeover = [
             self.existing[sid].pk for sid in self.removed if not self.owned.get(sid, True)
@@ -237,10 +242,16 @@ class HrImport:
         gone: set[str] = set()  # employee IDs of rows that have left
         pending: list[Pending] = []
         with CsvFile(self.package, self.filename, COLUMNS, header_map) as csv_file:
-            for row in csv_file.rows(problems, fatal_rows=True):
+            for row in csv_file.rows(problems, fatal_rows=False):
                 context.rows += 1
+                if row.overlong:
+                    context.fail(
+                        row.line, None, overlong_reason(row.overlong, csv_file.table.width)
+                    )
+                    self.hold(context, self.employee_id(row), row.line)
+                    continue
                 self.read_row(context, row, gone, pending)
-            context.counts.rejected += csv_file.skipped
+        self.report.file_rows["employees"] = context.rows
         self.progress(context.rows, context.rows)
         if context.rows == 0 and self.report.active_before:
             problems.append(
@@ -323,7 +334,7 @@ class HrImport:
             except ValueError as error:
                 errors.fail("employee_id", str(error))
         if not errors.ok:
-            context.reject(identifier, row.line)
+            self.hold(context, identifier or self.employee_id(row), row.line)
             return
         left = status in LEFT_STATUSES or (
             termination_date is not None and termination_date <= self.now.date()
@@ -343,7 +354,7 @@ class HrImport:
                 _("Username %(username)s already belongs to %(other)r.")
                 % {"username": username, "other": owner},
             )
-            context.reject(identifier, row.line)
+            self.hold(context, identifier, row.line)
             return
         self.username_owner[username] = key
         record = EmployeeRecord(
@@ -366,6 +377,24 @@ class HrImport:
         pending.append(Pending(row.line, key, record, supervisor_id))
         if current is not None:
             self.existing.setdefault(key, current)
+
+    @staticmethod
+    def employee_id(row: Row) -> str:
+        """The row's employee ID if it reads as one, else ""."""
+        try:
+            return normalise_employee_id(row.get("employee_id"))
+        except ValueError:
+            return ""
+
+    def hold(self, context: FileContext, identifier: str, line: int) -> None:
+        """Hold the row back: the employee it names stays exactly as the directory
+        holds them (not deactivated for missing from the file)."""
+        if identifier in context.rejected:
+            context.counts.rejected += 1
+            return
+        context.reject(identifier, line)
+        if identifier:
+            self.held.add(self.by_identifier.get(identifier) or f"hr:{identifier}")
 
     def resolve_supervisors(
         self, context: FileContext, pending: list[Pending], gone: set[str]
@@ -392,7 +421,7 @@ class HrImport:
                             "id": supervisor_id
                         }
                     RowErrors(context, line).fail("supervisor_employee_id", reason)
-                    context.counts.rejected += 1
+                    self.hold(context, record.identifier, line)
                     continue
             self.desired[key] = record._replace(supervisor=supervisor_key)
 

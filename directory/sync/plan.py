@@ -7,7 +7,7 @@ no row. Applying uses bulk statements only (no per-row queries).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -55,12 +55,14 @@ def plan_entity(
     removed: Iterable[str],
     *,
     bulk: bool,
+    held: Collection[str] = (),
 ) -> EntityPlan[R]:
     """Sort rows into create / update / reactivate / deactivate / unchanged.
 
     ``removed`` are rows the source says are gone (delta ``tobedeleted``, a disabled
     user, a terminated employee). In ``bulk`` mode every active existing row missing
-    from ``desired`` is deactivated too; ``existing`` must hold only rows the source owns.
+    from ``desired`` is deactivated too, except the ``held`` ones: a row held back for
+    an error is not a missing row. ``existing`` must hold only rows the source owns.
     """
     plan: EntityPlan[R] = EntityPlan()
     for sid, values in desired.items():
@@ -89,7 +91,8 @@ def plan_entity(
             counts.unchanged += 1
     if bulk:
         for sid, current in existing.items():
-            if current.active and sid not in desired and sid not in removed_set:
+            kept = sid in desired or sid in removed_set or sid in held
+            if current.active and not kept:
                 plan.deactivate.add(sid)
                 counts.deactivated += 1
     return plan

@@ -171,16 +171,30 @@ class Table:
         return {name: (pos if pos >= 0 else self.width) for name, pos in self.index.items()}
 
 
+def overlong_reason(found: int, expected: int) -> str:
+    return _(
+        "This row has %(found)d fields but the header has %(expected)d; "
+        "quote fields that contain commas."
+    ) % {"found": found, "expected": expected}
+
+
 class Row:
     """One data row. ``cells`` is padded so that every known column, present or not,
-    has a position: reading a field is one dict lookup (this runs millions of times)."""
+    has a position: reading a field is one dict lookup (this runs millions of times).
 
-    __slots__ = ("cells", "index", "line")
+    ``overlong`` is the number of fields of a row that has more than the header
+    (0 otherwise): its cells are cut to the header's width, and only its key can be
+    trusted (an unquoted comma shifts whatever follows it)."""
 
-    def __init__(self, line: int, cells: list[str], index: dict[str, int]) -> None:
+    __slots__ = ("cells", "index", "line", "overlong")
+
+    def __init__(
+        self, line: int, cells: list[str], index: dict[str, int], overlong: int = 0
+    ) -> None:
         self.line = line
         self.cells = cells
         self.index = index
+        self.overlong = overlong
 
     def get(self, column: str) -> str:
         return self.cells[self.index[column]].strip()
@@ -225,7 +239,9 @@ class CsvFile:
             ) from None
 
     def rows(self, problems: list[Problem], *, fatal_rows: bool) -> Iterator[Row]:
-        """Data rows; a row with more fields than the header is reported and skipped."""
+        """Data rows. A row with more fields than the header is, with ``fatal_rows``,
+        reported (fatal) and skipped; otherwise yielded cut to the header's width with
+        ``overlong`` set, for the caller to hold back."""
         table = self.table
         index = table.padded_index()
         width = table.width
@@ -235,18 +251,16 @@ class CsvFile:
                 return
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
-            if len(cells) > table.width:
+            if len(cells) > width:
+                if not fatal_rows:
+                    yield Row(self._reader.line_num, [*cells[:width], ""], index, len(cells))
+                    continue
                 problems.append(
                     Problem(
                         self.filename,
                         self._reader.line_num,
                         None,
-                        _(
-                            "This row has %(found)d fields but the header has %(expected)d; "
-                            "quote fields that contain commas."
-                        )
-                        % {"found": len(cells), "expected": table.width},
-                        fatal=fatal_rows,
+                        overlong_reason(len(cells), width),
                     )
                 )
                 self.skipped += 1

@@ -31,11 +31,19 @@ class FileContext:
         return self.mode == "bulk"
 
     def fail(self, line: int, column: str | None, reason: str) -> None:
-        self.problems.append(Problem(self.filename, line, column, reason, fatal=self.bulk))
+        """A row error: the row is held back, the rest of the file applies."""
+        self.problems.append(Problem(self.filename, line, column, reason, fatal=False))
+
+    def warn(self, line: int, column: str | None, reason: str) -> None:
+        """Accepted as read, with a note in the report."""
+        self.problems.append(
+            Problem(self.filename, line, column, reason, fatal=False, warning=True)
+        )
 
     def reject(self, key: str, line: int) -> None:
-        """The row is left out of the run: counted, and remembered for the rows that
-        refer to it."""
+        """The row is held back: counted, remembered for the rows that refer to it,
+        and the row the directory holds under ``key`` stays exactly as it is (a bad
+        row is not a missing row, even in a bulk file)."""
         if key:
             self.rejected[key] = line
         self.counts.rejected += 1
@@ -54,6 +62,9 @@ class RowErrors:
     def fail(self, column: str | None, reason: str) -> None:
         self.context.fail(self.line, column, reason)
         self.ok = False
+
+    def warn(self, column: str | None, reason: str) -> None:
+        self.context.warn(self.line, column, reason)
 
     def text(self, row: Row, column: str, *, required: bool = False) -> str:
         try:

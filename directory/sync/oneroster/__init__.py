@@ -20,10 +20,11 @@ Errors:
   unknown version, a file listed in the manifest but missing (or supplied but marked
   absent), a missing required column, a duplicated header, malformed quoting,
   non-UTF-8 bytes, a bulk file with no data rows while the directory holds active rows.
-* Row errors (a bad value, a duplicated sourcedId, a reference to an unknown or rejected
-  row, a username collision, an identifier that cannot form a username): in a bulk file
-  they are fatal, since a bulk file must be complete; in a delta file only that row is
-  rejected, as the spec processes delta rows one by one, and the rest is applied.
+* Row errors (a bad value, a duplicated sourcedId, a reference to an unknown or
+  held-back row, a username collision, an identifier that cannot form a username, more
+  fields than the header): that row is held back, in bulk and delta files alike, and
+  the rest is applied. The record a held-back row names stays exactly as it was: a
+  bulk file does not deactivate it. Rows that depend on it are held back with it.
 
 Ownership: only people whose ``source_system`` is OneRoster are deactivated by a bulk
 users file. A teacher/staff row whose identifier matches an HR-owned employee is linked

@@ -45,27 +45,29 @@ def make_plans(reading: Reading) -> Plans:
     if manifest.present("orgs"):
         plans.orgs = plan_entity(
             counts("orgs"), snap.orgs, desired.orgs, desired.removed_of("orgs"),
-            bulk=manifest.bulk("orgs"),
+            bulk=manifest.bulk("orgs"), held=reading.held("orgs"),
         )  # fmt: skip
     if manifest.present("academicSessions"):
         plans.sessions = plan_entity(
             counts("academicSessions"), snap.sessions, desired.sessions,
             desired.removed_of("academicSessions"), bulk=manifest.bulk("academicSessions"),
+            held=reading.held("academicSessions"),
         )  # fmt: skip
     if manifest.present("classes"):
         plans.classes = plan_entity(
             counts("classes"), snap.classes, desired.classes, desired.removed_of("classes"),
-            bulk=manifest.bulk("classes"),
+            bulk=manifest.bulk("classes"), held=reading.held("classes"),
         )  # fmt: skip
     if manifest.present("users"):
         plans.users = plan_entity(
             counts("users"), snap.people, desired.users, desired.removed_of("users"),
-            bulk=manifest.bulk("users"),
+            bulk=manifest.bulk("users"), held=reading.held("users"),
         )  # fmt: skip
     if manifest.present("enrollments"):
         plans.enrollments = plan_entity(
             counts("enrollments"), snap.enrollments, desired.enrollments,
             desired.removed_of("enrollments"), bulk=manifest.bulk("enrollments"),
+            held=reading.held("enrollments"),
         )  # fmt: skip
     reading.report.would_deactivate = len(plans.users.deactivate)
     return plans

@@ -19,7 +19,7 @@ from directory.sync.oneroster.users import UserReader
 from directory.sync.plan import username_changes
 from directory.sync.reader import Package
 from directory.sync.report import SyncReport
-from directory.sync.runner import Prepared, Progress, run_sync
+from directory.sync.runner import Prepared, Progress, RunOptions, run_sync
 
 # Steps that write (orgs, sessions, classes, people, enrollments) and the end, for the
 # progress bar beside the rows read.
@@ -33,19 +33,24 @@ def sync_oneroster(
     force: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    scheduled: bool = False,
+    content_hash: str = "",
 ) -> SyncReport:
     """Import a OneRoster 1.1/1.2 CSV package (a folder or a .zip with manifest.csv).
 
-    Validates everything first; applies in one transaction, or nothing. Refuses (result
-    ``refused``) a run that would deactivate more than SYNC_DEACTIVATION_THRESHOLD of
-    the active OneRoster people unless ``force``. ``dry_run`` only reports.
+    Validates everything first; a row with an error is held back and the rest applies
+    in one transaction (a file that cannot be read applies nothing). Refuses (result
+    ``refused``, kept for review) a run that would deactivate more than
+    SYNC_DEACTIVATION_THRESHOLD of the active OneRoster people, or that holds back more
+    than SYNC_MAX_HELD_BACK of a file's rows, unless ``force``. ``dry_run`` only
+    reports. ``scheduled`` runs email the IT contacts when they need attention;
+    ``content_hash`` is stored on the run (the nightly runner skips what it applied).
     """
     return run_sync(
         SyncRun.Kind.ONEROSTER,
         Path(path),
         prepare,
-        dry_run=dry_run,
-        force=force,
+        RunOptions(dry_run, force, scheduled, content_hash),
         now=now,
         progress=progress,
     )

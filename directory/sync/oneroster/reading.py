@@ -25,7 +25,7 @@ from directory.sync.oneroster.schema import (
 )
 from directory.sync.oneroster.snapshot import Snapshot
 from directory.sync.plan import Existing
-from directory.sync.reader import Column, CsvFile, Package, Row
+from directory.sync.reader import Column, CsvFile, Package, Row, overlong_reason
 from directory.sync.report import Problem, SyncReport
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.runner import Progress
@@ -119,11 +119,17 @@ class Reading:
         context = FileContext(f"{entity}.csv", mode, self.report.entity(entity), self.problems)
         self.contexts[entity] = context
         with CsvFile(self.package, context.filename, columns) as csv_file:
-            for row in csv_file.rows(self.problems, fatal_rows=context.bulk):
+            for row in csv_file.rows(self.problems, fatal_rows=False):
                 context.rows += 1
                 if context.rows % PROGRESS_STEP == 0:
                     self.tick(PROGRESS_STEP)
                 sid = row.get("sourcedId")
+                if row.overlong:
+                    context.fail(
+                        row.line, None, overlong_reason(row.overlong, csv_file.table.width)
+                    )
+                    context.reject(sid, row.line)
+                    continue
                 if not sid or len(sid) > 255:
                     context.fail(row.line, "sourcedId", _("The sourcedId is empty or too long."))
                     context.counts.rejected += 1
@@ -140,7 +146,7 @@ class Reading:
                     continue
                 context.seen[sid] = row.line
                 yield context, row
-            context.counts.rejected += csv_file.skipped
+        self.report.file_rows[entity] = context.rows
         self.tick(context.rows % PROGRESS_STEP)
 
     def status_of(self, context: FileContext, row: Row) -> bool | None:
@@ -224,6 +230,11 @@ class Reading:
                 self.reference(errors, "parentSourcedId", parent, entity, universe)
                 del desired[sid]
                 context.reject(sid, lines[sid])
+
+    def held(self, entity: str) -> set[str]:
+        """sourcedIds of the entity's held-back rows: they keep what the directory holds."""
+        context = self.contexts.get(entity)
+        return set(context.rejected) if context else set()
 
     def check_empty_bulk(self, entity: str, active_before: int) -> None:
         context = self.contexts.get(entity)
