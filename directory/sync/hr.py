@@ -301,8 +301,8 @@ class HrImport:
                     _("No org has the sourcedId or identifier %(value)r.")
                     % {"value": row.get("location")},
                 )
-        hire_date = errors.date(row, "hire_date", us_format=True)
-        termination_date = errors.date(row, "termination_date", us_format=True)
+        hire_date = errors.date(row, "hire_date")
+        termination_date = errors.date(row, "termination_date")
         status = row.get("status").casefold()
         if status not in ACTIVE_STATUSES | LEFT_STATUSES:
             errors.fail(

@@ -80,16 +80,14 @@ class RowErrors:
             self.fail(column, str(error))
             return ""
 
-    def date(
-        self, row: Row, column: str, *, required: bool = False, us_format: bool = False
-    ) -> date | None:
+    def date(self, row: Row, column: str, *, required: bool = False) -> date | None:
         value = row.get(column)
         if not value:
             if required:
                 self.fail(column, _("A value is required."))
             return None
         try:
-            return parse_date(value, us_format=us_format)
+            return parse_date(value)
         except ValueError as error:
             self.fail(column, str(error))
             return None

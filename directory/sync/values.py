@@ -16,22 +16,27 @@ from django.utils.translation import gettext as _
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{1,150}$")
 EMPLOYEE_ROLES = frozenset({"teacher", "staff", "administrator"})
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# ISO (also with a time after it, as some exports write dates) and US M/D/YYYY.
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
 
 
-def parse_date(value: str, *, us_format: bool = False) -> date:
-    """A ``YYYY-MM-DD`` date (also ``M/D/YYYY`` when ``us_format``, for HR exports)."""
-    match = _ISO_DATE.match(value)
-    if not match and us_format:
-        us = _US_DATE.match(value)
-        match = us and _ISO_DATE.match(f"{us[3]}-{int(us[1]):02d}-{int(us[2]):02d}")
-    if match:
+def parse_date(value: str) -> date:
+    """A date as vendors write them: ``YYYY-MM-DD`` (a time after it is ignored) or
+    ``M/D/YYYY``."""
+    iso = _ISO_DATE.match(value)
+    us = None if iso else _US_DATE.match(value)
+    parts = (iso[1], iso[2], iso[3]) if iso else (us[3], us[1], us[2]) if us else None
+    if parts:
         try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
         except ValueError:
             pass
-    raise ValueError(_("%(value)r is not a date in the form YYYY-MM-DD.") % {"value": value})
+    raise ValueError(
+        _("%(value)r is not a date in the form YYYY-MM-DD or M/D/YYYY.") % {"value": value}
+    )
 
 
 def parse_datetime(value: str) -> datetime:
@@ -45,11 +50,12 @@ def parse_datetime(value: str) -> datetime:
 
 
 def parse_bool(value: str) -> bool:
-    """``true``/``false`` in any letter case (vendors send ``TRUE``)."""
+    """``true/false``, ``yes/no``, ``y/n``, ``1/0`` in any letter case (vendors send
+    ``TRUE`` and ``yes``)."""
     folded = value.casefold()
-    if folded == "true":
+    if folded in _TRUE:
         return True
-    if folded == "false":
+    if folded in _FALSE:
         return False
     raise ValueError(_("%(value)r is not true or false.") % {"value": value})
 
@@ -70,9 +76,15 @@ def parse_user_ids(value: str) -> dict[str, str]:
 
 
 def normalise_employee_id(value: str) -> str:
-    """Digits only, zero-padded to EMPLOYEE_ID_DIGITS ("77777" -> "077777")."""
+    """Digits only, zero-padded to EMPLOYEE_ID_DIGITS ("77777" -> "077777"); with
+    EMPLOYEE_ID_DIGITS = 0, any number as given (letters too: "jdoe42"), left for the
+    username template to accept or refuse."""
     digits: int = settings.EMPLOYEE_ID_DIGITS
     value = value.strip()
+    if digits == 0:
+        if not value:
+            raise ValueError(_("The ID is empty."))
+        return value
     if not value.isascii() or not value.isdigit():
         raise ValueError(_("Employee ID %(value)r must contain only digits.") % {"value": value})
     if len(value) > digits:

@@ -38,7 +38,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sources = parser.add_subparsers(dest="source", required=True, metavar="{oneroster,hr}")
         for name, text in (
-            ("oneroster", "a OneRoster 1.1/1.2 CSV folder or .zip with manifest.csv"),
+            ("oneroster", "a OneRoster 1.0/1.1/1.2 CSV folder or .zip"),
             ("hr", "the HR employee CSV file"),
         ):
             sub = sources.add_parser(name, help=text)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from directory.models import SyncRun
 from directory.sync.oneroster.apply import apply_plans, make_plans
 from directory.sync.oneroster.classes import read_classes
@@ -36,7 +38,7 @@ def sync_oneroster(
     scheduled: bool = False,
     content_hash: str = "",
 ) -> SyncReport:
-    """Import a OneRoster 1.1/1.2 CSV package (a folder or a .zip with manifest.csv).
+    """Import a OneRoster 1.0/1.1/1.2 CSV package (a folder or a .zip; 1.0 has no manifest).
 
     Validates everything first; a row with an error is held back and the rest applies
     in one transaction (a file that cannot be read applies nothing). Refuses (result
@@ -63,6 +65,17 @@ def prepare(package: Package, report: SyncReport, now: datetime, tick: Progress)
     report.modes = dict(manifest.modes)
     if report.fatal:
         return None
+    if manifest.inferred:
+        report.notes.append(
+            _(
+                "No manifest.csv: read as OneRoster %(version)s (told by the files' "
+                "headers), and every file present as bulk: %(files)s."
+            )
+            % {
+                "version": manifest.version,
+                "files": ", ".join(f"{e}.csv" for e, m in manifest.modes.items() if m == "bulk"),
+            }
+        )
     snapshot = load_snapshot()
     report.active_before = snapshot.active_people
     reading = Reading(package, report, manifest, snapshot, tick)

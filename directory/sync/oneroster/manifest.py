@@ -18,6 +18,13 @@ class Manifest:
     version: str = ""
     # Entity name ("users") -> "bulk", "delta" or "absent", for every file Hallpass reads.
     modes: dict[str, str] = field(default_factory=dict)
+    # No manifest.csv (OneRoster 1.0): the version was read from the headers.
+    inferred: bool = False
+
+    @property
+    def roles_on_users(self) -> bool:
+        """1.0 and 1.1 give each user's role and orgs on users.csv; 1.2 in roles.csv."""
+        return self.version in ("1.0", "1.1")
 
     def mode(self, entity: str) -> str:
         return self.modes.get(entity, "absent")
@@ -29,17 +36,35 @@ class Manifest:
         return self.mode(entity) == "bulk"
 
 
-def read_manifest(package: Package, problems: list[Problem]) -> Manifest:
-    """The package's manifest; its problems (all fatal) go to ``problems``."""
-    if not package.has(MANIFEST):
+def infer_manifest(package: Package) -> Manifest:
+    """A package without manifest.csv, as OneRoster 1.0 wrote them: every file present
+    is bulk, and the version is told by users.csv's header (1.1 added enabledUser;
+    roles.csv is 1.2's)."""
+    present = [entity for entity in (*USED_FILES, "roles") if package.has(f"{entity}.csv")]
+    if "users" not in present:
         raise FileProblem(
             Problem(
                 MANIFEST,
                 None,
                 None,
-                _("A OneRoster package needs manifest.csv at its root; none was found."),
+                _(
+                    "A OneRoster package needs manifest.csv at its root (or, from "
+                    "OneRoster 1.0, at least users.csv); neither was found."
+                ),
             )
         )
+    with CsvFile(package, "users.csv", [Column("enabledUser")]) as users:
+        has_enabled = users.table.has("enabledUser")
+    version = "1.2" if "roles" in present else "1.1" if has_enabled else "1.0"
+    files = USED_FILES + (("roles",) if version == "1.2" else ())
+    modes = {entity: "bulk" if entity in present else "absent" for entity in files}
+    return Manifest(version=version, modes=modes, inferred=True)
+
+
+def read_manifest(package: Package, problems: list[Problem]) -> Manifest:
+    """The package's manifest; its problems (all fatal) go to ``problems``."""
+    if not package.has(MANIFEST):
+        return infer_manifest(package)
     props: dict[str, tuple[str, int]] = {}
     with CsvFile(
         package, MANIFEST, [Column("propertyName", True), Column("value", True)]
@@ -67,7 +92,7 @@ def read_manifest(package: Package, problems: list[Problem]) -> Manifest:
         fail(
             version[1],
             "oneroster.version",
-            _("Unknown OneRoster version %(value)r; Hallpass reads 1.1 and 1.2.")
+            _("Unknown OneRoster version %(value)r; Hallpass reads 1.0, 1.1 and 1.2.")
             % {"value": version[0]},
         )
     else:

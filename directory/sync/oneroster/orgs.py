@@ -44,6 +44,7 @@ def read_orgs(reading: Reading) -> None:
 def read_sessions(reading: Reading) -> None:
     desired = reading.desired.sessions
     lines: dict[str, int] = {}
+    derived_year = False
     for context, row in reading.rows("academicSessions", COLUMNS["academicSessions"]):
         errors = RowErrors(context, row.line)
         sid = row.get("sourcedId")
@@ -59,7 +60,12 @@ def read_sessions(reading: Reading) -> None:
         end = errors.date(row, "endDate", required=True)
         year_text = row.get("schoolYear")
         school_year = int(year_text) if len(year_text) == 4 and year_text.isdigit() else None
-        if school_year is None:
+        if not year_text and end is not None:
+            # 1.0 has no schoolYear and some 1.1 exports leave it out: the school year
+            # is the one the session ends in, as OneRoster counts it.
+            school_year = end.year
+            derived_year = True
+        elif school_year is None:
             errors.fail(
                 "schoolYear", _("%(value)r is not a year such as 2025.") % {"value": year_text}
             )
@@ -76,6 +82,13 @@ def read_sessions(reading: Reading) -> None:
             continue
         desired[sid] = SessionRecord(title, session_type, start, end, school_year, parent)
         lines[sid] = row.line
+    if derived_year:
+        reading.report.notes.append(
+            _(
+                "academicSessions.csv gives no schoolYear for some sessions: their school "
+                "year is the year of their endDate."
+            )
+        )
     existing = reading.snapshot.sessions
     reading.universe.sessions = reading.drop_orphans("academicSessions", desired, existing, lines)
     reading.check_empty_bulk("academicSessions", sum(s.active for s in existing.values()))

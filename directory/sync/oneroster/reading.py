@@ -38,8 +38,10 @@ class HasParent(Protocol):
     @property
     def parent(self) -> str | None: ...
 
+    def _replace(self: T, *, parent: str | None) -> T: ...
 
-T = TypeVar("T", bound=HasParent)
+
+T = TypeVar("T", bound="HasParent")
 
 
 @dataclass
@@ -210,10 +212,13 @@ class Reading:
         existing: Mapping[str, Existing[Any]],
         lines: Mapping[str, int],
     ) -> set[str]:
-        """Reject the rows whose parent is unknown or rejected; returns the entity's
-        universe once none is left. Repeated until nothing changes, so that in a delta
-        file a grandchild of a rejected row is rejected too instead of being created
-        without its parent."""
+        """Settle the rows whose parent is not among the entity's rows; returns the
+        entity's universe once none is left.
+
+        A parent held back holds its children back (and theirs: repeated until nothing
+        changes, so a grandchild is not created without its parent). A parent that is
+        nowhere (exports often leave the district org out) is a warning: the row is
+        kept with no parent."""
         context = self.contexts.get(entity)
         while True:
             universe = self.universe_of(entity, desired, existing)
@@ -225,11 +230,38 @@ class Reading:
             if not orphans or context is None:
                 return universe
             for sid in sorted(orphans, key=lambda s: lines[s]):
-                errors = RowErrors(context, lines[sid])
                 parent = desired[sid].parent or ""
-                self.reference(errors, "parentSourcedId", parent, entity, universe)
-                del desired[sid]
-                context.reject(sid, lines[sid])
+                if parent in context.rejected:
+                    errors = RowErrors(context, lines[sid])
+                    self.reference(errors, "parentSourcedId", parent, entity, universe)
+                    del desired[sid]
+                    context.reject(sid, lines[sid])
+                else:
+                    context.warn(
+                        lines[sid],
+                        "parentSourcedId",
+                        _("%(sid)r is not in %(file)s nor in the directory: no parent.")
+                        % {"sid": parent, "file": context.filename},
+                    )
+                    desired[sid] = desired[sid]._replace(parent=None)
+
+    def optional_reference(
+        self, errors: RowErrors, column: str, sid: str, entity: str, universe: Collection[str]
+    ) -> bool:
+        """A reference the row can do without (one of a user's orgs): a row held back
+        holds this one back; one that is nowhere is dropped with a warning."""
+        if sid in universe:
+            return True
+        context = self.contexts.get(entity)
+        if context is not None and sid in context.rejected:
+            self.reference(errors, column, sid, entity, universe)
+        else:
+            errors.warn(
+                column,
+                _("%(column)s %(sid)r is not in %(file)s nor in the directory: left out.")
+                % {"column": column, "sid": sid, "file": f"{entity}.csv"},
+            )
+        return False
 
     def held(self, entity: str) -> set[str]:
         """sourcedIds of the entity's held-back rows: they keep what the directory holds."""

@@ -41,11 +41,13 @@ def read_roles(reading: Reading) -> None:
         role_name = row.get("role").casefold()
         if role_name not in ROLE_MAP and not role_name.startswith("ext:"):
             errors.fail("role", _("Unknown role %(value)r.") % {"value": row.get("role")})
-        org = row.get("orgSourcedId")
+        org: str | None = row.get("orgSourcedId")
         if not org:
             errors.fail("orgSourcedId", _("A value is required."))
-        else:
-            reading.reference(errors, "orgSourcedId", org, "orgs", reading.universe.orgs)
+        elif not reading.optional_reference(
+            errors, "orgSourcedId", org, "orgs", reading.universe.orgs
+        ):
+            org = None  # the role stands, without an org that is nowhere
         if present is None or not errors.ok:
             context.reject(row.get("sourcedId"), row.line)
             continue
@@ -62,9 +64,11 @@ def role_from_users_11(reading: Reading, errors: RowErrors, row: Row) -> UserRol
         return None
     if role_name not in ROLE_MAP:
         errors.fail("role", _("Unknown role %(value)r.") % {"value": row.get("role")})
-    org_ids = split_list(row.get("orgSourcedIds"))
-    for org in org_ids:
-        reading.reference(errors, "orgSourcedIds", org, "orgs", reading.universe.orgs)
+    org_ids = [
+        org
+        for org in split_list(row.get("orgSourcedIds"))
+        if reading.optional_reference(errors, "orgSourcedIds", org, "orgs", reading.universe.orgs)
+    ]
     # 1.1 has no primary org: the first listed one stands in.
     return UserRole(ROLE_MAP.get(role_name), org_ids[0] if org_ids else None, org_ids)
 
@@ -79,12 +83,15 @@ def role_from_roles_12(reading: Reading, errors: RowErrors, row: Row) -> UserRol
         if not ours:
             return None
         main = next((e for e in ours if e.role_type == "primary"), ours[0])
-        org_ids = list(dict.fromkeys(e.org for e in ours))
+        org_ids = list(dict.fromkeys(e.org for e in ours if e.org))
         primary_org = row.get("primaryOrgSourcedId") or main.org
-        if primary_org not in org_ids and reading.reference(
-            errors, "primaryOrgSourcedId", primary_org, "orgs", reading.universe.orgs
-        ):
-            org_ids.append(primary_org)
+        if primary_org and primary_org not in org_ids:
+            if reading.optional_reference(
+                errors, "primaryOrgSourcedId", primary_org, "orgs", reading.universe.orgs
+            ):
+                org_ids.append(primary_org)
+            else:
+                primary_org = main.org
         return UserRole(main.role, primary_org, org_ids)
     current = reading.snapshot.people.get(sid)
     if not reading.manifest.bulk("roles") and current is not None:

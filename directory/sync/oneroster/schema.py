@@ -9,7 +9,7 @@ from typing import NamedTuple
 from directory.models import Enrollment, Org, Person
 from directory.sync.reader import Column
 
-VERSIONS = ("1.1", "1.2")
+VERSIONS = ("1.0", "1.1", "1.2")
 USED_FILES = ("orgs", "academicSessions", "courses", "classes", "users", "enrollments")
 MODES = ("bulk", "delta", "absent")
 
@@ -53,24 +53,24 @@ COLUMNS: dict[str, list[Column]] = {
         Column("startDate", True),
         Column("endDate", True),
         Column("parentSourcedId"),
-        Column("schoolYear", True),
+        Column("schoolYear"),  # 1.0 has none: derived from the end date
     ],
     "courses": [Column("sourcedId", True), *_STATUS, Column("title", True)],
     "classes": [
         Column("sourcedId", True),
         *_STATUS,
         Column("title", True),
-        Column("grades"),
+        Column("grades", aliases=("grade",)),  # 1.0 names
         Column("courseSourcedId", True),
         Column("classCode"),
         Column("classType", True),
         Column("schoolSourcedId", True),
-        Column("termSourcedIds", True),
+        Column("termSourcedIds", True, aliases=("termSourcedId",)),
     ],
     "users": [
         Column("sourcedId", True),
         *_STATUS,
-        Column("enabledUser", True),
+        Column("enabledUser"),  # not in 1.0
         Column("username", True),
         Column("userIds", aliases=("userId",)),
         Column("givenName", True),
@@ -78,7 +78,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("middleName"),
         Column("identifier"),
         Column("email"),
-        Column("grades"),
+        Column("grades", aliases=("grade",)),
         Column("preferredGivenName", aliases=("prefferedGivenName",)),
         Column("preferredFamilyName", aliases=("prefferedFamilyName",)),
         Column("primaryOrgSourcedId"),
@@ -171,4 +171,4 @@ class RoleEntry(NamedTuple):
     line: int
     role_type: str  # primary or secondary
     role: str | None  # the directory role; None = not a directory person
-    org: str
+    org: str | None  # None: the org is nowhere (left out with a warning)

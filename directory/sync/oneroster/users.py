@@ -3,42 +3,20 @@ rather than duplicated."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
-from directory.models import Person
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_11
 from directory.sync.oneroster.schema import COLUMNS, USERS_11, PersonRecord
+from directory.sync.oneroster.sources import SourceSurvey, identifier_source
 from directory.sync.reader import Row
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.values import (
     EMPLOYEE_ROLES,
     make_username,
     normalise_identifier,
-    parse_user_ids,
     split_list,
 )
-
-
-def identifier_source(row: Row, role: str) -> tuple[str, str]:
-    """(the person's number as the row gives it, the column it came from), from the
-    column the settings name for the role."""
-    source: str = (
-        settings.ONEROSTER_STUDENT_ID_SOURCE
-        if role == Person.Role.STUDENT
-        else settings.ONEROSTER_EMPLOYEE_ID_SOURCE
-    )
-    if source in ("identifier", "username", "sourcedId"):
-        return row.get(source), source
-    if source.startswith("userIds:"):
-        kind = source.partition(":")[2]
-        return parse_user_ids(row.get("userIds")).get(kind, ""), "userIds"
-    raise ImproperlyConfigured(
-        f"ONEROSTER_*_ID_SOURCE must be identifier, username, sourcedId or "
-        f"userIds:<Type>, not {source!r}"
-    )
 
 
 class UserReader:
@@ -49,12 +27,14 @@ class UserReader:
         self.snapshot = reading.snapshot
         self.username_owner = dict(reading.snapshot.username_owner)
         self.new_owner_line: dict[str, tuple[str, int]] = {}
+        self.survey = SourceSurvey()
 
     def read(self) -> None:
         reading = self.reading
-        columns = COLUMNS["users"] + (USERS_11 if reading.version == "1.1" else [])
+        columns = COLUMNS["users"] + (USERS_11 if reading.manifest.roles_on_users else [])
         for context, row in reading.rows("users", columns):
             self.read_row(context, row)
+        reading.report.notes.extend(self.survey.hints())
         desired = reading.desired.users
         keys = set(desired) | set(reading.links.by_sid)
         if not reading.manifest.bulk("users"):
@@ -78,8 +58,9 @@ class UserReader:
         if present is False:
             reading.desired.removed_of("users").add(sid)
             return
-        enabled = errors.boolean(row, "enabledUser", default=True, required=True)
-        if reading.version == "1.1":
+        # 1.0 has no enabledUser; an empty cell means enabled too.
+        enabled = errors.boolean(row, "enabledUser", default=True)
+        if reading.manifest.roles_on_users:
             user_role = role_from_users_11(reading, errors, row)
         else:
             user_role = role_from_roles_12(reading, errors, row)
@@ -102,6 +83,9 @@ class UserReader:
                 username = make_username(role, identifier)
             except ValueError as error:
                 errors.fail(column, str(error))
+                self.survey.missing(role, row)
+            else:
+                self.survey.found(role)
         if present is None or not errors.ok or role is None:
             context.reject(sid, row.line)
             return
