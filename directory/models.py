@@ -202,6 +202,8 @@ class SyncRun(models.Model):
         DRY_RUN = "dry_run", _("Dry run")
         REFUSED = "refused", _("Refused")
         FAILED = "failed", _("Failed")
+        # A scheduled run found the newest package already taken.
+        SKIPPED = "skipped", _("Skipped (already taken)")
 
     class Review(models.TextChoices):
         # A refused run is kept for an IT administrator to approve or discard.

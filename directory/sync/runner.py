@@ -105,6 +105,14 @@ def run_sync(
     return report
 
 
+def save_unread_run(
+    kind: SyncRun.Kind, report: SyncReport, now: datetime, *, content_hash: str = ""
+) -> SyncRun:
+    """The record of a scheduled run that read no package (none complete, or one
+    already taken)."""
+    return _save_run(kind, report, now, RunOptions(scheduled=True, content_hash=content_hash))
+
+
 def _run(
     kind: SyncRun.Kind,
     path: Path,

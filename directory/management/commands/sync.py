@@ -1,5 +1,9 @@
 """`manage.py sync oneroster PATH` / `manage.py sync hr PATH`: import the directory.
 
+`--latest DIR` instead of PATH is the nightly run: the newest complete package in the
+drop folder DIR, skipped when its content was already taken (exit 0), with the IT
+contacts emailed when it needs attention (directory/sync/nightly.py).
+
 Exit codes: 0 applied clean (or a dry run that would), 1 errors (nothing applied),
 2 usage error, 3 refused by a safety threshold (too many deactivations or held-back
 rows; nothing applied, the run waits for review), or a dry run that would be refused,
@@ -14,7 +18,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from directory.models import SyncRun
 from directory.sync import SyncReport, sync_hr, sync_oneroster
+from directory.sync.nightly import sync_latest
 from directory.sync.progress import TerminalProgress
 from directory.sync.report import Counts
 
@@ -42,7 +48,14 @@ class Command(BaseCommand):
             ("hr", "the HR employee CSV file"),
         ):
             sub = sources.add_parser(name, help=text)
-            sub.add_argument("path", type=Path, help=text)
+            where = sub.add_mutually_exclusive_group(required=True)
+            where.add_argument("path", type=Path, nargs="?", help=text)
+            where.add_argument(
+                "--latest",
+                type=Path,
+                metavar="DIR",
+                help="the newest complete package in the drop folder DIR (scheduled runs)",
+            )
             sub.add_argument(
                 "--dry-run", action="store_true", help="report what would change; write nothing"
             )
@@ -53,15 +66,25 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sync = sync_oneroster if options["source"] == "oneroster" else sync_hr
+        oneroster = options["source"] == "oneroster"
         bar = TerminalProgress(options["source"], self.stdout.isatty())
         try:
-            report = sync(
-                options["path"],
-                dry_run=options["dry_run"],
-                force=options["force"],
-                progress=bar,
-            )
+            if options["latest"] is not None:
+                kind = SyncRun.Kind.ONEROSTER if oneroster else SyncRun.Kind.HR
+                report = sync_latest(
+                    kind,
+                    options["latest"],
+                    dry_run=options["dry_run"],
+                    force=options["force"],
+                    progress=bar,
+                )
+            else:
+                report = (sync_oneroster if oneroster else sync_hr)(
+                    options["path"],
+                    dry_run=options["dry_run"],
+                    force=options["force"],
+                    progress=bar,
+                )
         finally:
             bar.close()
         self.print_report(report)
