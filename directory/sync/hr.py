@@ -35,6 +35,7 @@ names stays exactly as the directory holds them, and the rest of the file applie
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -58,7 +59,7 @@ from directory.sync.reader import Column, CsvFile, FileProblem, Package, Row, ov
 from directory.sync.report import Problem, SyncReport
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.runner import Prepared, Progress, RunOptions, run_sync
-from directory.sync.values import EMPLOYEE_ROLES, make_username, normalise_employee_id
+from directory.sync.values import EMPLOYEE_ROLES, IdRules, normalise_employee_id
 
 COLUMNS = [
     Column("employee_id", True, ("employee id", "employeeid", "emp_id")),
@@ -158,6 +159,7 @@ class HrImport:
                 Problem(str(package.path), None, None, _("The HR export must be one CSV file."))
             )
         self.filename = names[0]
+        self.rules = IdRules.from_settings()
         self.orgs: dict[str, int] = {}  # org sourcedId -> pk
         self.org_identifiers: dict[str, str] = {}  # org identifier -> sourcedId
         self.person_orgs: dict[int, set[int]] = defaultdict(set)
@@ -175,14 +177,18 @@ class HrImport:
         self.takeover: list[int] = []
 
     def prepare(self) -> Prepared | None:
+        started = time.perf_counter()
         self.load_existing()
+        started = self.report.timed("load", started)
         self.read()
+        started = self.report.timed("read", started)
         if self.report.fatal:
             return None
         counts = self.report.entity("employees")
         self.plan = plan_entity(
             counts, self.existing, self.desired, self.removed, bulk=True, held=self.held
         )
+        self.report.timed("compare", started)
         self.report.would_deactivate = sum(1 for sid in self.plan.deactivate if self.owned[sid])
         self.takeover = [
             self.existing[sid].pk for sid in self.removed if not self.owned.get(sid, True)
@@ -274,7 +280,7 @@ class HrImport:
         errors = RowErrors(context, row.line)
         identifier = ""
         try:
-            identifier = normalise_employee_id(row.get("employee_id"))
+            identifier = self.rules.employee_id(row.get("employee_id"))
         except ValueError as error:
             errors.fail("employee_id", str(error))
         if identifier in context.seen:
@@ -321,7 +327,7 @@ class HrImport:
         supervisor_id = ""
         if supervisor:
             try:
-                supervisor_id = normalise_employee_id(supervisor)
+                supervisor_id = self.rules.employee_id(supervisor)
             except ValueError as error:
                 errors.fail("supervisor_employee_id", str(error))
         key = self.by_identifier.get(identifier) or f"hr:{identifier}"
@@ -330,7 +336,7 @@ class HrImport:
         username = ""
         if identifier:
             try:
-                username = make_username(role, identifier)
+                username = self.rules.username(role, identifier)
             except ValueError as error:
                 errors.fail("employee_id", str(error))
         if not errors.ok:

@@ -9,6 +9,7 @@ error naming its line: guessing an encoding would silently corrupt names.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -212,8 +213,14 @@ class CsvFile:
     ) -> None:
         self.filename = filename
         self.skipped = 0  # rows reported as malformed and left out
+        self._package = package
         self._handle = package.open(filename).__enter__()
-        self._reader = csv.reader(decoded_lines(self._handle, filename), strict=True)
+        # The C decoder and csv.reader do the work; newline="" splits lines at CRLF,
+        # LF and a lone CR alike, so line numbers count as a text editor does.
+        self._text = io.TextIOWrapper(
+            self._handle, encoding="utf-8-sig", errors="strict", newline=""
+        )
+        self._reader = csv.reader(self._text, strict=True)
         try:
             header = self._next()
             if header is None or not any(cell.strip() for cell in header):
@@ -228,6 +235,9 @@ class CsvFile:
     def _next(self) -> list[str] | None:
         try:
             return next(self._reader, None)
+        except UnicodeDecodeError:
+            self._name_the_bad_line()
+            raise
         except csv.Error as error:
             raise FileProblem(
                 Problem(
@@ -270,7 +280,15 @@ class CsvFile:
             cells.append("")
             yield Row(self._reader.line_num, cells, index)
 
+    def _name_the_bad_line(self) -> None:
+        """The decoder works on blocks: read the file again line by line to raise the
+        problem with its line and byte."""
+        with self._package.open(self.filename) as handle:
+            for _line in decoded_lines(handle, self.filename):
+                pass
+
     def close(self) -> None:
+        self._text.detach()
         self._handle.close()
 
     def __enter__(self) -> CsvFile:

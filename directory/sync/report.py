@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -71,7 +72,15 @@ class SyncReport:
     over_held_back: list[str] = field(default_factory=list)
     # Notes for the report that belong to no row (where the numbers are, a 1.0 package).
     notes: list[str] = field(default_factory=list)
+    # Seconds per step: load (the directory), read (the files), compare, write.
+    timings: dict[str, float] = field(default_factory=dict)
     sync_run_id: int | None = None
+
+    def timed(self, step: str, started: float) -> float:
+        """Add the time since ``started`` (perf_counter) to ``step``; returns now."""
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - started
+        return now
 
     def entity(self, name: str) -> Counts:
         if name not in self.counts:
@@ -116,4 +125,5 @@ class SyncReport:
             "over_held_back": list(self.over_held_back),
             "held_back": self.held_back,
             "notes": list(self.notes),
+            "timings": {step: round(seconds, 3) for step, seconds in self.timings.items()},
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -176,7 +177,9 @@ def _run(
 
     try:
         with transaction.atomic():
+            started = time.perf_counter()
             prepared.apply()
+            report.timed("write", started)
             report.result = SyncRun.Result.APPLIED
             if report.held_back:
                 report.message = _(

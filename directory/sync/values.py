@@ -7,6 +7,7 @@ the export.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -75,49 +76,72 @@ def parse_user_ids(value: str) -> dict[str, str]:
     return found
 
 
-def normalise_employee_id(value: str) -> str:
-    """Digits only, zero-padded to EMPLOYEE_ID_DIGITS ("77777" -> "077777"); with
-    EMPLOYEE_ID_DIGITS = 0, any number as given (letters too: "jdoe42"), left for the
-    username template to accept or refuse."""
-    digits: int = settings.EMPLOYEE_ID_DIGITS
-    value = value.strip()
-    if digits == 0:
+@dataclass(frozen=True)
+class IdRules:
+    """The settings that turn a number into a username, read once per run (a run asks
+    them for every person)."""
+
+    templates: dict[str, str]
+    digits: int
+
+    @classmethod
+    def from_settings(cls) -> IdRules:
+        return cls(dict(settings.USERNAME_TEMPLATES), settings.EMPLOYEE_ID_DIGITS)
+
+    def employee_id(self, value: str) -> str:
+        """Digits only, zero-padded to EMPLOYEE_ID_DIGITS ("77777" -> "077777"); with
+        EMPLOYEE_ID_DIGITS = 0, any number as given (letters too: "jdoe42"), left for
+        the username template to accept or refuse."""
+        digits = self.digits
+        value = value.strip()
+        if digits == 0:
+            if not value:
+                raise ValueError(_("The ID is empty."))
+            return value
+        if not value.isascii() or not value.isdigit():
+            raise ValueError(
+                _("Employee ID %(value)r must contain only digits.") % {"value": value}
+            )
+        if len(value) > digits:
+            raise ValueError(
+                _("Employee ID %(value)r has more than %(digits)d digits.")
+                % {"value": value, "digits": digits}
+            )
+        return value.zfill(digits)
+
+    def identifier(self, role: str, value: str) -> str:
+        """The person's number as Hallpass stores it, or ValueError."""
+        value = value.strip()
         if not value:
             raise ValueError(_("The ID is empty."))
+        if role in EMPLOYEE_ROLES:
+            return self.employee_id(value)
         return value
-    if not value.isascii() or not value.isdigit():
-        raise ValueError(_("Employee ID %(value)r must contain only digits.") % {"value": value})
-    if len(value) > digits:
-        raise ValueError(
-            _("Employee ID %(value)r has more than %(digits)d digits.")
-            % {"value": value, "digits": digits}
-        )
-    return value.zfill(digits)
+
+    def username(self, role: str, identifier: str) -> str:
+        """The username from the role's template, lower case; ValueError if unusable."""
+        username = self.templates[role].format(identifier=identifier).casefold()
+        if not USERNAME_RE.match(username):
+            raise ValueError(
+                _(
+                    "ID %(identifier)r cannot form a valid username (%(username)r): only "
+                    "letters a-z, digits, '.', '_' and '-' are allowed."
+                )
+                % {"identifier": identifier, "username": username}
+            )
+        return username
+
+
+def normalise_employee_id(value: str) -> str:
+    return IdRules.from_settings().employee_id(value)
 
 
 def normalise_identifier(role: str, value: str) -> str:
-    """The person's number as Hallpass stores it, or ValueError."""
-    value = value.strip()
-    if not value:
-        raise ValueError(_("The ID is empty."))
-    if role in EMPLOYEE_ROLES:
-        return normalise_employee_id(value)
-    return value
+    return IdRules.from_settings().identifier(role, value)
 
 
 def make_username(role: str, identifier: str) -> str:
-    """The username from the role's template, lower case; ValueError if unusable."""
-    template: str = settings.USERNAME_TEMPLATES[role]
-    username = template.format(identifier=identifier).casefold()
-    if not USERNAME_RE.match(username):
-        raise ValueError(
-            _(
-                "ID %(identifier)r cannot form a valid username (%(username)r): only "
-                "letters a-z, digits, '.', '_' and '-' are allowed."
-            )
-            % {"identifier": identifier, "username": username}
-        )
-    return username
+    return IdRules.from_settings().username(role, identifier)
 
 
 def check_email(value: str) -> str:

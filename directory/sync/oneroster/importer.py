@@ -3,6 +3,7 @@ since every file refers to rows of the files read before it."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def sync_oneroster(
 
 def prepare(package: Package, report: SyncReport, now: datetime, tick: Progress) -> Prepared | None:
     """Read and check every file, then plan; None when a fatal problem stops the run."""
+    started = time.perf_counter()
     manifest = read_manifest(package, report.problems)
     report.version = manifest.version
     report.modes = dict(manifest.modes)
@@ -76,8 +78,10 @@ def prepare(package: Package, report: SyncReport, now: datetime, tick: Progress)
                 "files": ", ".join(f"{e}.csv" for e, m in manifest.modes.items() if m == "bulk"),
             }
         )
+    started = report.timed("read", started)
     snapshot = load_snapshot()
     report.active_before = snapshot.active_people
+    started = report.timed("load", started)
     reading = Reading(package, report, manifest, snapshot, tick)
     reading.total = APPLY_STEPS + sum(
         package.count_lines(f"{entity}.csv")
@@ -97,11 +101,15 @@ def prepare(package: Package, report: SyncReport, now: datetime, tick: Progress)
     if manifest.version == "1.2":
         check_roles(reading)
     if manifest.present("enrollments"):
+        started = report.timed("read", started)
         load_enrollments(snapshot)
+        started = report.timed("load", started)
     read_enrollments(reading)
+    started = report.timed("read", started)
     if report.fatal:
         return None
     plans = make_plans(reading)
+    report.timed("compare", started)
     people = snapshot.people
     return Prepared(
         apply=lambda: apply_plans(reading, plans, now),

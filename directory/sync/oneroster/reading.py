@@ -120,12 +120,14 @@ class Reading:
             return
         context = FileContext(f"{entity}.csv", mode, self.report.entity(entity), self.problems)
         self.contexts[entity] = context
+        seen = context.seen
         with CsvFile(self.package, context.filename, columns) as csv_file:
+            sid_at = csv_file.table.index["sourcedId"]
             for row in csv_file.rows(self.problems, fatal_rows=False):
                 context.rows += 1
                 if context.rows % PROGRESS_STEP == 0:
                     self.tick(PROGRESS_STEP)
-                sid = row.get("sourcedId")
+                sid = row.cells[sid_at].strip()
                 if row.overlong:
                     context.fail(
                         row.line, None, overlong_reason(row.overlong, csv_file.table.width)
@@ -136,7 +138,7 @@ class Reading:
                     context.fail(row.line, "sourcedId", _("The sourcedId is empty or too long."))
                     context.counts.rejected += 1
                     continue
-                first = context.seen.get(sid)
+                first = seen.get(sid)
                 if first is not None:
                     context.fail(
                         row.line,
@@ -146,7 +148,7 @@ class Reading:
                     )
                     context.counts.rejected += 1
                     continue
-                context.seen[sid] = row.line
+                seen[sid] = row.line
                 yield context, row
         self.report.file_rows[entity] = context.rows
         self.tick(context.rows % PROGRESS_STEP)
@@ -155,7 +157,7 @@ class Reading:
         """True if the row is present, False if the source deleted it, None if invalid."""
         status = row.get("status").casefold()
         if context.bulk:
-            return status not in DELETED
+            return not status or status not in DELETED
         if status not in ("active", *DELETED):
             context.fail(
                 row.line,

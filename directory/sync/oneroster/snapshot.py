@@ -171,20 +171,25 @@ def load_enrollments(snap: Snapshot) -> None:
     active = Status.ACTIVE
     class_sid, person_key = snap.class_sid, snap.person_key
     enrollments: dict[str, Existing[EnrollmentRecord]] = {}
+    # A district's enrollments share a few dates: each is converted (and held) once.
+    dates: dict[date | str | None, date | None] = {None: None}
+    new = EnrollmentRecord.__new__
     with connection.cursor() as cursor:
         cursor.execute(sql)
         while chunk := cursor.fetchmany(5000):
             for sid, pk, status, klass, person, role, primary, begin, end in chunk:
-                enrollments[sid] = Existing(
-                    pk,
-                    status == active,
-                    EnrollmentRecord(
-                        class_sid[klass],
-                        person_key[person],
-                        role,
-                        bool(primary),
-                        _as_date(begin),
-                        _as_date(end),
-                    ),
+                if begin not in dates:
+                    dates[begin] = _as_date(begin)
+                if end not in dates:
+                    dates[end] = _as_date(end)
+                record = new(
+                    EnrollmentRecord,
+                    class_sid[klass],
+                    person_key[person],
+                    role,
+                    bool(primary),
+                    dates[begin],
+                    dates[end],
                 )
+                enrollments[sid] = Existing(pk, status == active, record)
     snap.enrollments = enrollments

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import Person
 from directory.sync.reader import Row
-from directory.sync.values import make_username, normalise_identifier, parse_user_ids
+from directory.sync.values import IdRules, parse_user_ids
 
 PLAIN_SOURCES = ("identifier", "username", "sourcedId")
 
@@ -43,14 +43,9 @@ def read_source(row: Row, source: str) -> tuple[str, str]:
     )
 
 
-def identifier_source(row: Row, role: str) -> tuple[str, str]:
-    """The person's number as the row gives it at the configured place, and its column."""
-    return read_source(row, setting_for(role)[1])
-
-
-def usable(role: str, raw: str) -> bool:
+def usable(rules: IdRules, role: str, raw: str) -> bool:
     try:
-        make_username(role, normalise_identifier(role, raw))
+        rules.username(role, rules.identifier(role, raw))
     except ValueError:
         return False
     return True
@@ -69,6 +64,7 @@ class Group:
 class SourceSurvey:
     """Counts, per group, the rows without a usable number and where else one is."""
 
+    rules: IdRules = field(default_factory=IdRules.from_settings)
     groups: dict[str, Group] = field(default_factory=dict)
 
     @staticmethod
@@ -88,7 +84,7 @@ class SourceSurvey:
             if source == configured:
                 continue
             raw = read_source(row, source)[0].strip()
-            if raw and usable(role, raw):
+            if raw and usable(self.rules, role, raw):
                 group.elsewhere[source] += 1
                 if raw.isdigit():
                     group.digits[source] += 1

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from directory.models import Person
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_11
 from directory.sync.oneroster.schema import COLUMNS, USERS_11, PersonRecord
-from directory.sync.oneroster.sources import SourceSurvey, identifier_source
+from directory.sync.oneroster.sources import SourceSurvey, read_source, setting_for
 from directory.sync.reader import Row
 from directory.sync.rows import FileContext, RowErrors
-from directory.sync.values import (
-    EMPLOYEE_ROLES,
-    make_username,
-    normalise_identifier,
-    split_list,
-)
+from directory.sync.values import EMPLOYEE_ROLES, IdRules, split_list
 
 
 class UserReader:
@@ -27,7 +23,12 @@ class UserReader:
         self.snapshot = reading.snapshot
         self.username_owner = dict(reading.snapshot.username_owner)
         self.new_owner_line: dict[str, tuple[str, int]] = {}
-        self.survey = SourceSurvey()
+        self.rules = IdRules.from_settings()
+        self.survey = SourceSurvey(self.rules)
+        self.student_source = setting_for(Person.Role.STUDENT)[1]
+        self.employee_source = setting_for(Person.Role.TEACHER)[1]
+        # Addresses the directory holds were checked when they came in.
+        self.known_emails = {p.values.email for p in reading.snapshot.people.values()}
 
     def read(self) -> None:
         reading = self.reading
@@ -74,13 +75,16 @@ class UserReader:
         middle = errors.text(row, "middleName")
         preferred_given = errors.text(row, "preferredGivenName")
         preferred_family = errors.text(row, "preferredFamilyName")
-        email = errors.email(row, "email")
+        email = row.get("email")
+        if email not in self.known_emails:
+            email = errors.email(row, "email")
         identifier = username = column = ""
         if role is not None:
-            raw, column = identifier_source(row, role)
+            source = self.student_source if role == Person.Role.STUDENT else self.employee_source
+            raw, column = read_source(row, source)
             try:
-                identifier = normalise_identifier(role, raw)
-                username = make_username(role, identifier)
+                identifier = self.rules.identifier(role, raw)
+                username = self.rules.username(role, identifier)
             except ValueError as error:
                 errors.fail(column, str(error))
                 self.survey.missing(role, row)
