@@ -14,10 +14,8 @@ def read_classes(reading: Reading) -> None:
     desired = reading.desired.classes
     courses_bulk = reading.manifest.bulk("courses")
     universe = reading.universe
-    for context, row in reading.rows("classes", COLUMNS["classes"]):
+    for context, row, sid, present in reading.rows("classes", COLUMNS["classes"]):
         errors = RowErrors(context, row.line)
-        sid = row.get("sourcedId")
-        present = reading.status_of(context, row)
         if present is False:
             reading.desired.removed_of("classes").add(sid)
             continue

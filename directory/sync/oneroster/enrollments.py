@@ -32,9 +32,7 @@ def read_enrollments(reading: Reading) -> None:
     dates: dict[str, date | None] = {"": None}
     positions: list[int] = []
     new = EnrollmentRecord.__new__
-    for context, row in reading.rows("enrollments", COLUMNS["enrollments"]):
-        sid = row.get("sourcedId")
-        present = reading.status_of(context, row)
+    for context, row, sid, present in reading.rows("enrollments", COLUMNS["enrollments"]):
         if present is False:
             reading.desired.removed_of("enrollments").add(sid)
             continue

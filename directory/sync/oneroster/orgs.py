@@ -18,10 +18,8 @@ from directory.sync.rows import RowErrors
 def read_orgs(reading: Reading) -> None:
     desired = reading.desired.orgs
     lines: dict[str, int] = {}
-    for context, row in reading.rows("orgs", COLUMNS["orgs"]):
+    for context, row, sid, present in reading.rows("orgs", COLUMNS["orgs"]):
         errors = RowErrors(context, row.line)
-        sid = row.get("sourcedId")
-        present = reading.status_of(context, row)
         if present is False:
             reading.desired.removed_of("orgs").add(sid)
             continue
@@ -45,10 +43,8 @@ def read_sessions(reading: Reading) -> None:
     desired = reading.desired.sessions
     lines: dict[str, int] = {}
     derived_year = False
-    for context, row in reading.rows("academicSessions", COLUMNS["academicSessions"]):
+    for context, row, sid, present in reading.rows("academicSessions", COLUMNS["academicSessions"]):
         errors = RowErrors(context, row.line)
-        sid = row.get("sourcedId")
-        present = reading.status_of(context, row)
         if present is False:
             reading.desired.removed_of("academicSessions").add(sid)
             continue
@@ -97,14 +93,13 @@ def read_sessions(reading: Reading) -> None:
 def read_courses(reading: Reading) -> None:
     """Courses give classes their titles; Hallpass keeps nothing else of them."""
     titles: dict[str, str] = {}
-    for context, row in reading.rows("courses", COLUMNS["courses"]):
+    for context, row, sid, present in reading.rows("courses", COLUMNS["courses"]):
         errors = RowErrors(context, row.line)
-        present = reading.status_of(context, row)
         title = errors.text(row, "title", required=True)
         if present is None or not errors.ok:
-            context.reject(row.get("sourcedId"), row.line)
+            context.reject(sid, row.line)
         elif present:
-            titles[row.get("sourcedId")] = title
+            titles[sid] = title
     if reading.manifest.bulk("courses"):
         reading.course_titles = titles
     else:

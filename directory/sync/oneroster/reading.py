@@ -112,9 +112,12 @@ class Reading:
         self.done += rows
         self.progress(min(self.done, self.total), self.total)
 
-    def rows(self, entity: str, columns: list[Column]) -> Iterator[tuple[FileContext, Row]]:
+    def rows(
+        self, entity: str, columns: list[Column]
+    ) -> Iterator[tuple[FileContext, Row, str, bool | None]]:
         """Rows of an entity's file (none when absent), with duplicate/blank ids and the
-        header-only rule handled; yields only rows with a fresh sourcedId."""
+        header-only rule handled; yields only rows with a fresh sourcedId, with that
+        sourcedId and the row's status (``status_of``)."""
         mode = self.manifest.mode(entity)
         if mode == "absent":
             return
@@ -123,6 +126,8 @@ class Reading:
         seen = context.seen
         with CsvFile(self.package, context.filename, columns) as csv_file:
             sid_at = csv_file.table.index["sourcedId"]
+            status_at = csv_file.table.padded_index()["status"]
+            bulk = context.bulk
             for row in csv_file.rows(self.problems, fatal_rows=False):
                 context.rows += 1
                 if context.rows % PROGRESS_STEP == 0:
@@ -149,7 +154,11 @@ class Reading:
                     context.counts.rejected += 1
                     continue
                 seen[sid] = row.line
-                yield context, row
+                # Bulk rows mostly leave status empty: present, without a call.
+                if bulk and not row.cells[status_at]:
+                    yield context, row, sid, True
+                else:
+                    yield context, row, sid, self.status_of(context, row)
         self.report.file_rows[entity] = context.rows
         self.tick(context.rows % PROGRESS_STEP)
 

@@ -25,9 +25,8 @@ class UserRole(NamedTuple):
 def read_roles(reading: Reading) -> None:
     """roles.csv (1.2): every role row, grouped by user, for ``role_of`` to choose from."""
     by_user: dict[str, list[RoleEntry]] = defaultdict(list)
-    for context, row in reading.rows("roles", COLUMNS["roles"]):
+    for context, row, sid, present in reading.rows("roles", COLUMNS["roles"]):
         errors = RowErrors(context, row.line)
-        present = reading.status_of(context, row)
         if present is False:
             continue
         user = errors.text(row, "userSourcedId", required=True)
@@ -49,7 +48,7 @@ def read_roles(reading: Reading) -> None:
         ):
             org = None  # the role stands, without an org that is nowhere
         if present is None or not errors.ok:
-            context.reject(row.get("sourcedId"), row.line)
+            context.reject(sid, row.line)
             continue
         # Vendor extension roles are not ours to interpret: ignored like guardians.
         by_user[user].append(RoleEntry(row.line, role_type, ROLE_MAP.get(role_name), org))

@@ -4,8 +4,10 @@ keyed by sourcedId, with foreign keys turned back into the sourcedIds they point
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connection
 
@@ -157,16 +159,18 @@ def _load_people(snap: Snapshot) -> None:
                 snap.hr_by_identifier.setdefault(plain[6], (pk, link))
 
 
+ENROLLMENT_COLUMNS = (
+    "sourced_id", "id", "status", "klass_id", "person_id", "role", "primary", "begin_date",
+    "end_date",
+)  # fmt: skip
+
+
 def load_enrollments(snap: Snapshot) -> None:
     # Plain SQL: the ORM's per-value converters cost seconds on 300,000 rows, and
     # these columns need none except dates (SQLite returns them as text).
     quote = connection.ops.quote_name
-    columns = (
-        "sourced_id", "id", "status", "klass_id", "person_id", "role", "primary",
-        "begin_date", "end_date",
-    )  # fmt: skip
     sql = "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
-        ", ".join(quote(c) for c in columns), quote(Enrollment._meta.db_table)
+        ", ".join(quote(c) for c in ENROLLMENT_COLUMNS), quote(Enrollment._meta.db_table)
     )
     active = Status.ACTIVE
     class_sid, person_key = snap.class_sid, snap.person_key
@@ -174,22 +178,33 @@ def load_enrollments(snap: Snapshot) -> None:
     # A district's enrollments share a few dates: each is converted (and held) once.
     dates: dict[date | str | None, date | None] = {None: None}
     new = EnrollmentRecord.__new__
+    for sid, pk, status, klass, person, role, primary, begin, end in _enrollment_rows(sql):
+        if begin not in dates:
+            dates[begin] = _as_date(begin)
+        if end not in dates:
+            dates[end] = _as_date(end)
+        record = new(
+            EnrollmentRecord,
+            class_sid[klass],
+            person_key[person],
+            role,
+            bool(primary),
+            dates[begin],
+            dates[end],
+        )
+        enrollments[sid] = Existing(pk, status == active, record)
+    snap.enrollments = enrollments
+
+
+def _enrollment_rows(sql: str) -> Iterator[tuple[Any, ...]]:
+    """The enrollments' rows, streamed. On PostgreSQL the ORM's iterator reads them
+    through a server-side cursor (a plain cursor would hold all 300,000 in memory at
+    once, and PostgreSQL needs no value converters); elsewhere plain SQL, whose rows
+    need no converter but dates (SQLite returns them as text)."""
+    if connection.vendor == "postgresql":
+        yield from Enrollment.objects.values_list(*ENROLLMENT_COLUMNS).iterator(chunk_size=5000)
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql)
         while chunk := cursor.fetchmany(5000):
-            for sid, pk, status, klass, person, role, primary, begin, end in chunk:
-                if begin not in dates:
-                    dates[begin] = _as_date(begin)
-                if end not in dates:
-                    dates[end] = _as_date(end)
-                record = new(
-                    EnrollmentRecord,
-                    class_sid[klass],
-                    person_key[person],
-                    role,
-                    bool(primary),
-                    dates[begin],
-                    dates[end],
-                )
-                enrollments[sid] = Existing(pk, status == active, record)
-    snap.enrollments = enrollments
+            yield from chunk

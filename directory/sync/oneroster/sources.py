@@ -71,11 +71,18 @@ class SourceSurvey:
     def group_of(role: str) -> str:
         return "student" if role == Person.Role.STUDENT else "employee"
 
+    def group(self, role: str) -> Group:
+        name = self.group_of(role)
+        group = self.groups.get(name)
+        if group is None:
+            group = self.groups[name] = Group()
+        return group
+
     def found(self, role: str) -> None:
-        self.groups.setdefault(self.group_of(role), Group()).rows += 1
+        self.group(role).rows += 1
 
     def missing(self, role: str, row: Row) -> None:
-        group = self.groups.setdefault(self.group_of(role), Group())
+        group = self.group(role)
         group.rows += 1
         group.missing += 1
         configured = setting_for(role)[1]

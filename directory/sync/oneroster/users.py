@@ -33,8 +33,8 @@ class UserReader:
     def read(self) -> None:
         reading = self.reading
         columns = COLUMNS["users"] + (USERS_11 if reading.manifest.roles_on_users else [])
-        for context, row in reading.rows("users", columns):
-            self.read_row(context, row)
+        for context, row, sid, present in reading.rows("users", columns):
+            self.read_row(context, row, sid, present)
         reading.report.notes.extend(self.survey.hints())
         desired = reading.desired.users
         keys = set(desired) | set(reading.links.by_sid)
@@ -51,11 +51,9 @@ class UserReader:
         reading.universe.people = keys
         reading.check_empty_bulk("users", self.snapshot.active_people)
 
-    def read_row(self, context: FileContext, row: Row) -> None:
+    def read_row(self, context: FileContext, row: Row, sid: str, present: bool | None) -> None:
         reading = self.reading
         errors = RowErrors(context, row.line)
-        sid = row.get("sourcedId")
-        present = reading.status_of(context, row)
         if present is False:
             reading.desired.removed_of("users").add(sid)
             return
