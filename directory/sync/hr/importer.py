@@ -1,117 +1,31 @@
-"""HR CSV import for employees.
-
-The HR export is one CSV file, always a full (bulk) list. Columns, found by header name
-(case-insensitive; rename them with ``settings.HR_CSV_COLUMNS``, e.g.
-``{"employee_id": "Emp No"}``):
-
-=======================  ===  ===========================================================
-column                   req  meaning
-=======================  ===  ===========================================================
-employee_id              *    digits, zero-padded to EMPLOYEE_ID_DIGITS ("77777" -> 077777)
-first_name, last_name    *    legal names
-middle_name                   middle name
-preferred_first_name          the name the person goes by
-email                         district email address (username recovery uses it)
-job_title                     free text
-location                      the person's org: an org sourcedId or an org identifier
-                              (orgs come from the OneRoster sync)
-supervisor_employee_id        the supervisor's employee ID (in this file or known already;
-                              one who left before ever being imported means none)
-hire_date                     YYYY-MM-DD or M/D/YYYY
-termination_date              same; a date today or earlier means the person has left
-status                        active (or empty), leave (still active), inactive or
-                              terminated (has left)
-role                          teacher, staff or administrator; empty keeps a known
-                              person's role, new people get staff
-=======================  ===  ===========================================================
-
-Ownership: HR is authoritative for employees. A row matches an existing employee
-(teacher, staff, administrator) by employee ID and takes it over (``source_system``
-becomes hr; its sourcedId, account and enrollments stay). Otherwise a person
-``hr:<employee id>`` is created. A bulk HR run deactivates only HR-owned people missing
-from the file or marked as left. A row with an error is held back: the employee it
-names stays exactly as the directory holds them, and the rest of the file applies.
-"""
+"""An HR run: read the file row by row, resolve supervisors, plan, apply."""
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from directory.models import Org, Person, SourceSystem, Status, SyncRun
-from directory.sync.plan import (
-    EntityPlan,
-    Existing,
-    apply_entity,
-    in_batches,
-    plan_entity,
-    sync_m2m,
-    update_rows,
-    username_changes,
+from directory.models import Person, SourceSystem, SyncRun
+from directory.sync.hr.apply import apply_employees
+from directory.sync.hr.schema import (
+    ACTIVE_STATUSES,
+    COLUMNS,
+    LEFT_STATUSES,
+    EmployeeRecord,
+    Pending,
 )
-from directory.sync.reader import Column, CsvFile, FileProblem, Package, Row, overlong_reason
+from directory.sync.hr.snapshot import load_existing
+from directory.sync.plan import EntityPlan, Existing, plan_entity, username_changes
+from directory.sync.reader import CsvFile, FileProblem, Package, Row, overlong_reason
 from directory.sync.report import Problem, SyncReport
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.runner import Prepared, Progress, RunOptions, run_sync
 from directory.sync.values import EMPLOYEE_ROLES, IdRules, normalise_employee_id
-
-COLUMNS = [
-    Column("employee_id", True, ("employee id", "employeeid", "emp_id")),
-    Column("first_name", True, ("first name", "firstname")),
-    Column("last_name", True, ("last name", "lastname")),
-    Column("middle_name", False, ("middle name",)),
-    Column("preferred_first_name", False, ("preferred first name", "preferred_name")),
-    Column("email", False, ("email address",)),
-    Column("job_title", False, ("job title", "title")),
-    Column("location", False, ("location_id", "site")),
-    Column("supervisor_employee_id", False, ("supervisor_id", "supervisor")),
-    Column("hire_date", False, ("hire date",)),
-    Column("termination_date", False, ("termination date",)),
-    Column("status", False, ("employment_status",)),
-    Column("role", False),
-]
-ACTIVE_STATUSES = frozenset({"", "active", "leave"})
-LEFT_STATUSES = frozenset({"inactive", "terminated"})
-
-
-class EmployeeRecord(NamedTuple):
-    """What HR says of an employee, compared with the directory (foreign keys as the
-    sourcedIds they point at)."""
-
-    role: str
-    given_name: str
-    family_name: str
-    middle_name: str
-    preferred_given_name: str
-    identifier: str
-    username: str
-    email: str
-    job_title: str
-    hire_date: date | None
-    termination_date: date | None
-    source_system: str
-    primary_org: str | None
-    supervisor: str | None
-    orgs: frozenset[str]
-
-
-# The Person columns written as they are (foreign keys and the org set aside).
-PLAIN = EmployeeRecord._fields[:12]
-
-
-class Pending(NamedTuple):
-    """A valid row waiting for its supervisor to be resolved."""
-
-    line: int
-    key: str
-    record: EmployeeRecord
-    supervisor_id: str  # the supervisor's employee ID, or ""
 
 
 def sync_hr(
@@ -178,7 +92,7 @@ class HrImport:
 
     def prepare(self) -> Prepared | None:
         started = time.perf_counter()
-        self.load_existing()
+        load_existing(self)
         started = self.report.timed("load", started)
         self.read()
         started = self.report.timed("read", started)
@@ -194,52 +108,11 @@ class HrImport:
             self.existing[sid].pk for sid in self.removed if not self.owned.get(sid, True)
         ]
         return Prepared(
-            apply=self.apply,
+            apply=lambda: apply_employees(self),
             deactivated_people=[self.existing[s].pk for s in self.plan.deactivate],
             reactivated_people=[self.existing[s].pk for s in self.plan.reactivate],
             renamed_people=username_changes(self.plan, self.existing),
         )
-
-    def load_existing(self) -> None:
-        for sid, pk, identifier in Org.objects.values_list("sourced_id", "pk", "identifier"):
-            self.orgs[sid] = pk
-            if identifier:
-                self.org_identifiers.setdefault(identifier, sid)
-        org_sid = {pk: sid for sid, pk in self.orgs.items()}
-        for pk, person_id, org_id in Person.orgs.through.objects.values_list(
-            "pk", "person_id", "org_id"
-        ):
-            self.person_orgs[person_id].add(org_id)
-            self.org_through[(person_id, org_id)] = pk
-        rows = list(
-            Person.objects.values_list(
-                "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id"
-            )
-        )
-        person_sid = {r[1]: r[0] for r in rows}
-        for r in rows:
-            self.username_owner[r[9]] = r[0]
-        for r in sorted(rows, key=lambda r: r[14] != SourceSystem.HR):
-            sid, pk, status, plain = r[0], r[1], r[2], r[3:15]
-            primary_org, supervisor = r[15], r[16]
-            if plain[0] not in EMPLOYEE_ROLES:
-                continue
-            record = EmployeeRecord._make(
-                (
-                    *plain,
-                    org_sid.get(primary_org) if primary_org else None,
-                    person_sid.get(supervisor) if supervisor else None,
-                    frozenset(org_sid[o] for o in self.person_orgs.get(pk, ())),
-                )
-            )
-            entry = Existing(pk, status == Status.ACTIVE, record)
-            hr_owned = record.source_system == SourceSystem.HR
-            self.by_identifier.setdefault(record.identifier, sid)
-            self.candidates[sid] = entry
-            self.owned[sid] = hr_owned
-            if hr_owned:
-                self.existing[sid] = entry
-        self.report.active_before = sum(1 for e in self.existing.values() if e.active)
 
     def read(self) -> None:
         problems = self.report.problems
@@ -430,52 +303,3 @@ class HrImport:
                     self.hold(context, record.identifier, line)
                     continue
             self.desired[key] = record._replace(supervisor=supervisor_key)
-
-    def apply(self) -> None:
-        now = self.now
-        delay = timedelta(hours=settings.CLAIM_DELAY_HOURS)
-        person_pk = {sid: entry.pk for sid, entry in self.candidates.items()}
-
-        def fields(record: EmployeeRecord) -> dict[str, Any]:
-            attrs: dict[str, Any] = dict(zip(PLAIN, record[:12], strict=True))
-            attrs["primary_org_id"] = self.orgs[record.primary_org] if record.primary_org else None
-            attrs["supervisor_id"] = person_pk.get(record.supervisor) if record.supervisor else None
-            return attrs
-
-        def extra(sid: str) -> dict[str, Any]:
-            return {"first_seen_at": now, "claimable_at": now + delay}
-
-        created = apply_entity(
-            Person,
-            self.plan,
-            self.existing,
-            fields,
-            (*PLAIN, "primary_org", "supervisor"),
-            now=now,
-            create_extra=extra,
-            tracks_leaving=True,
-            pk_map=person_pk,
-        )
-        # Supervisors created in this same run get their key only now.
-        update_rows(
-            Person,
-            [
-                (created[sid], {"supervisor_id": person_pk[record.supervisor]})
-                for sid, record in self.plan.create.items()
-                if record.supervisor and record.supervisor in created
-            ],
-            ["supervisor"],
-        )
-        for batch in in_batches(self.takeover):
-            Person.objects.filter(pk__in=batch).update(source_system=SourceSystem.HR)
-        sync_m2m(
-            Person.orgs.through,
-            "person",
-            "org",
-            {
-                person_pk[sid]: frozenset(self.orgs[o] for o in record.orgs)
-                for sid, record in (*self.plan.create.items(), *self.plan.update.items())
-            },
-            self.person_orgs,
-            self.org_through,
-        )
