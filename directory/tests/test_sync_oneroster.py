@@ -569,9 +569,9 @@ def test_a_delta_org_under_a_rejected_org_is_rejected_down_the_tree(tmp_path, se
 def test_updates_in_bulk_write_the_same_as_row_by_row(tmp_path, monkeypatch, settings):
     # On PostgreSQL many updates go through a staged table; with the threshold at one
     # row every update of this run takes that path (elsewhere the path is the same).
-    from directory.sync import plan
+    from directory.sync import writes
 
-    monkeypatch.setattr(plan, "STAGE_AT", 1)
+    monkeypatch.setattr(writes, "STAGE_AT", 1)
     settings.SYNC_DEACTIVATION_THRESHOLD = 0.5
     sync_oneroster(V11, now=NOW)
     folder = copy_set(tmp_path)

@@ -9,7 +9,8 @@ from django.conf import settings
 
 from directory.models import Person, SourceSystem
 from directory.sync.hr.schema import PLAIN, EmployeeRecord
-from directory.sync.plan import apply_entity, in_batches, sync_m2m, update_rows
+from directory.sync.plan import apply_entity, sync_m2m
+from directory.sync.writes import in_batches, update_rows
 
 if TYPE_CHECKING:
     from directory.sync.hr.importer import HrImport

@@ -22,7 +22,8 @@ from directory.sync.oneroster.schema import (
     PersonRecord,
     SessionRecord,
 )
-from directory.sync.plan import EntityPlan, apply_entity, plan_entity, sync_m2m, update_rows
+from directory.sync.plan import EntityPlan, apply_entity, plan_entity, sync_m2m
+from directory.sync.writes import update_rows
 
 
 @dataclass
