@@ -591,3 +591,16 @@ def test_updates_in_bulk_write_the_same_as_row_by_row(tmp_path, monkeypatch, set
     moved = Enrollment.objects.get(sourced_id="e-2")
     assert moved.primary and str(moved.begin_date) == "2025-09-02"
     assert person("u-s1").family_name == "García"  # untouched rows stay
+
+
+def test_the_directory_enrollments_are_read_whole_page_by_page(monkeypatch):
+    # PostgreSQL reads the existing enrollments in pages; two rows a page here.
+    from directory.sync.oneroster import snapshot
+
+    sync_oneroster(V11, now=NOW)
+    monkeypatch.setattr(snapshot, "PAGE", 2)
+
+    report = sync_oneroster(V11, now=NOW)
+
+    assert report.counts["enrollments"].unchanged == 5
+    assert report.counts["enrollments"].changes() == 0

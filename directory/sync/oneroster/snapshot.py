@@ -165,6 +165,9 @@ ENROLLMENT_COLUMNS = (
 )  # fmt: skip
 
 
+PAGE = 20_000
+
+
 def load_enrollments(snap: Snapshot) -> None:
     # Plain SQL: the ORM's per-value converters cost seconds on 300,000 rows, and
     # these columns need none except dates (SQLite returns them as text).
@@ -197,14 +200,22 @@ def load_enrollments(snap: Snapshot) -> None:
 
 
 def _enrollment_rows(sql: str) -> Iterator[tuple[Any, ...]]:
-    """The enrollments' rows, streamed. On PostgreSQL the ORM's iterator reads them
-    through a server-side cursor (a plain cursor would hold all 300,000 in memory at
-    once, and PostgreSQL needs no value converters); elsewhere plain SQL, whose rows
-    need no converter but dates (SQLite returns them as text)."""
-    if connection.vendor == "postgresql":
-        yield from Enrollment.objects.values_list(*ENROLLMENT_COLUMNS).iterator(chunk_size=5000)
-        return
+    """The enrollments' rows, streamed. psycopg's client-side cursor holds a whole
+    result in memory, so on PostgreSQL they come in pages by primary key (each page
+    one indexed range scan); SQLite's cursor streams as it is."""
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        while chunk := cursor.fetchmany(5000):
-            yield from chunk
+        if connection.vendor != "postgresql":
+            cursor.execute(sql)
+            while chunk := cursor.fetchmany(5000):
+                yield from chunk
+            return
+        pk = connection.ops.quote_name("id")
+        page = f"{sql} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"
+        last = 0
+        while True:
+            cursor.execute(page, [last, PAGE])
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1][1]  # the id column
