@@ -190,7 +190,8 @@ class SyncRunAdmin(SyncedAdmin):
                   permissions=["review"])  # fmt: skip
     def approve_runs(self, request: HttpRequest, queryset: QuerySet[SyncRun]) -> None:
         actor = request.user
-        assert isinstance(actor, AbstractBaseUser)
+        if not isinstance(actor, AbstractBaseUser):
+            return
         for run in queryset.filter(review=SyncRun.Review.PENDING):
             try:
                 approval = do_approve_held_run(run.pk, actor=actor)
@@ -209,7 +210,8 @@ class SyncRunAdmin(SyncedAdmin):
     @admin.action(description=_("Discard the selected refused runs"), permissions=["review"])
     def discard_runs(self, request: HttpRequest, queryset: QuerySet[SyncRun]) -> None:
         actor = request.user
-        assert isinstance(actor, AbstractBaseUser)
+        if not isinstance(actor, AbstractBaseUser):
+            return
         for run in queryset.filter(review=SyncRun.Review.PENDING):
             try:
                 do_discard_held_run(run.pk, actor=actor)
