@@ -36,6 +36,8 @@ class EventType(models.TextChoices):
     PERSON_REACTIVATED = "person.reactivated", _("Person reactivated by sync")
     SYNC_APPLIED = "sync.applied", _("Directory sync applied")
     SYNC_REFUSED = "sync.refused", _("Directory sync refused")
+    SYNC_APPROVED = "sync.approved", _("Refused directory sync approved")
+    SYNC_DISCARDED = "sync.discarded", _("Refused directory sync discarded")
 
 
 class Outcome(models.TextChoices):

@@ -47,8 +47,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 RESULTS_DIR = ROOT / "benchmarks" / "results"
-TARGET_FULL_SECONDS = 60.0
-TARGET_REIMPORT_SECONDS = 15.0
+# Targets are multiples of the floor: the time to read and parse the same CSV files
+# with Python's csv module, measured in the same run (machines here vary +-50%; the
+# ratios much less).
+TARGET_FULL_RATIO = 20.0
+TARGET_REIMPORT_RATIO = 6.0
+TARGET_PEAK_MIB = 400.0
+FLOOR_REPEATS = 3
 BENCH_DB_NAME = "hallpass_bench"
 # What a sync may write for its own record-keeping: its SyncRun row, audit events and
 # the cache row of its one-sync-at-a-time lock (settings' DatabaseCache table). Every
@@ -67,6 +72,27 @@ _WRITE_SQL = re.compile(
 
 
 # --- Worker: one phase in its own process ---------------------------------------------
+
+
+def run_floor(district: Path) -> dict[str, Any]:
+    """The floor: read and parse every CSV file of the district with Python's csv
+    module, doing nothing with the rows; the best of FLOOR_REPEATS."""
+    import csv
+
+    files = sorted(district.glob("*.csv"))
+    samples = []
+    rows = 0
+    for _ in range(FLOOR_REPEATS):
+        started = time.perf_counter()
+        rows = 0
+        for path in files:
+            with path.open(encoding="utf-8", newline="") as handle:
+                for _row in csv.reader(handle):
+                    rows += 1
+        samples.append(time.perf_counter() - started)
+    return {"phase": "floor", "seconds": round(min(samples), 3),
+            "samples": [round(x, 3) for x in samples], "rows": rows, "files": len(files)}
+
 
 
 def run_phase(district: Path, phase: str, profile: bool) -> dict[str, Any]:
@@ -126,6 +152,7 @@ def run_phase(district: Path, phase: str, profile: bool) -> dict[str, Any]:
             timings[label] = time.perf_counter() - started
             reports[label] = {
                 "result": report.result,
+                "timings": report.to_json()["timings"],
                 "counts": report.to_json()["counts"],
                 "problems": [str(p) for p in report.problems[:20]],
                 "problem_count": len(report.problems),
@@ -209,12 +236,41 @@ def run_worker(district: Path, phase: str, database_url: str, work: Path,
 def bench_backend(name: str, database_url: str, district: Path, work: Path,
                   profile: bool) -> dict[str, Any]:
     print(f"\n== {name} ==", flush=True)
+    floors = [run_worker(district, "floor", database_url, work, False)["seconds"]]
     full = run_worker(district, "full", database_url, work, profile)
     print(f"full import: {full['seconds']} s, peak {full['peak_rss_mib']} MiB", flush=True)
+    floors.append(run_worker(district, "floor", database_url, work, False)["seconds"])
     again = run_worker(district, "reimport", database_url, work, profile)
     print(f"re-import:   {again['seconds']} s, peak {again['peak_rss_mib']} MiB, "
           f"{again['data_written_rows']} data rows written", flush=True)
-    return {"backend": name, "full": full, "reimport": again}
+    floors.append(run_worker(district, "floor", database_url, work, False)["seconds"])
+    # The machine's load drifts: each phase is set against the floors measured just
+    # before and just after it.
+    full["floor_seconds"] = round((floors[0] + floors[1]) / 2, 3)
+    again["floor_seconds"] = round((floors[1] + floors[2]) / 2, 3)
+    return {"backend": name, "full": full, "reimport": again, "floor_samples": floors}
+
+
+def with_floor(runs: list[dict[str, Any]]) -> float:
+    """Each phase as a multiple of its own floor (the mean of the floors measured just
+    before and after it); returns the median of every floor of the run, for the table."""
+    samples = sorted(x for run in runs for x in run["floor_samples"])
+    floor = float(samples[len(samples) // 2])
+    for run in runs:
+        run["floor_seconds"] = floor
+        for phase in ("full", "reimport"):
+            result = run[phase]
+            result["floor_ratio"] = round(result["seconds"] / result["floor_seconds"], 1)
+    return floor
+
+
+def breakdown(result: dict[str, Any]) -> dict[str, float]:
+    """Seconds per step (load, read, compare, write), summed over OneRoster and HR."""
+    steps: dict[str, float] = {}
+    for report in result["reports"].values():
+        for step, seconds in report.get("timings", {}).items():
+            steps[step] = round(steps.get(step, 0.0) + seconds, 2)
+    return steps
 
 
 def verdicts(run: dict[str, Any]) -> list[tuple[str, str, bool]]:
@@ -223,30 +279,42 @@ def verdicts(run: dict[str, Any]) -> list[tuple[str, str, bool]]:
     return [
         ("full import applied", ", ".join(r["result"] for r in full["reports"].values()),
          applied),
-        (f"full import <= {TARGET_FULL_SECONDS:g} s", f"{full['seconds']} s",
-         full["seconds"] <= TARGET_FULL_SECONDS),
-        (f"no-change re-import <= {TARGET_REIMPORT_SECONDS:g} s", f"{again['seconds']} s",
-         again["seconds"] <= TARGET_REIMPORT_SECONDS),
+        (f"full import <= {TARGET_FULL_RATIO:g}x floor",
+         f"{full['floor_ratio']}x ({full['seconds']} s)",
+         full["floor_ratio"] <= TARGET_FULL_RATIO),
+        (f"no-change re-import <= {TARGET_REIMPORT_RATIO:g}x floor",
+         f"{again['floor_ratio']}x ({again['seconds']} s)",
+         again["floor_ratio"] <= TARGET_REIMPORT_RATIO),
         ("no-change re-import writes no directory row",
          f"{again['data_written_rows']} rows / {again['data_write_statements']} statements",
          again["data_write_statements"] == 0),
+        (f"peak memory <= {TARGET_PEAK_MIB:g} MiB",
+         f"{max(full['peak_rss_mib'], again['peak_rss_mib'])} MiB",
+         max(full["peak_rss_mib"], again["peak_rss_mib"]) <= TARGET_PEAK_MIB),
     ]
 
 
 def print_table(runs: list[dict[str, Any]], dataset: dict[str, Any]) -> bool:
     print("\nDataset: " + ", ".join(f"{k} {v}" for k, v in dataset.items()))
-    header = f"{'database':<12} {'phase':<10} {'seconds':>8} {'OneRoster':>10} {'HR':>7} " \
-             f"{'peak MiB':>9} {'data rows written':>18} {'bookkeeping rows':>17}"
+    if runs:
+        print(f"Floor (read and parse every CSV file with Python's csv; each phase against "
+              f"the mean of the floors just before and after it; median of all "
+              f"{sum(len(r['floor_samples']) for r in runs)}): {runs[0]['floor_seconds']:.2f} s")
+    header = f"{'database':<12} {'phase':<10} {'seconds':>8} {'floor':>6} {'x floor':>8} " \
+             f"{'OneRoster':>10} {'HR':>6} {'peak MiB':>9} {'data rows written':>18} " \
+             f"{'load':>6} {'read':>6} {'compare':>8} {'write':>6}"
     print(header)
     print("-" * len(header))
     for run in runs:
         for phase in ("full", "reimport"):
             r = run[phase]
-            bookkeeping = sum(n for t, n in r["written_rows"].items()
-                              if not is_directory_data(t))
+            steps = breakdown(r)
             print(f"{run['backend']:<12} {phase:<10} {r['seconds']:>8.2f} "
-                  f"{r['seconds_by_sync']['oneroster']:>10.2f} {r['seconds_by_sync']['hr']:>7.2f} "
-                  f"{r['peak_rss_mib']:>9.1f} {r['data_written_rows']:>18} {bookkeeping:>17}")
+                  f"{r['floor_seconds']:>6.2f} {r['floor_ratio']:>8.1f} "
+                  f"{r['seconds_by_sync']['oneroster']:>10.2f} {r['seconds_by_sync']['hr']:>6.2f} "
+                  f"{r['peak_rss_mib']:>9.1f} {r['data_written_rows']:>18} "
+                  f"{steps.get('load', 0):>6.2f} {steps.get('read', 0):>6.2f} "
+                  f"{steps.get('compare', 0):>8.2f} {steps.get('write', 0):>6.2f}")
     all_pass = True
     print()
     for run in runs:
@@ -257,34 +325,36 @@ def print_table(runs: list[dict[str, Any]], dataset: dict[str, Any]) -> bool:
 
 
 def write_svg(runs: list[dict[str, Any]], path: Path) -> None:
-    """A horizontal bar chart of wall times, with each phase's target marked."""
-    bars: list[tuple[str, float, float]] = []
+    """A horizontal bar chart of each phase as a multiple of the floor, with targets."""
+    bars: list[tuple[str, float, float, float]] = []
     for run in runs:
-        bars.append((f"{run['backend']} full import", run["full"]["seconds"],
-                     TARGET_FULL_SECONDS))
-        bars.append((f"{run['backend']} no-change re-import", run["reimport"]["seconds"],
-                     TARGET_REIMPORT_SECONDS))
+        bars.append((f"{run['backend']} full import", run["full"]["floor_ratio"],
+                     TARGET_FULL_RATIO, run["full"]["seconds"]))
+        bars.append((f"{run['backend']} no-change re-import", run["reimport"]["floor_ratio"],
+                     TARGET_REIMPORT_RATIO, run["reimport"]["seconds"]))
     label_w, chart_w, bar_h, gap, top = 250, 460, 26, 14, 50
-    scale_max = max([TARGET_FULL_SECONDS, *(b[1] for b in bars)]) * 1.1
+    scale_max = max([TARGET_FULL_RATIO, *(b[1] for b in bars)]) * 1.1
     height = top + len(bars) * (bar_h + gap) + 40
-    width = label_w + chart_w + 90
+    width = label_w + chart_w + 150
 
-    def x(seconds: float) -> float:
-        return label_w + chart_w * seconds / scale_max
+    def x(ratio: float) -> float:
+        return label_w + chart_w * ratio / scale_max
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d" '
         'font-family="sans-serif" font-size="13">',
-        '<title id="t">Hallpass directory sync benchmark: wall time in seconds</title>',
+        '<title id="t">Hallpass directory sync benchmark: time as a multiple of reading '
+        'and parsing the files</title>',
         '<desc id="d">' + escape("; ".join(
-            f"{name}: {value:.1f} s (target {target:g} s)" for name, value, target in bars
+            f"{name}: {value:.1f}x the floor, {seconds:.1f} s (target {target:g}x)"
+            for name, value, target, seconds in bars
         )) + "</desc>",
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         f'<text x="{label_w}" y="24" font-size="15" font-weight="bold" fill="#1a1a1a">'
-        "Sync wall time (s); dashed line = target</text>",
+        "Sync time as a multiple of the floor; dashed line = target</text>",
     ]
-    for i, (name, value, target) in enumerate(bars):
+    for i, (name, value, target, seconds) in enumerate(bars):
         y = top + i * (bar_h + gap)
         colour = "#0b5394" if value <= target else "#b10e1e"
         parts += [
@@ -295,16 +365,16 @@ def write_svg(runs: list[dict[str, Any]], path: Path) -> None:
             f'<line x1="{x(target):.1f}" x2="{x(target):.1f}" y1="{y - 4}" '
             f'y2="{y + bar_h + 4}" stroke="#1a1a1a" stroke-width="2" stroke-dasharray="4 3"/>',
             f'<text x="{x(value) + 6:.1f}" y="{y + bar_h * 0.7:.1f}" fill="#1a1a1a">'
-            f'{value:.1f} s{"" if value <= target else " (over target)"}</text>',
+            f'{value:.1f}x ({seconds:.1f} s){"" if value <= target else " over target"}</text>',
         ]
     axis_y = top + len(bars) * (bar_h + gap)
     parts.append(f'<line x1="{label_w}" x2="{label_w + chart_w}" y1="{axis_y}" '
                  f'y2="{axis_y}" stroke="#1a1a1a"/>')
-    step = 10 if scale_max <= 120 else 30
+    step = 5 if scale_max <= 60 else 20
     tick = 0
     while tick <= scale_max:
         parts.append(f'<text x="{x(tick):.1f}" y="{axis_y + 18}" text-anchor="middle" '
-                     f'fill="#1a1a1a">{tick}</text>')
+                     f'fill="#1a1a1a">{tick}x</text>')
         tick += step
     parts.append("</svg>")
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
@@ -319,20 +389,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default="sqlite,postgresql",
                         help="Comma-separated: sqlite, postgresql (skipped when unreachable).")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--pg-database", default=BENCH_DB_NAME,
+                        help="Name of the throwaway PostgreSQL database (dropped after).")
     parser.add_argument("--profile", action="store_true", help="cProfile each phase.")
     parser.add_argument("--strict", action="store_true", help="Exit 1 when a target fails.")
     # Internal: one phase in a child process.
-    parser.add_argument("--worker", choices=["full", "reimport"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["full", "reimport", "floor"], help=argparse.SUPPRESS)
     parser.add_argument("--district", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result-json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
-        result = run_phase(args.district, args.worker, args.profile)
+        result = (run_floor(args.district) if args.worker == "floor"
+                  else run_phase(args.district, args.worker, args.profile))
         args.result_json.write_text(json.dumps(result, indent=2))
         return 0
 
-    from directory.demo import write_demo_district
+    from demo.generator import write_demo_district
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     work = Path(tempfile.mkdtemp(prefix="hallpass-sync-bench-"))
@@ -359,21 +432,22 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(bench_backend("SQLite", f"sqlite:///{db}", work / "district", work,
                                       args.profile))
         if "postgresql" in backends:
-            urls = postgres_urls(os.environ.get("DATABASE_URL"), BENCH_DB_NAME)
+            urls = postgres_urls(os.environ.get("DATABASE_URL"), args.pg_database)
             if urls is None:
                 skipped["PostgreSQL"] = "not reachable (DATABASE_URL or 127.0.0.1:5432)"
                 print("\nPostgreSQL: not reachable, skipped.", flush=True)
             else:
                 maintenance, bench_url = urls
-                recreate_database(maintenance, BENCH_DB_NAME)
+                recreate_database(maintenance, args.pg_database)
                 try:
                     runs.append(bench_backend("PostgreSQL", bench_url, work / "district",
                                               work, args.profile))
                 finally:
-                    recreate_database(maintenance, BENCH_DB_NAME, create=False)
+                    recreate_database(maintenance, args.pg_database, create=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+    floor = with_floor(runs) if runs else 0.0
     all_pass = print_table(runs, dataset)
     for name, why in skipped.items():
         print(f"SKIP  {name}: {why}")
@@ -384,10 +458,13 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": os.cpu_count()},
         "dataset": dataset,
-        "targets": {"full_import_seconds": TARGET_FULL_SECONDS,
-                    "reimport_seconds": TARGET_REIMPORT_SECONDS, "reimport_data_writes": 0},
+        "floor_seconds": floor,
+        "targets": {"full_import_floor_ratio": TARGET_FULL_RATIO,
+                    "reimport_floor_ratio": TARGET_REIMPORT_RATIO, "reimport_data_writes": 0,
+                    "peak_rss_mib": TARGET_PEAK_MIB},
         "runs": [
-            {**run, "verdicts": [{"target": label, "figure": figure, "pass": ok}
+            {**run, "breakdown": {p: breakdown(run[p]) for p in ("full", "reimport")},
+             "verdicts": [{"target": label, "figure": figure, "pass": ok}
                                  for label, figure, ok in verdicts(run)]}
             for run in runs
         ],

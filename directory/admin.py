@@ -5,12 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.db.models import Model
+from django.contrib import admin, messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import AcademicSession, Class, Enrollment, Org, Person, SyncRun
+from directory.sync.report import Problem
+from directory.sync.review import (
+    ReviewRefused,
+    can_review,
+    do_approve_held_run,
+    do_discard_held_run,
+)
+
+COUNT_LABELS = (
+    ("created", _("created")),
+    ("updated", _("updated")),
+    ("deactivated", _("deactivated")),
+    ("reactivated", _("reactivated")),
+    ("unchanged", _("unchanged")),
+    ("ignored", _("ignored")),
+    ("rejected", _("held back")),
+)
 
 
 class SyncedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -105,9 +124,21 @@ class EnrollmentAdmin(SyncedAdmin):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(SyncedAdmin):
-    list_display = ("started_at", "kind", "result", "source", "changes", "problems")
-    list_filter = ("kind", "result")
+    """Every run with its report. A refused run waits for an IT administrator, who
+    reads what it would change and approves (applies) or discards it."""
+
+    list_display = (
+        "started_at", "kind", "result", "review", "source", "changes", "held_back", "problems",
+    )  # fmt: skip
+    list_filter = ("kind", "result", "review", "scheduled")
     search_fields = ("source",)
+    actions = ["approve_runs", "discard_runs"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["summary", "held_back_rows", *super().get_readonly_fields(request, obj)]
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return can_review(request.user)
 
     @admin.display(description=_("changes"))
     def changes(self, run: SyncRun) -> int:
@@ -118,6 +149,72 @@ class SyncRunAdmin(SyncedAdmin):
             for k in ("created", "updated", "deactivated", "reactivated")
         )
 
+    @admin.display(description=_("held back"))
+    def held_back(self, run: SyncRun) -> int:
+        return int(run.report.get("held_back", 0))
+
     @admin.display(description=_("problems"))
     def problems(self, run: SyncRun) -> int:
         return len(run.report.get("problems", [])) + int(run.report.get("problems_not_stored", 0))
+
+    @admin.display(description=_("what this run does"))
+    def summary(self, run: SyncRun) -> str:
+        headings = [_("file"), *(label for _name, label in COUNT_LABELS)]
+        rows = [
+            [entity, *(str(counts.get(name, 0)) for name, _label in COUNT_LABELS)]
+            for entity, counts in run.report.get("counts", {}).items()
+        ]
+        head = format_html_join("", "<th scope='col'>{}</th>", ((h,) for h in headings))
+        body = format_html_join(
+            "",
+            "<tr>{}</tr>",
+            ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows),
+        )
+        return format_html(
+            "<p>{}</p><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+            run.report.get("message", ""),
+            head,
+            body,
+        )
+
+    @admin.display(description=_("rows held back and problems"))
+    def held_back_rows(self, run: SyncRun) -> str:
+        lines = [str(Problem(**problem)) for problem in run.report.get("problems", [])]
+        if not lines:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((x,) for x in lines))
+        )
+
+    @admin.action(description=_("Approve the selected refused runs (apply them)"),
+                  permissions=["review"])  # fmt: skip
+    def approve_runs(self, request: HttpRequest, queryset: QuerySet[SyncRun]) -> None:
+        actor = request.user
+        if not isinstance(actor, AbstractBaseUser):
+            return
+        for run in queryset.filter(review=SyncRun.Review.PENDING):
+            try:
+                approval = do_approve_held_run(run.pk, actor=actor)
+            except ReviewRefused:
+                continue
+            if approval.report.result == SyncRun.Result.APPLIED:
+                self.message_user(request, _("%(run)s: applied.") % {"run": run})
+            else:
+                self.message_user(
+                    request,
+                    _("%(run)s: not applied (%(message)s); it still waits for review.")
+                    % {"run": run, "message": approval.report.message},
+                    level=messages.ERROR,
+                )
+
+    @admin.action(description=_("Discard the selected refused runs"), permissions=["review"])
+    def discard_runs(self, request: HttpRequest, queryset: QuerySet[SyncRun]) -> None:
+        actor = request.user
+        if not isinstance(actor, AbstractBaseUser):
+            return
+        for run in queryset.filter(review=SyncRun.Review.PENDING):
+            try:
+                do_discard_held_run(run.pk, actor=actor)
+            except ReviewRefused:
+                continue
+            self.message_user(request, _("%(run)s: discarded.") % {"run": run})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -201,6 +202,14 @@ class SyncRun(models.Model):
         DRY_RUN = "dry_run", _("Dry run")
         REFUSED = "refused", _("Refused")
         FAILED = "failed", _("Failed")
+        # A scheduled run found the newest package already taken.
+        SKIPPED = "skipped", _("Skipped (already taken)")
+
+    class Review(models.TextChoices):
+        # A refused run is kept for an IT administrator to approve or discard.
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        DISCARDED = "discarded", _("Discarded")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     source = models.CharField(max_length=1024)
@@ -208,6 +217,21 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=20, choices=Result.choices)
     report = models.JSONField(default=dict)
+    # SHA-256 of the files read: a nightly run skips a package already applied.
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Started by the nightly schedule (no person watching): problems are emailed.
+    scheduled = models.BooleanField(default=False)
+    review = models.CharField(max_length=20, choices=Review.choices, blank=True)
+    # The copy of a refused run's package that approving applies.
+    held_package = models.CharField(max_length=1024, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

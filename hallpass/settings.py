@@ -356,6 +356,17 @@ DIRECTORY_SYNC_HOOKS = [  # directory.sync.hooks
 # Called when an account's access ends (reset, disabled, signed out, password changed
 # or reset), so that what the apps above accounts issued ends with it (accounts.hooks).
 ACCOUNT_ACCESS_ENDED_HOOKS = ["sso.services.end_tokens_on_access_ended"]
+# Who may approve or discard a refused sync (directory.sync.review): a dotted path to a
+# function of the user, so the directory need not import the accounts app.
+DIRECTORY_SYNC_REVIEWER = "accounts.roles.is_it_administrator"
+# A run holding back more than this share of a file's rows (and more than
+# SYNC_MAX_HELD_BACK_ROWS rows) is refused, like a mass deactivation.
+SYNC_MAX_HELD_BACK = envfloat("HALLPASS_SYNC_MAX_HELD_BACK", 0.01)
+SYNC_MAX_HELD_BACK_ROWS = envint("HALLPASS_SYNC_MAX_HELD_BACK_ROWS", 10)
+# Who hears of a scheduled run that failed, was refused or held rows back.
+SYNC_IT_CONTACTS = envlist("HALLPASS_SYNC_IT_CONTACTS", "")
+# Refused runs' packages, kept until approved or discarded.
+SYNC_HELD_DIR = Path(os.environ.get("HALLPASS_SYNC_HELD_DIR", VAR_DIR / "sync-held"))
 # Username templates per role; {identifier} is the normalised SIS/HR number.
 USERNAME_TEMPLATES = {
     "student": envstr("HALLPASS_USERNAME_TEMPLATE_STUDENT", "s0{identifier}"),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from directory.demo import write_demo_district
+from demo.generator import write_demo_district
 
 TODAY = date(2026, 11, 25)
 

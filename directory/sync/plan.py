@@ -7,36 +7,34 @@ no row. Applying uses bulk statements only (no per-row queries).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-from django.db import connection, models
+from django.db import models
 
 from directory.models import Status
 from directory.sync.report import Counts
+from directory.sync.writes import in_batches, insert_rows, update_rows
 
-Values = tuple[Any, ...]
-# Keeps `pk IN (...)` lists below every database's parameter limit.
-IN_BATCH = 900
-INSERT_BATCH = 5000
-# Parameters per INSERT: below SQLite's 32,766 (3.32+) and PostgreSQL's 65,535.
-MAX_PARAMS = 30000
+# One entity's compared values: a NamedTuple per entity (foreign keys as sourcedIds).
+R = TypeVar("R")
 
 
 @dataclass(slots=True)
-class Existing:
+class Existing(Generic[R]):
+    """A row the directory holds: its key, whether it is active and its values."""
+
     pk: int
     active: bool
-    values: Values
+    values: R
 
 
 @dataclass
-class EntityPlan:
-    create: dict[str, Values] = field(default_factory=dict)
-    update: dict[str, Values] = field(default_factory=dict)  # includes reactivations
+class EntityPlan(Generic[R]):
+    create: dict[str, R] = field(default_factory=dict)
+    update: dict[str, R] = field(default_factory=dict)  # includes reactivations
     reactivate: set[str] = field(default_factory=set)
     deactivate: set[str] = field(default_factory=set)
 
@@ -47,19 +45,21 @@ class EntityPlan:
 
 def plan_entity(
     counts: Counts,
-    existing: Mapping[str, Existing],
-    desired: Mapping[str, Values],
+    existing: Mapping[str, Existing[R]],
+    desired: Mapping[str, R],
     removed: Iterable[str],
     *,
     bulk: bool,
-) -> EntityPlan:
+    held: Collection[str] = (),
+) -> EntityPlan[R]:
     """Sort rows into create / update / reactivate / deactivate / unchanged.
 
     ``removed`` are rows the source says are gone (delta ``tobedeleted``, a disabled
     user, a terminated employee). In ``bulk`` mode every active existing row missing
-    from ``desired`` is deactivated too; ``existing`` must hold only rows the source owns.
+    from ``desired`` is deactivated too, except the ``held`` ones: a row held back for
+    an error is not a missing row. ``existing`` must hold only rows the source owns.
     """
-    plan = EntityPlan()
+    plan: EntityPlan[R] = EntityPlan()
     for sid, values in desired.items():
         current = existing.get(sid)
         if current is None:
@@ -86,110 +86,38 @@ def plan_entity(
             counts.unchanged += 1
     if bulk:
         for sid, current in existing.items():
-            if current.active and sid not in desired and sid not in removed_set:
+            kept = sid in desired or sid in removed_set or sid in held
+            if current.active and not kept:
                 plan.deactivate.add(sid)
                 counts.deactivated += 1
     return plan
 
 
+class HasUsername(Protocol):
+    @property
+    def username(self) -> str: ...
+
+
+P = TypeVar("P", bound=HasUsername)
+
+
 def username_changes(
-    plan: EntityPlan, existing: Mapping[str, Existing], index: int
+    plan: EntityPlan[P], existing: Mapping[str, Existing[P]]
 ) -> list[tuple[int, str, str]]:
-    """(person pk, old username, new username) for updated rows whose username (at
-    ``index`` in the compared values) changes; created rows have no account yet."""
+    """(person pk, old username, new username) for updated rows whose username
+    changes; created rows have no account yet."""
     return [
-        (existing[sid].pk, existing[sid].values[index], values[index])
+        (existing[sid].pk, existing[sid].values.username, values.username)
         for sid, values in plan.update.items()
-        if existing[sid].values[index] != values[index]
+        if existing[sid].values.username != values.username
     ]
-
-
-def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
-    kind = field.get_internal_type()
-    ops = connection.ops
-    if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
-    if kind == "DateField":
-        return ops.adapt_datefield_value
-    return lambda value: value
-
-
-def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> None:
-    """INSERT new rows, many per statement; keys are attribute names (``*_id`` for
-    foreign keys), missing ones take the field default.
-
-    bulk_create would do, but it builds a model instance and compiles every value
-    through the ORM: for the 300,000 enrollments of a district that is most of the
-    import time. Values here are already clean (validated and typed by the importer).
-    Multi-row VALUES keeps PostgreSQL round trips few; the row count per statement
-    stays under SQLite's and PostgreSQL's parameter limits.
-    """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = [(f.attname, f.get_default(), _adapter(f)) for f in fields]
-    quote = connection.ops.quote_name
-    per_statement = max(1, min(1000, MAX_PARAMS // len(fields)))
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # Identifiers come from model metadata; every value is a query parameter.
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    )
-    full_sql = head + ", ".join([one_row] * per_statement)
-    iterator = iter(rows)
-    with connection.cursor() as cursor:
-        while batch := list(islice(iterator, per_statement)):
-            params = [
-                adapt(row.get(name, default)) for row in batch for name, default, adapt in columns
-            ]
-            sql = (
-                full_sql
-                if len(batch) == per_statement
-                else head + ", ".join([one_row] * len(batch))
-            )
-            cursor.execute(sql, params)
-
-
-def update_rows(
-    model: type[models.Model],
-    changes: Sequence[tuple[int, Mapping[str, Any]]],
-    field_names: Sequence[str],
-) -> None:
-    """UPDATE rows by primary key with ``executemany``: one short statement per row.
-
-    bulk_update's CASE WHEN statements grow with the batch and compile every value
-    through the ORM; taking over 7,000 employees from HR took seconds that way.
-    """
-    if not changes:
-        return
-    fields = [model._meta.get_field(name) for name in field_names]
-    concrete = [f for f in fields if isinstance(f, models.Field)]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - identifiers only
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in concrete),
-        quote(model._meta.pk.column),
-    )
-    columns = [(f.attname, _adapter(f)) for f in concrete]
-    with connection.cursor() as cursor:
-        for start in range(0, len(changes), INSERT_BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    (*(adapt(attrs[name]) for name, adapt in columns), pk)
-                    for pk, attrs in changes[start : start + INSERT_BATCH]
-                ],
-            )
-
-
-def in_batches(items: Sequence[Any], size: int = IN_BATCH) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def apply_entity(
     model: type[models.Model],
-    plan: EntityPlan,
-    existing: Mapping[str, Existing],
-    to_fields: Callable[[Values], dict[str, Any]],
+    plan: EntityPlan[R],
+    existing: Mapping[str, Existing[R]],
+    to_fields: Callable[[R], dict[str, Any]],
     update_fields: Sequence[str],
     *,
     now: datetime,

@@ -9,6 +9,7 @@ error naming its line: guessing an encoding would silently corrupt names.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -171,16 +172,30 @@ class Table:
         return {name: (pos if pos >= 0 else self.width) for name, pos in self.index.items()}
 
 
+def overlong_reason(found: int, expected: int) -> str:
+    return _(
+        "This row has %(found)d fields but the header has %(expected)d; "
+        "quote fields that contain commas."
+    ) % {"found": found, "expected": expected}
+
+
 class Row:
     """One data row. ``cells`` is padded so that every known column, present or not,
-    has a position: reading a field is one dict lookup (this runs millions of times)."""
+    has a position: reading a field is one dict lookup (this runs millions of times).
 
-    __slots__ = ("cells", "index", "line")
+    ``overlong`` is the number of fields of a row that has more than the header
+    (0 otherwise): its cells are cut to the header's width, and only its key can be
+    trusted (an unquoted comma shifts whatever follows it)."""
 
-    def __init__(self, line: int, cells: list[str], index: dict[str, int]) -> None:
+    __slots__ = ("cells", "index", "line", "overlong")
+
+    def __init__(
+        self, line: int, cells: list[str], index: dict[str, int], overlong: int = 0
+    ) -> None:
         self.line = line
         self.cells = cells
         self.index = index
+        self.overlong = overlong
 
     def get(self, column: str) -> str:
         return self.cells[self.index[column]].strip()
@@ -198,8 +213,14 @@ class CsvFile:
     ) -> None:
         self.filename = filename
         self.skipped = 0  # rows reported as malformed and left out
+        self._package = package
         self._handle = package.open(filename).__enter__()
-        self._reader = csv.reader(decoded_lines(self._handle, filename), strict=True)
+        # The C decoder and csv.reader do the work; newline="" splits lines at CRLF,
+        # LF and a lone CR alike, so line numbers count as a text editor does.
+        self._text = io.TextIOWrapper(
+            self._handle, encoding="utf-8-sig", errors="strict", newline=""
+        )
+        self._reader = csv.reader(self._text, strict=True)
         try:
             header = self._next()
             if header is None or not any(cell.strip() for cell in header):
@@ -214,6 +235,9 @@ class CsvFile:
     def _next(self) -> list[str] | None:
         try:
             return next(self._reader, None)
+        except UnicodeDecodeError:
+            self._name_the_bad_line()
+            raise
         except csv.Error as error:
             raise FileProblem(
                 Problem(
@@ -225,7 +249,9 @@ class CsvFile:
             ) from None
 
     def rows(self, problems: list[Problem], *, fatal_rows: bool) -> Iterator[Row]:
-        """Data rows; a row with more fields than the header is reported and skipped."""
+        """Data rows. A row with more fields than the header is, with ``fatal_rows``,
+        reported (fatal) and skipped; otherwise yielded cut to the header's width with
+        ``overlong`` set, for the caller to hold back."""
         table = self.table
         index = table.padded_index()
         width = table.width
@@ -235,18 +261,16 @@ class CsvFile:
                 return
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
-            if len(cells) > table.width:
+            if len(cells) > width:
+                if not fatal_rows:
+                    yield Row(self._reader.line_num, [*cells[:width], ""], index, len(cells))
+                    continue
                 problems.append(
                     Problem(
                         self.filename,
                         self._reader.line_num,
                         None,
-                        _(
-                            "This row has %(found)d fields but the header has %(expected)d; "
-                            "quote fields that contain commas."
-                        )
-                        % {"found": len(cells), "expected": table.width},
-                        fatal=fatal_rows,
+                        overlong_reason(len(cells), width),
                     )
                 )
                 self.skipped += 1
@@ -256,7 +280,15 @@ class CsvFile:
             cells.append("")
             yield Row(self._reader.line_num, cells, index)
 
+    def _name_the_bad_line(self) -> None:
+        """The decoder works on blocks: read the file again line by line to raise the
+        problem with its line and byte."""
+        with self._package.open(self.filename) as handle:
+            for _line in decoded_lines(handle, self.filename):
+                pass
+
     def close(self) -> None:
+        self._text.detach()
         self._handle.close()
 
     def __enter__(self) -> CsvFile:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -12,8 +13,9 @@ ENTITIES = ("orgs", "academicSessions", "courses", "classes", "users", "enrollme
 class Problem:
     """One thing wrong with the input, named by file, line and field.
 
-    ``fatal`` problems stop the whole run (file-level damage, or any rejected row of a
-    bulk file); the others reject only their row (delta files).
+    ``fatal`` problems stop the whole run (a file that cannot be read as a whole);
+    the others hold back only their row, bulk or delta. A ``warning`` holds back
+    nothing: the row was accepted as the report says (a missing parent left empty).
     """
 
     file: str
@@ -21,6 +23,7 @@ class Problem:
     field: str | None
     reason: str
     fatal: bool = True
+    warning: bool = False
 
     def __str__(self) -> str:
         place = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -37,7 +40,7 @@ class Counts:
     reactivated: int = 0
     unchanged: int = 0
     ignored: int = 0
-    rejected: int = 0
+    rejected: int = 0  # held back: the row's record stays as the directory holds it
 
     def changes(self) -> int:
         return self.created + self.updated + self.deactivated + self.reactivated
@@ -64,7 +67,20 @@ class SyncReport:
     would_deactivate: int = 0
     # More people would be deactivated than the safety threshold allows (and no force).
     over_threshold: bool = False
+    # Data rows per file, and the files holding back more rows than allowed.
+    file_rows: dict[str, int] = field(default_factory=dict)
+    over_held_back: list[str] = field(default_factory=list)
+    # Notes for the report that belong to no row (where the numbers are, a 1.0 package).
+    notes: list[str] = field(default_factory=list)
+    # Seconds per step: load (the directory), read (the files), compare, write.
+    timings: dict[str, float] = field(default_factory=dict)
     sync_run_id: int | None = None
+
+    def timed(self, step: str, started: float) -> float:
+        """Add the time since ``started`` (perf_counter) to ``step``; returns now."""
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - started
+        return now
 
     def entity(self, name: str) -> Counts:
         if name not in self.counts:
@@ -79,6 +95,19 @@ class SyncReport:
     def ok(self) -> bool:
         return self.result in ("applied", "dry_run")
 
+    @property
+    def held_back(self) -> int:
+        """Rows held back in every file (they changed nothing)."""
+        return sum(counts.rejected for counts in self.counts.values())
+
+    @property
+    def held_back_problems(self) -> list[Problem]:
+        return [p for p in self.problems if not p.fatal and not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -92,4 +121,9 @@ class SyncReport:
             "active_before": self.active_before,
             "would_deactivate": self.would_deactivate,
             "over_threshold": self.over_threshold,
+            "file_rows": dict(self.file_rows),
+            "over_held_back": list(self.over_held_back),
+            "held_back": self.held_back,
+            "notes": list(self.notes),
+            "timings": {step: round(seconds, 3) for step, seconds in self.timings.items()},
         }

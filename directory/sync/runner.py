@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -24,9 +24,12 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent, EventType, Outcome
 from audit.services import record, record_many
 from directory.models import SyncRun
+from directory.sync.held import keep_package
 from directory.sync.hooks import SyncChanges, UsernameChange, call_sync_hooks
+from directory.sync.notify import notify_it_contacts
 from directory.sync.reader import FileProblem, Package
 from directory.sync.report import Problem, SyncReport
+from directory.sync.safety import check_thresholds
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +54,23 @@ class Prepared:
 Prepare = Callable[[Package, SyncReport, datetime, Progress], Prepared | None]
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run was asked for: what it may do and who hears of it."""
+
+    dry_run: bool = False
+    force: bool = False
+    # Started by the schedule: a failed, refused or partly applied run is emailed.
+    scheduled: bool = False
+    content_hash: str = ""
+
+
 def run_sync(
     kind: SyncRun.Kind,
     path: Path,
     prepare: Prepare,
+    options: RunOptions,
     *,
-    dry_run: bool,
-    force: bool,
     now: datetime | None,
     progress: Progress | None,
 ) -> SyncReport:
@@ -82,24 +95,34 @@ def run_sync(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(kind, path, prepare, dry_run=dry_run, force=force, now=now, progress=progress)
+        report, run = _run(kind, path, prepare, options, now=now, progress=progress)
     finally:
         if collecting:
             gc.enable()
         with suppress(DatabaseError):
             cache.delete(LOCK_KEY)
+    if options.scheduled and run is not None:
+        notify_it_contacts(run, report)
+    return report
+
+
+def save_unread_run(
+    kind: SyncRun.Kind, report: SyncReport, now: datetime, *, content_hash: str = ""
+) -> SyncRun:
+    """The record of a scheduled run that read no package (none complete, or one
+    already taken)."""
+    return _save_run(kind, report, now, RunOptions(scheduled=True, content_hash=content_hash))
 
 
 def _run(
     kind: SyncRun.Kind,
     path: Path,
     prepare: Prepare,
+    options: RunOptions,
     *,
-    dry_run: bool,
-    force: bool,
     now: datetime | None,
     progress: Progress | None,
-) -> SyncReport:
+) -> tuple[SyncReport, SyncRun | None]:
     now = now or timezone.now()
     report = SyncReport(kind=str(kind), source=str(path))
     prepared: Prepared | None = None
@@ -118,49 +141,52 @@ def _run(
     if report.fatal or prepared is None:
         report.result = SyncRun.Result.FAILED
         report.message = _("Nothing was applied: fix the errors and run the sync again.")
-        _save_run(kind, report, now)
+        run = _save_run(kind, report, now, options)
         logger.info("%s sync of %s failed with %d problems", kind, path, len(report.problems))
-        return report
+        return report, run
 
-    threshold: float = settings.SYNC_DEACTIVATION_THRESHOLD
-    report.over_threshold = (
-        not force
-        and report.active_before > 0
-        and report.would_deactivate > threshold * report.active_before
+    reasons = [] if options.force else check_thresholds(report)
+    refusal = " ".join(
+        [
+            *reasons,
+            _(
+                "If the export is right, an IT administrator can approve this run in the "
+                "admin, or run it again with --force."
+            ),
+        ]
     )
-    refusal = _(
-        "This run would deactivate %(count)d of %(active)d active people (more than "
-        "%(share)s). If the export is complete, run again with --force."
-    ) % {
-        "count": report.would_deactivate,
-        "active": report.active_before,
-        "share": f"{threshold:.0%}",
-    }
-    if dry_run:
+    if options.dry_run:
         # A dry run answers "would this be applied?", so it reports the refusal too.
         report.result = SyncRun.Result.DRY_RUN
         report.message = _("Dry run: nothing was applied.")
-        if report.over_threshold:
+        if reasons:
             report.message += " " + refusal
-        _save_run(kind, report, now)
-        return report
+        return report, _save_run(kind, report, now, options)
 
-    if report.over_threshold:
+    if reasons:
         report.result = SyncRun.Result.REFUSED
         report.message = _("Refused, nothing was applied.") + " " + refusal
-        run = _save_run(kind, report, now)
+        run = _save_run(kind, report, now, options)
+        keep_package(run, path)
         record(
             EventType.SYNC_REFUSED,
             Outcome.BLOCKED,
             details={"sync_run": run.pk, "kind": str(kind), **_figures(report)},
         )
-        return report
+        return report, run
 
     try:
         with transaction.atomic():
+            started = time.perf_counter()
             prepared.apply()
+            report.timed("write", started)
             report.result = SyncRun.Result.APPLIED
-            run = _save_run(kind, report, now)
+            if report.held_back:
+                report.message = _(
+                    "Applied; %(count)d row(s) held back (listed above): the records they "
+                    "name were left as they were."
+                ) % {"count": report.held_back}
+            run = _save_run(kind, report, now, options)
             _audit(run, kind, report, prepared)
             call_sync_hooks(
                 SyncChanges(
@@ -173,11 +199,11 @@ def _run(
     except Exception:
         report.result = SyncRun.Result.FAILED
         report.message = _("The database refused the changes; nothing was applied.")
-        _save_run(kind, report, now)
+        _save_run(kind, report, now, options)
         logger.exception("%s sync of %s failed while applying", kind, path)
         raise
-    logger.info("%s sync of %s applied", kind, path)
-    return report
+    logger.info("%s sync of %s applied (%d rows held back)", kind, path, report.held_back)
+    return report, run
 
 
 def _no_progress(done: int, total: int) -> None:
@@ -188,10 +214,13 @@ def _figures(report: SyncReport) -> dict[str, int]:
     return {
         "active_before": report.active_before,
         "would_deactivate": report.would_deactivate,
+        "held_back": report.held_back,
     }
 
 
-def _save_run(kind: SyncRun.Kind, report: SyncReport, now: datetime) -> SyncRun:
+def _save_run(
+    kind: SyncRun.Kind, report: SyncReport, now: datetime, options: RunOptions
+) -> SyncRun:
     data = report.to_json()
     if len(report.problems) > STORED_PROBLEMS:
         data["problems"] = data["problems"][:STORED_PROBLEMS]
@@ -203,6 +232,8 @@ def _save_run(kind: SyncRun.Kind, report: SyncReport, now: datetime) -> SyncRun:
         finished_at=timezone.now(),
         result=report.result,
         report=data,
+        content_hash=options.content_hash,
+        scheduled=options.scheduled,
     )
     report.sync_run_id = run.pk
     return run

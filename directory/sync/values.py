@@ -7,6 +7,7 @@ the export.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -16,22 +17,27 @@ from django.utils.translation import gettext as _
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{1,150}$")
 EMPLOYEE_ROLES = frozenset({"teacher", "staff", "administrator"})
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# ISO (also with a time after it, as some exports write dates) and US M/D/YYYY.
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
 
 
-def parse_date(value: str, *, us_format: bool = False) -> date:
-    """A ``YYYY-MM-DD`` date (also ``M/D/YYYY`` when ``us_format``, for HR exports)."""
-    match = _ISO_DATE.match(value)
-    if not match and us_format:
-        us = _US_DATE.match(value)
-        match = us and _ISO_DATE.match(f"{us[3]}-{int(us[1]):02d}-{int(us[2]):02d}")
-    if match:
+def parse_date(value: str) -> date:
+    """A date as vendors write them: ``YYYY-MM-DD`` (a time after it is ignored) or
+    ``M/D/YYYY``."""
+    iso = _ISO_DATE.match(value)
+    us = None if iso else _US_DATE.match(value)
+    parts = (iso[1], iso[2], iso[3]) if iso else (us[3], us[1], us[2]) if us else None
+    if parts:
         try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
         except ValueError:
             pass
-    raise ValueError(_("%(value)r is not a date in the form YYYY-MM-DD.") % {"value": value})
+    raise ValueError(
+        _("%(value)r is not a date in the form YYYY-MM-DD or M/D/YYYY.") % {"value": value}
+    )
 
 
 def parse_datetime(value: str) -> datetime:
@@ -45,11 +51,12 @@ def parse_datetime(value: str) -> datetime:
 
 
 def parse_bool(value: str) -> bool:
-    """``true``/``false`` in any letter case (vendors send ``TRUE``)."""
+    """``true/false``, ``yes/no``, ``y/n``, ``1/0`` in any letter case (vendors send
+    ``TRUE`` and ``yes``)."""
     folded = value.casefold()
-    if folded == "true":
+    if folded in _TRUE:
         return True
-    if folded == "false":
+    if folded in _FALSE:
         return False
     raise ValueError(_("%(value)r is not true or false.") % {"value": value})
 
@@ -69,43 +76,72 @@ def parse_user_ids(value: str) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class IdRules:
+    """The settings that turn a number into a username, read once per run (a run asks
+    them for every person)."""
+
+    templates: dict[str, str]
+    digits: int
+
+    @classmethod
+    def from_settings(cls) -> IdRules:
+        return cls(dict(settings.USERNAME_TEMPLATES), settings.EMPLOYEE_ID_DIGITS)
+
+    def employee_id(self, value: str) -> str:
+        """Digits only, zero-padded to EMPLOYEE_ID_DIGITS ("77777" -> "077777"); with
+        EMPLOYEE_ID_DIGITS = 0, any number as given (letters too: "jdoe42"), left for
+        the username template to accept or refuse."""
+        digits = self.digits
+        value = value.strip()
+        if digits == 0:
+            if not value:
+                raise ValueError(_("The ID is empty."))
+            return value
+        if not value.isascii() or not value.isdigit():
+            raise ValueError(
+                _("Employee ID %(value)r must contain only digits.") % {"value": value}
+            )
+        if len(value) > digits:
+            raise ValueError(
+                _("Employee ID %(value)r has more than %(digits)d digits.")
+                % {"value": value, "digits": digits}
+            )
+        return value.zfill(digits)
+
+    def identifier(self, role: str, value: str) -> str:
+        """The person's number as Hallpass stores it, or ValueError."""
+        value = value.strip()
+        if not value:
+            raise ValueError(_("The ID is empty."))
+        if role in EMPLOYEE_ROLES:
+            return self.employee_id(value)
+        return value
+
+    def username(self, role: str, identifier: str) -> str:
+        """The username from the role's template, lower case; ValueError if unusable."""
+        username = self.templates[role].format(identifier=identifier).casefold()
+        if not USERNAME_RE.match(username):
+            raise ValueError(
+                _(
+                    "ID %(identifier)r cannot form a valid username (%(username)r): only "
+                    "letters a-z, digits, '.', '_' and '-' are allowed."
+                )
+                % {"identifier": identifier, "username": username}
+            )
+        return username
+
+
 def normalise_employee_id(value: str) -> str:
-    """Digits only, zero-padded to EMPLOYEE_ID_DIGITS ("77777" -> "077777")."""
-    digits: int = settings.EMPLOYEE_ID_DIGITS
-    value = value.strip()
-    if not value.isascii() or not value.isdigit():
-        raise ValueError(_("Employee ID %(value)r must contain only digits.") % {"value": value})
-    if len(value) > digits:
-        raise ValueError(
-            _("Employee ID %(value)r has more than %(digits)d digits.")
-            % {"value": value, "digits": digits}
-        )
-    return value.zfill(digits)
+    return IdRules.from_settings().employee_id(value)
 
 
 def normalise_identifier(role: str, value: str) -> str:
-    """The person's number as Hallpass stores it, or ValueError."""
-    value = value.strip()
-    if not value:
-        raise ValueError(_("The ID is empty."))
-    if role in EMPLOYEE_ROLES:
-        return normalise_employee_id(value)
-    return value
+    return IdRules.from_settings().identifier(role, value)
 
 
 def make_username(role: str, identifier: str) -> str:
-    """The username from the role's template, lower case; ValueError if unusable."""
-    template: str = settings.USERNAME_TEMPLATES[role]
-    username = template.format(identifier=identifier).casefold()
-    if not USERNAME_RE.match(username):
-        raise ValueError(
-            _(
-                "ID %(identifier)r cannot form a valid username (%(username)r): only "
-                "letters a-z, digits, '.', '_' and '-' are allowed."
-            )
-            % {"identifier": identifier, "username": username}
-        )
-    return username
+    return IdRules.from_settings().username(role, identifier)
 
 
 def check_email(value: str) -> str:

@@ -1,5 +1,5 @@
-"""Every kind of bad input: a clear error naming file, line and field, and in bulk
-mode nothing applied."""
+"""Every kind of bad input: a clear error naming file, line and field. A file that
+cannot be read applies nothing; a bad row is held back alone, bulk or delta."""
 
 from __future__ import annotations
 
@@ -52,17 +52,19 @@ def test_an_unclosed_quote_at_the_end_is_malformed(tmp_path):
     assert_nothing_applied()
 
 
-def test_a_row_with_too_many_fields_is_rejected(tmp_path):
+def test_a_row_with_too_many_fields_is_held_back_not_fatal(tmp_path):
     folder = copy_set(tmp_path)
     edit(folder / "orgs.csv", "Lakeview High School,school", "Lakeview, High School,school")
 
     report = sync_oneroster(folder, now=NOW)
 
+    assert report.result == "applied"
     problem = report.problems[0]
-    assert (problem.file, problem.line) == ("orgs.csv", 2)
+    assert (problem.file, problem.line, problem.fatal) == ("orgs.csv", 2, False)
     assert "quote fields" in problem.reason
     assert report.counts["orgs"].rejected == 1
-    assert_nothing_applied()
+    assert not Org.objects.filter(sourced_id="org-hs").exists()
+    assert Org.objects.filter(sourced_id="org-es").exists()
 
 
 def test_a_missing_required_column_names_it(tmp_path):
@@ -84,7 +86,7 @@ def test_a_duplicated_header_is_refused(tmp_path):
     assert (problem.file, problem.line, problem.field) == ("orgs.csv", 1, "name")
 
 
-@pytest.mark.parametrize("version", ["1.0", "2.0", "1.3", ""])
+@pytest.mark.parametrize("version", ["0.9", "2.0", "1.3", ""])
 def test_an_unknown_oneroster_version_names_the_manifest_line(tmp_path, version):
     folder = copy_set(tmp_path)
     edit(folder / "manifest.csv", "oneroster.version,1.1", f"oneroster.version,{version}")
@@ -99,13 +101,15 @@ def test_an_unknown_oneroster_version_names_the_manifest_line(tmp_path, version)
     assert_nothing_applied()
 
 
-def test_a_package_without_manifest_is_refused(tmp_path):
+def test_a_package_without_manifest_or_users_is_refused(tmp_path):
     folder = copy_set(tmp_path)
     (folder / "manifest.csv").unlink()
+    (folder / "users.csv").unlink()
 
     problem = only_problem(sync_oneroster(folder, now=NOW))
 
     assert problem.file == "manifest.csv"
+    assert_nothing_applied()
 
 
 def test_a_listed_file_missing_from_the_package_is_refused(tmp_path):
@@ -130,7 +134,7 @@ def test_an_unknown_file_mode_is_refused(tmp_path):
     assert (problem.file, problem.line, problem.field) == ("manifest.csv", 16, "file.users")
 
 
-def test_duplicate_sourced_ids_name_both_lines(tmp_path):
+def test_duplicate_sourced_ids_name_both_lines_and_the_first_row_applies(tmp_path):
     folder = copy_set(tmp_path)
     append(folder / "users.csv", "u-s2,,,true,org-hs,student,S9,,Eve,Twin,,999999,,,,,10,")
 
@@ -139,7 +143,7 @@ def test_duplicate_sourced_ids_name_both_lines(tmp_path):
     problem = report.problems[0]
     assert (problem.file, problem.line, problem.field) == ("users.csv", 8, "sourcedId")
     assert "first on line 3" in problem.reason
-    assert_nothing_applied()
+    assert Person.objects.get(sourced_id="u-s2").given_name == "Minh"
 
 
 def test_enrollments_pointing_at_unknown_classes_or_users_are_errors(tmp_path):
@@ -149,32 +153,32 @@ def test_enrollments_pointing_at_unknown_classes_or_users_are_errors(tmp_path):
 
     report = sync_oneroster(folder, now=NOW)
 
-    assert report.result == "failed"
+    assert report.result == "applied"
     assert [(p.file, p.line, p.field) for p in report.problems] == [
         ("enrollments.csv", 7, "classSourcedId"),
         ("enrollments.csv", 8, "userSourcedId"),
     ]
     assert "'cl-ghost' is not in classes.csv" in report.problems[0].reason
-    assert_nothing_applied()
+    assert not Enrollment.objects.filter(sourced_id__in=["e-8", "e-9"]).exists()
+    assert Enrollment.objects.count() == 5
 
 
-def test_other_dangling_references_are_errors(tmp_path):
+def test_a_class_term_that_is_nowhere_holds_the_class_back(tmp_path):
     folder = copy_set(tmp_path)
-    edit(folder / "orgs.csv", "1302,org-d", "1302,org-nowhere")
     edit(folder / "classes.csv", "Room 3,org-es,t-fall", "Room 3,org-es,t-winter")
 
     report = sync_oneroster(folder, now=NOW)
 
     places = {(p.file, p.line, p.field) for p in report.problems}
-    assert ("orgs.csv", 4, "parentSourcedId") in places
     assert ("classes.csv", 3, "termSourcedIds") in places
+    assert not Class.objects.filter(sourced_id="cl-read-h").exists()
 
 
 @pytest.mark.parametrize(
     ("filename", "old", "new", "line", "field"),
     [
         ("academicSessions.csv", "2025-08-01,2026-01-01", "2025-13-01,2026-01-01", 3, "startDate"),
-        ("academicSessions.csv", "2026-01-05,2026-06-01", "2026-01-05,06/01/2026", 4, "endDate"),
+        ("academicSessions.csv", "2026-01-05,2026-06-01", "2026-01-05,06/31/2026", 4, "endDate"),
         (
             "academicSessions.csv",
             ",sy-2026,2026\nt-spring",
@@ -184,7 +188,7 @@ def test_other_dangling_references_are_errors(tmp_path):
         ),
         ("enrollments.csv", "2025-08-01,2026-06-01", "2025-08-01,tomorrow", 2, "endDate"),
         ("enrollments.csv", "u-s2,student,false", "u-s2,student,maybe", 3, "primary"),
-        ("users.csv", "u-s2,,,true", "u-s2,,,yes", 3, "enabledUser"),
+        ("users.csv", "u-s2,,,true", "u-s2,,,maybe", 3, "enabledUser"),
         ("users.csv", "org-es,student,S0345678", "org-es,pupil,S0345678", 4, "role"),
         ("users.csv", ",dana.whitfield@example.org,", ",dana.whitfield@,", 5, "email"),
         ("users.csv", "Maria,García", ",García", 2, "givenName"),
@@ -192,16 +196,19 @@ def test_other_dangling_references_are_errors(tmp_path):
         ("orgs.csv", "School,school", "School,campus", 2, "type"),
     ],
 )
-def test_bad_values_name_file_line_and_field(tmp_path, filename, old, new, line, field):
+def test_bad_values_name_file_line_and_field_and_hold_back_the_row(
+    tmp_path, filename, old, new, line, field
+):
     folder = copy_set(tmp_path)
     edit(folder / filename, old, new)
 
     report = sync_oneroster(folder, now=NOW)
 
-    assert report.result == "failed"
+    assert report.result == "applied"
     first = report.problems[0]
-    assert (first.file, first.line, first.field) == (filename, line, field)
-    assert_nothing_applied()
+    assert (first.file, first.line, first.field, first.fatal) == (filename, line, field, False)
+    assert report.counts[filename.removesuffix(".csv")].rejected >= 1
+    assert Org.objects.exists()
 
 
 def test_non_utf8_bytes_name_the_file_and_line(tmp_path):
@@ -253,15 +260,16 @@ def test_a_zero_byte_file_is_an_error(tmp_path):
     assert (problem.file, problem.line) == ("courses.csv", 1)
 
 
-def test_a_bad_row_in_the_last_file_rolls_back_everything(tmp_path):
+def test_a_bad_row_in_the_last_file_holds_back_that_row_alone(tmp_path):
     folder = copy_set(tmp_path)
     append(folder / "enrollments.csv", "e-9,,,cl-alg-1,org-hs,u-s1,janitor,,,")
 
     report = sync_oneroster(folder, now=NOW)
 
-    assert report.result == "failed"
+    assert report.result == "applied"
     assert [(p.file, p.line, p.field) for p in report.problems] == [("enrollments.csv", 7, "role")]
-    assert_nothing_applied()
+    assert Enrollment.objects.count() == 5
+    assert not Enrollment.objects.filter(sourced_id="e-9").exists()
 
 
 def test_a_failed_run_leaves_earlier_data_untouched(tmp_path):
@@ -269,7 +277,7 @@ def test_a_failed_run_leaves_earlier_data_untouched(tmp_path):
     folder = copy_set(tmp_path)
     edit(folder / "users.csv", "Minh,Nguyễn", "Minh,Changed")
     edit(folder / "orgs.csv", "Lakeview High School", "Renamed High School")
-    append(folder / "enrollments.csv", "e-9,,,cl-alg-1,org-hs,u-s1,student,,2025-02-30,")
+    edit(folder / "classes.csv", '"t-fall,t-spring"', '"t-fall,t-spring')
 
     report = sync_oneroster(folder, now=NOW)
 

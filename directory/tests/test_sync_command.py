@@ -25,7 +25,7 @@ def run(*args: str) -> str:
 def test_it_applies_and_prints_a_summary_table():
     output = run("oneroster", str(FIXTURES / "oneroster11"))
 
-    assert "created" in output and "rejected" in output
+    assert "created" in output and "held back" in output
     assert any(line.split()[:2] == ["users", "5"] for line in output.splitlines())
     assert "Applied." in output
     assert Person.objects.count() == 5
@@ -38,7 +38,20 @@ def test_dry_run_exits_zero_and_applies_nothing():
     assert not Person.objects.exists()
 
 
-def test_errors_exit_1_and_list_every_rejected_row(tmp_path):
+def test_errors_exit_1_and_apply_nothing(tmp_path):
+    folder = copy_set(tmp_path)
+    (folder / "classes.csv").write_bytes((folder / "classes.csv").read_bytes() + b'x,"open\n')
+    out = StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("sync", "oneroster", str(folder), stdout=out)
+
+    assert raised.value.returncode == 1
+    assert "classes.csv:4: Malformed CSV" in out.getvalue()
+    assert not Person.objects.exists()
+
+
+def test_rows_held_back_exit_4_and_are_listed_as_file_line_field_reason(tmp_path):
     folder = copy_set(tmp_path)
     append(folder / "enrollments.csv", "e-8,,,cl-ghost,org-hs,u-s1,student,,,")
     out = StringIO()
@@ -46,9 +59,10 @@ def test_errors_exit_1_and_list_every_rejected_row(tmp_path):
     with pytest.raises(CommandError) as raised:
         call_command("sync", "oneroster", str(folder), stdout=out)
 
-    assert raised.value.returncode == 1
+    assert raised.value.returncode == 4
+    assert "Rows held back" in out.getvalue()
     assert "enrollments.csv:7 classSourcedId: classSourcedId 'cl-ghost'" in out.getvalue()
-    assert not Person.objects.exists()
+    assert Person.objects.count() == 5
 
 
 def test_a_refused_run_exits_3_and_force_applies_it(tmp_path):

@@ -161,16 +161,21 @@ def test_an_hr_role_column_sets_the_role(tmp_path, orgs):
         ("56,A,B,,,not-an-email,,org-d,,,,", "email", "not an email"),
     ],
 )
-def test_bad_hr_rows_name_line_and_field_and_apply_nothing(tmp_path, orgs, row, field, reason):
+def test_bad_hr_rows_name_line_and_field_and_are_held_back_alone(
+    tmp_path, orgs, row, field, reason
+):
     path = hr_copy(tmp_path)
     append(path, row)
 
     report = sync_hr(path, now=NOW)
 
-    assert report.result == "failed"
-    assert [(p.file, p.line, p.field) for p in report.problems] == [("hr.csv", 6, field)]
+    assert report.result == "applied"
+    assert [(p.file, p.line, p.field, p.fatal) for p in report.problems] == [
+        ("hr.csv", 6, field, False)
+    ]
     assert reason in report.problems[0].reason
-    assert not Person.objects.exists()
+    assert report.counts["employees"].rejected == 1
+    assert Person.objects.count() == 3  # the file's three good rows
 
 
 def test_an_empty_hr_file_when_employees_exist_is_an_error(tmp_path, orgs):
@@ -199,13 +204,16 @@ def test_an_hr_username_collision_is_rejected(tmp_path, orgs, settings):
 
     report = sync_hr(FIXTURES / "hr.csv", now=NOW)
 
-    assert report.result == "failed"
+    assert report.result == "applied"
     assert [(p.line, p.field) for p in report.problems] == [
         (2, "employee_id"),
         (3, "supervisor_employee_id"),
     ]
     assert "u-x" in report.problems[0].reason
     assert "rejected (line 2)" in report.problems[1].reason
+    # The held-back row's supervisee is held back with it; the third employee applies.
+    assert not Person.objects.filter(sourced_id__in=["hr:000042", "hr:077777"]).exists()
+    assert Person.objects.filter(sourced_id="hr:005150").exists()
 
 
 def test_an_hr_dry_run_writes_nothing(orgs):

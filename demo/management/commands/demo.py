@@ -21,13 +21,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from demo.generator import HR_FILENAME, positive_count, write_demo_district
 from demo.services import (
     DEMO_ADMIN_USERNAME,
     do_ensure_demo_admin,
     do_make_new_people_claimable,
     sample_identities,
 )
-from directory.demo import HR_FILENAME, positive_count, write_demo_district
 from directory.sync import sync_hr, sync_oneroster
 from directory.sync.progress import TerminalProgress
 from directory.sync.report import SyncReport

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from directory.demo import positive_count, write_demo_district
+from demo.generator import positive_count, write_demo_district
 
 
 class Command(BaseCommand):

@@ -1,0 +1,68 @@
+"""Writing an HR run's plan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from directory.models import Person, SourceSystem
+from directory.sync.hr.schema import PLAIN, EmployeeRecord
+from directory.sync.plan import apply_entity, sync_m2m
+from directory.sync.writes import in_batches, update_rows
+
+if TYPE_CHECKING:
+    from directory.sync.hr.importer import HrImport
+
+
+def apply_employees(imp: HrImport) -> None:
+    """Write the plan: people, then supervisors created in the same run, takeovers
+    and the org sets."""
+    now = imp.now
+    delay = timedelta(hours=settings.CLAIM_DELAY_HOURS)
+    person_pk = {sid: entry.pk for sid, entry in imp.candidates.items()}
+
+    def fields(record: EmployeeRecord) -> dict[str, Any]:
+        attrs: dict[str, Any] = dict(zip(PLAIN, record[:12], strict=True))
+        attrs["primary_org_id"] = imp.orgs[record.primary_org] if record.primary_org else None
+        attrs["supervisor_id"] = person_pk.get(record.supervisor) if record.supervisor else None
+        return attrs
+
+    def extra(sid: str) -> dict[str, Any]:
+        return {"first_seen_at": now, "claimable_at": now + delay}
+
+    created = apply_entity(
+        Person,
+        imp.plan,
+        imp.existing,
+        fields,
+        (*PLAIN, "primary_org", "supervisor"),
+        now=now,
+        create_extra=extra,
+        tracks_leaving=True,
+        pk_map=person_pk,
+    )
+    # Supervisors created in this same run get their key only now.
+    update_rows(
+        Person,
+        [
+            (created[sid], {"supervisor_id": person_pk[record.supervisor]})
+            for sid, record in imp.plan.create.items()
+            if record.supervisor and record.supervisor in created
+        ],
+        ["supervisor"],
+    )
+    for batch in in_batches(imp.takeover):
+        Person.objects.filter(pk__in=batch).update(source_system=SourceSystem.HR)
+    sync_m2m(
+        Person.orgs.through,
+        "person",
+        "org",
+        {
+            person_pk[sid]: frozenset(imp.orgs[o] for o in record.orgs)
+            for sid, record in (*imp.plan.create.items(), *imp.plan.update.items())
+        },
+        imp.person_orgs,
+        imp.org_through,
+    )

@@ -1,0 +1,222 @@
+"""Planning a OneRoster run against the snapshot, and writing the plan.
+
+Rows are written parents first (orgs, sessions, classes, people, enrollments) so that
+every foreign key resolves to a primary key that already exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+
+from directory.models import AcademicSession, Class, Enrollment, Org, Person, SourceSystem
+from directory.sync.oneroster.reading import Reading
+from directory.sync.oneroster.schema import (
+    PERSON_PLAIN,
+    ClassRecord,
+    EnrollmentRecord,
+    OrgRecord,
+    PersonRecord,
+    SessionRecord,
+)
+from directory.sync.plan import EntityPlan, apply_entity, plan_entity, sync_m2m
+from directory.sync.writes import update_rows
+
+
+@dataclass
+class Plans:
+    orgs: EntityPlan[OrgRecord] = field(default_factory=EntityPlan)
+    sessions: EntityPlan[SessionRecord] = field(default_factory=EntityPlan)
+    classes: EntityPlan[ClassRecord] = field(default_factory=EntityPlan)
+    users: EntityPlan[PersonRecord] = field(default_factory=EntityPlan)
+    enrollments: EntityPlan[EnrollmentRecord] = field(default_factory=EntityPlan)
+
+
+def make_plans(reading: Reading) -> Plans:
+    """Sort every entity's rows into create / update / deactivate; counts the report."""
+    snap, desired, manifest = reading.snapshot, reading.desired, reading.manifest
+    plans = Plans()
+
+    def counts(entity: str) -> Any:
+        return reading.report.entity(entity)
+
+    if manifest.present("orgs"):
+        plans.orgs = plan_entity(
+            counts("orgs"), snap.orgs, desired.orgs, desired.removed_of("orgs"),
+            bulk=manifest.bulk("orgs"), held=reading.held("orgs"),
+        )  # fmt: skip
+    if manifest.present("academicSessions"):
+        plans.sessions = plan_entity(
+            counts("academicSessions"), snap.sessions, desired.sessions,
+            desired.removed_of("academicSessions"), bulk=manifest.bulk("academicSessions"),
+            held=reading.held("academicSessions"),
+        )  # fmt: skip
+    if manifest.present("classes"):
+        plans.classes = plan_entity(
+            counts("classes"), snap.classes, desired.classes, desired.removed_of("classes"),
+            bulk=manifest.bulk("classes"), held=reading.held("classes"),
+        )  # fmt: skip
+    if manifest.present("users"):
+        plans.users = plan_entity(
+            counts("users"), snap.people, desired.users, desired.removed_of("users"),
+            bulk=manifest.bulk("users"), held=reading.held("users"),
+        )  # fmt: skip
+    if manifest.present("enrollments"):
+        plans.enrollments = plan_entity(
+            counts("enrollments"), snap.enrollments, desired.enrollments,
+            desired.removed_of("enrollments"), bulk=manifest.bulk("enrollments"),
+            held=reading.held("enrollments"),
+        )  # fmt: skip
+    reading.report.would_deactivate = len(plans.users.deactivate)
+    return plans
+
+
+def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
+    snap = reading.snapshot
+    org_pk = {sid: e.pk for sid, e in snap.orgs.items()}
+    _apply_orgs(plans.orgs, reading, org_pk, now)
+    reading.tick()
+    session_pk = {sid: e.pk for sid, e in snap.sessions.items()}
+    _apply_sessions(plans.sessions, reading, session_pk, now)
+    reading.tick()
+
+    class_pk = {sid: e.pk for sid, e in snap.classes.items()}
+
+    def class_fields(record: ClassRecord) -> dict[str, Any]:
+        fields = record._asdict()
+        del fields["school"], fields["terms"]
+        fields["school_id"] = org_pk[record.school]
+        return fields
+
+    apply_entity(
+        Class, plans.classes, snap.classes, class_fields,
+        (*ClassRecord._fields[:5], "school", "grades"), now=now, pk_map=class_pk,
+    )  # fmt: skip
+    sync_m2m(
+        Class.terms.through,
+        "class",
+        "academicsession",
+        {
+            class_pk[sid]: frozenset(session_pk[t] for t in record.terms)
+            for sid, record in (*plans.classes.create.items(), *plans.classes.update.items())
+        },
+        snap.class_terms,
+        snap.term_through,
+    )
+    reading.tick()
+
+    person_pk = {sid: e.pk for sid, e in snap.people.items()}
+    delay = timedelta(hours=settings.CLAIM_DELAY_HOURS)
+
+    def person_fields(record: PersonRecord) -> dict[str, Any]:
+        fields: dict[str, Any] = dict(zip(PERSON_PLAIN, record[:10], strict=True))
+        fields["primary_org_id"] = org_pk.get(record.primary_org) if record.primary_org else None
+        return fields
+
+    def person_extra(sid: str) -> dict[str, Any]:
+        return {
+            "source_system": SourceSystem.ONEROSTER,
+            "first_seen_at": now,
+            "claimable_at": now + delay,
+        }
+
+    users = plans.users
+    apply_entity(
+        Person, users, snap.people, person_fields, (*PERSON_PLAIN, "primary_org"), now=now,
+        create_extra=person_extra, tracks_leaving=True, pk_map=person_pk,
+    )  # fmt: skip
+    sync_m2m(
+        Person.orgs.through,
+        "person",
+        "org",
+        {
+            person_pk[sid]: frozenset(org_pk[o] for o in record.orgs)
+            for sid, record in (*users.create.items(), *users.update.items())
+        },
+        snap.person_orgs,
+        snap.org_through,
+    )
+    links = reading.links
+    if links.new:
+        update_rows(
+            Person,
+            [(pk, {"oneroster_sourced_id": sid}) for pk, sid in links.new.items()],
+            ["oneroster_sourced_id"],
+        )
+    person_pk.update(links.by_sid)
+    person_pk.update(snap.hr_by_sid)
+    reading.tick()
+
+    if reading.manifest.present("enrollments"):
+
+        def enrollment_fields(record: EnrollmentRecord) -> dict[str, Any]:
+            return {
+                "klass_id": class_pk[record.klass],
+                "person_id": person_pk[record.person],
+                "role": record.role,
+                "primary": record.primary,
+                "begin_date": record.begin_date,
+                "end_date": record.end_date,
+            }
+
+        apply_entity(
+            Enrollment, plans.enrollments, snap.enrollments, enrollment_fields,
+            EnrollmentRecord._fields, now=now,
+        )  # fmt: skip
+    reading.progress(reading.total, reading.total)
+
+
+# Orgs and sessions point at parents in the same file: create first, then attach
+# parents once every row has a primary key.
+
+
+def _apply_orgs(
+    plan: EntityPlan[OrgRecord], reading: Reading, pks: dict[str, int], now: datetime
+) -> None:
+    def fields(record: OrgRecord) -> dict[str, Any]:
+        attrs = record._asdict()
+        del attrs["parent"]
+        attrs["parent_id"] = pks.get(record.parent) if record.parent else None
+        return attrs
+
+    created = apply_entity(
+        Org, plan, reading.snapshot.orgs, fields, (*OrgRecord._fields[:3], "parent"), now=now,
+        pk_map=pks,
+    )  # fmt: skip
+    _attach_parents(Org, plan, created, pks)
+
+
+def _apply_sessions(
+    plan: EntityPlan[SessionRecord], reading: Reading, pks: dict[str, int], now: datetime
+) -> None:
+    def fields(record: SessionRecord) -> dict[str, Any]:
+        attrs = record._asdict()
+        del attrs["parent"]
+        attrs["parent_id"] = pks.get(record.parent) if record.parent else None
+        return attrs
+
+    created = apply_entity(
+        AcademicSession, plan, reading.snapshot.sessions, fields,
+        (*SessionRecord._fields[:5], "parent"), now=now, pk_map=pks,
+    )  # fmt: skip
+    _attach_parents(AcademicSession, plan, created, pks)
+
+
+def _attach_parents(
+    model: type[Org] | type[AcademicSession],
+    plan: EntityPlan[OrgRecord] | EntityPlan[SessionRecord],
+    created: dict[str, int],
+    pks: dict[str, int],
+) -> None:
+    update_rows(
+        model,
+        [
+            (created[sid], {"parent_id": pks[record.parent]})
+            for sid, record in plan.create.items()
+            if record.parent and record.parent in created
+        ],
+        ["parent"],
+    )

@@ -1,0 +1,112 @@
+"""enrollments.csv: who is in which class, in which role.
+
+The biggest file of a district (five or more rows per student), so rows that are
+plainly right take a short path: cells read by position, values looked up in small
+tables (roles, booleans, the dates seen so far). Any row the short path cannot settle
+goes through the full checks, which name every problem."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from directory.sync.oneroster.reading import Reading
+from directory.sync.oneroster.schema import COLUMNS, ENROLLMENT_ROLES, EnrollmentRecord
+from directory.sync.reader import Row
+from directory.sync.rows import FileContext, RowErrors
+
+SHORT_PATH_COLUMNS = (
+    "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate",
+    "endDate",
+)  # fmt: skip
+BOOLEANS = {"": False, "false": False, "true": True, "FALSE": False, "TRUE": True}
+
+
+def read_enrollments(reading: Reading) -> None:
+    desired = reading.desired.enrollments
+    universe = reading.universe
+    classes, people, orgs = universe.classes, universe.people, universe.orgs
+    ignored = reading.ignored_users
+    existing = reading.snapshot.enrollments
+    dates: dict[str, date | None] = {"": None}
+    positions: list[int] = []
+    new = EnrollmentRecord.__new__
+    for context, row, sid, present in reading.rows("enrollments", COLUMNS["enrollments"]):
+        if present is False:
+            reading.desired.removed_of("enrollments").add(sid)
+            continue
+        if not positions:
+            positions = [row.index[c] for c in SHORT_PATH_COLUMNS]
+        cells = row.cells
+        klass, school, user, role, primary, begin, end = [cells[i].strip() for i in positions]
+        if (
+            present
+            and klass in classes
+            and school in orgs
+            and user in people
+            and user not in ignored
+            and role in ENROLLMENT_ROLES
+            and primary in BOOLEANS
+            and begin in dates
+            and end in dates
+        ):
+            record = new(
+                EnrollmentRecord, klass, user, role, BOOLEANS[primary], dates[begin], dates[end]
+            )
+            current = existing.get(sid)
+            # Unchanged: keep the directory's record and let this one go (a district's
+            # enrollments are most of a run's memory).
+            desired[sid] = current.values if current and current.values == record else record
+            continue
+        checked = _checked(reading, context, row, sid, present, dates)
+        if checked is not None:
+            desired[sid] = checked
+    if reading.manifest.present("enrollments"):
+        active = sum(e.active for e in reading.snapshot.enrollments.values())
+        reading.check_empty_bulk("enrollments", active)
+
+
+def _checked(
+    reading: Reading,
+    context: FileContext,
+    row: Row,
+    sid: str,
+    present: bool | None,
+    dates: dict[str, date | None],
+) -> EnrollmentRecord | None:
+    """The full checks of one row; None when it is held back or ignored."""
+    universe = reading.universe
+    errors = RowErrors(context, row.line)
+    klass = row.get("classSourcedId")
+    user = row.get("userSourcedId")
+    school = row.get("schoolSourcedId")
+    if not klass:
+        errors.fail("classSourcedId", _("A value is required."))
+    else:
+        reading.reference(errors, "classSourcedId", klass, "classes", universe.classes)
+    if not school:
+        errors.fail("schoolSourcedId", _("A value is required."))
+    elif school not in universe.orgs:
+        reading.reference(errors, "schoolSourcedId", school, "orgs", universe.orgs)
+    if user in reading.ignored_users:
+        context.counts.ignored += 1
+        return None
+    if not user:
+        errors.fail("userSourcedId", _("A value is required."))
+    else:
+        reading.reference(errors, "userSourcedId", user, "users", universe.people)
+    role = ENROLLMENT_ROLES.get(row.get("role").casefold())
+    if role is None:
+        errors.fail("role", _("Unknown enrollment role %(value)r.") % {"value": row.get("role")})
+    primary = errors.boolean(row, "primary", default=False)
+    begin = errors.date(row, "beginDate")
+    end = errors.date(row, "endDate")
+    if present is None or not errors.ok or role is None:
+        context.reject(sid, row.line)
+        return None
+    # Remember the spellings that read well, for the short path of the next rows.
+    for text, value in ((row.get("beginDate"), begin), (row.get("endDate"), end)):
+        if value is not None and len(dates) < 10_000:
+            dates[text] = value
+    return EnrollmentRecord(klass, user, role, primary, begin, end)

@@ -1,0 +1,170 @@
+"""users.csv: people, their numbers and usernames, and HR-owned employees linked
+rather than duplicated."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from directory.models import Person
+from directory.sync.oneroster.reading import Reading
+from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_11
+from directory.sync.oneroster.schema import COLUMNS, USERS_11, PersonRecord
+from directory.sync.oneroster.sources import SourceSurvey, read_source, setting_for
+from directory.sync.reader import Row
+from directory.sync.rows import FileContext, RowErrors
+from directory.sync.values import EMPLOYEE_ROLES, IdRules, split_list
+
+
+class UserReader:
+    """Reads users.csv row by row; keeps which username each row claimed."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self.snapshot = reading.snapshot
+        self.username_owner = dict(reading.snapshot.username_owner)
+        self.new_owner_line: dict[str, tuple[str, int]] = {}
+        self.rules = IdRules.from_settings()
+        self.survey = SourceSurvey(self.rules)
+        self.student_source = setting_for(Person.Role.STUDENT)[1]
+        self.employee_source = setting_for(Person.Role.TEACHER)[1]
+        # Addresses the directory holds were checked when they came in.
+        self.known_emails = {p.values.email for p in reading.snapshot.people.values()}
+
+    def read(self) -> None:
+        reading = self.reading
+        columns = COLUMNS["users"] + (USERS_11 if reading.manifest.roles_on_users else [])
+        for context, row, sid, present in reading.rows("users", columns):
+            self.read_row(context, row, sid, present)
+        reading.report.notes.extend(self.survey.hints())
+        desired = reading.desired.users
+        keys = set(desired) | set(reading.links.by_sid)
+        if not reading.manifest.bulk("users"):
+            keys.update(self.snapshot.people)
+            keys.update(self.snapshot.hr_by_sid)
+        # Enrollments of removed or disabled users stay valid for people we hold, and
+        # are ignored for people we never created.
+        for sid in reading.desired.removed_of("users"):
+            if sid in self.snapshot.people or sid in self.snapshot.hr_by_sid:
+                keys.add(sid)
+            else:
+                reading.ignored_users.add(sid)
+        reading.universe.people = keys
+        reading.check_empty_bulk("users", self.snapshot.active_people)
+
+    def read_row(self, context: FileContext, row: Row, sid: str, present: bool | None) -> None:
+        reading = self.reading
+        errors = RowErrors(context, row.line)
+        if present is False:
+            reading.desired.removed_of("users").add(sid)
+            return
+        # 1.0 has no enabledUser; an empty cell means enabled too.
+        enabled = errors.boolean(row, "enabledUser", default=True)
+        if reading.manifest.roles_on_users:
+            user_role = role_from_users_11(reading, errors, row)
+        else:
+            user_role = role_from_roles_12(reading, errors, row)
+        if user_role is None:
+            reading.ignored_users.add(sid)
+            context.counts.ignored += 1
+            return
+        role = user_role.role
+        given = errors.text(row, "givenName", required=True)
+        family = errors.text(row, "familyName", required=True)
+        middle = errors.text(row, "middleName")
+        preferred_given = errors.text(row, "preferredGivenName")
+        preferred_family = errors.text(row, "preferredFamilyName")
+        email = row.get("email")
+        if email not in self.known_emails:
+            email = errors.email(row, "email")
+        identifier = username = column = ""
+        if role is not None:
+            source = self.student_source if role == Person.Role.STUDENT else self.employee_source
+            raw, column = read_source(row, source)
+            try:
+                identifier = self.rules.identifier(role, raw)
+                username = self.rules.username(role, identifier)
+            except ValueError as error:
+                errors.fail(column, str(error))
+                self.survey.missing(role, row)
+            else:
+                self.survey.found(role)
+        if present is None or not errors.ok or role is None:
+            context.reject(sid, row.line)
+            return
+        if not enabled:
+            reading.desired.removed_of("users").add(sid)
+            return
+        if self.link_to_hr(errors, context, sid, role, identifier, column):
+            return
+        owner = self.username_owner.get(username)
+        if owner is not None and owner != sid:
+            where = self.new_owner_line.get(username)
+            reason = (
+                _(
+                    "Username %(username)s collides with sourcedId %(other)r "
+                    "(line %(line)d of this file)."
+                )
+                % {"username": username, "other": owner, "line": where[1]}
+                if where
+                else _("Username %(username)s already belongs to %(other)r in the directory.")
+                % {"username": username, "other": owner}
+            )
+            errors.fail(column, reason)
+            context.reject(sid, row.line)
+            return
+        self.username_owner[username] = sid
+        self.new_owner_line[username] = (sid, row.line)
+        reading.desired.users[sid] = PersonRecord(
+            role=role,
+            given_name=given,
+            family_name=family,
+            middle_name=middle,
+            preferred_given_name=preferred_given,
+            preferred_family_name=preferred_family,
+            identifier=identifier,
+            username=username,
+            email=email,
+            grades=",".join(split_list(row.get("grades"))),
+            primary_org=user_role.primary_org,
+            orgs=frozenset(user_role.orgs),
+        )
+
+    def link_to_hr(
+        self,
+        errors: RowErrors,
+        context: FileContext,
+        sid: str,
+        role: str,
+        identifier: str,
+        column: str,
+    ) -> bool:
+        """An employee HR already owns is linked, and OneRoster stores nothing HR owns.
+        True when the row is settled (linked, or rejected for a second link)."""
+        reading = self.reading
+        links = reading.links
+        hr_pk = self.snapshot.hr_by_sid.get(sid)
+        if hr_pk is None and sid not in self.snapshot.people and role in EMPLOYEE_ROLES:
+            match = self.snapshot.hr_by_identifier.get(identifier)
+            if match is not None and match[1] in ("", sid):
+                hr_pk = match[0]
+                if match[1] != sid:
+                    if hr_pk in links.new:
+                        errors.fail(
+                            column,
+                            _(
+                                "Employee %(id)s is already linked to sourcedId %(other)r "
+                                "in this file."
+                            )
+                            % {"id": identifier, "other": links.new[hr_pk]},
+                        )
+                        context.reject(sid, errors.line)
+                        return True
+                    links.new[hr_pk] = sid
+        if hr_pk is None:
+            return False
+        links.by_sid[sid] = hr_pk
+        if links.new.get(hr_pk) == sid:
+            context.counts.updated += 1
+        else:
+            context.counts.unchanged += 1
+        return True
