@@ -14,6 +14,7 @@ from accounts.models import Account
 from accounts.roles import IT_ADMINISTRATOR, TECHNICIAN
 from accounts.tests.builders import make_staff_account
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 from directory.models import Enrollment, Person, SyncRun
 from directory.sync import sync_oneroster
 from directory.tests.sync_helpers import append, copy_set
@@ -37,7 +38,7 @@ def refused_run(tmp_path, settings) -> SyncRun:
 
 
 def client_for(account: Account) -> Client:
-    client = Client()
+    client = FormClient()
     client.force_login(account)
     return client
 
