@@ -189,9 +189,9 @@ def test_redis_counters_expire_with_their_window() -> None:
 )
 @pytest.mark.parametrize("store_name", STORES)
 def test_concurrent_reservations_and_releases_never_pass_the_limits(store_name: str) -> None:
-    """Many threads taking two counters at once, in either order, half of them giving
-    their attempt back: no deadlock, and exactly the limit's worth of attempts that
-    were kept is ever counted. (Through real servers on both databases:
+    """Many threads taking two counters at once, in either order, a quarter of them giving
+    their attempt back: no deadlock, never more kept than the limit, and the counts
+    are exactly the attempts kept. (Through real servers on both databases:
     accounts/tests/test_bursts.py.)"""
     store: throttle.CounterStore = (
         throttle.DatabaseCounters() if store_name == "database"
@@ -220,9 +220,11 @@ def test_concurrent_reservations_and_releases_never_pass_the_limits(store_name: 
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(kept) == 7
-    assert store.count(account) == 7
-    assert store.count(address) == 7
+    # Attempts held for a moment by those that give them back can turn others away,
+    # so fewer than the limit may be kept; never more, and the counts are exact.
+    assert 1 <= len(kept) <= 7
+    assert store.count(account) == len(kept)
+    assert store.count(address) == len(kept)
 
 
 SCHOOL_NETWORKS = (ipaddress.ip_network("10.20.0.0/16"), ipaddress.ip_network("2001:db8::/48"))
