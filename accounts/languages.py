@@ -27,7 +27,7 @@ def note_choice(request: HttpRequest, language: str) -> None:
 
 
 def chosen_language(request: HttpRequest) -> str:
-    """The language chosen in this session before signing in, or ""."""
+    """The language the visitor chose before signing in (kept with their visit), or ""."""
     value = request.session.get(CHOSEN_LANGUAGE_KEY, "")
     return value if isinstance(value, str) and value in dict(settings.LANGUAGES) else ""
 

@@ -9,26 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
-from support.models.tickets import Ticket
+from support.models.tickets import CatalogEntry, Ticket
 
 
-class EquipmentItem(models.Model):
-    name_en = models.CharField(_("name (English)"), max_length=80)
-    name_es = models.CharField(_("name (Spanish)"), max_length=80, blank=True)
-    name_vi = models.CharField(_("name (Vietnamese)"), max_length=80, blank=True)
-    is_active = models.BooleanField(_("offered"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+class EquipmentItem(CatalogEntry):
+    """Something that can be requested: a laptop, a phone, a hotspot."""
 
-    class Meta:
-        ordering = ["position", "id"]
+    class Meta(CatalogEntry.Meta):
         verbose_name = _("equipment item")
         verbose_name_plural = _("equipment catalog")
-
-    def __str__(self) -> str:
-        return self.name_en
-
-    def name_for(self, language: str) -> str:
-        return str(getattr(self, f"name_{language[:2]}", "") or self.name_en)
 
 
 class EquipmentRequest(models.Model):

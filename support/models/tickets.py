@@ -41,14 +41,10 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class Category(models.Model):
-    """A kind of ticket; IT staff edit the list in the admin. The flows that need a
-    particular category (account reset, equipment) find it by its code."""
+class CatalogEntry(models.Model):
+    """An entry of a list IT staff edit (ticket categories, the equipment catalog):
+    a name per language, offered or not, in their order."""
 
-    ACCOUNT_RESET = "account-reset"
-    EQUIPMENT = "equipment"
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=80)
     name_es = models.CharField(_("name (Spanish)"), max_length=80, blank=True)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=80, blank=True)
@@ -56,15 +52,28 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        abstract = True
         ordering = ["position", "id"]
-        verbose_name = _("ticket category")
-        verbose_name_plural = _("ticket categories")
 
     def __str__(self) -> str:
         return self.name_en
 
     def name_for(self, language: str) -> str:
         return str(getattr(self, f"name_{language[:2]}", "") or self.name_en)
+
+
+class Category(CatalogEntry):
+    """A kind of ticket; IT staff edit the list in the admin. The flows that need a
+    particular category (account reset, equipment) find it by its code."""
+
+    ACCOUNT_RESET = "account-reset"
+    EQUIPMENT = "equipment"
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+
+    class Meta(CatalogEntry.Meta):
+        verbose_name = _("ticket category")
+        verbose_name_plural = _("ticket categories")
 
 
 def new_reply_token() -> str:
