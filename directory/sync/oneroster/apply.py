@@ -40,36 +40,23 @@ def make_plans(reading: Reading) -> Plans:
     snap, desired, manifest = reading.snapshot, reading.desired, reading.manifest
     plans = Plans()
 
-    def counts(entity: str) -> Any:
-        return reading.report.entity(entity)
+    def plan(file: str, existing: Any, wanted: Any) -> Any:
+        """The plan for one file of the package, against what the directory holds."""
+        return plan_entity(
+            reading.report.entity(file), existing, wanted, desired.removed_of(file),
+            bulk=manifest.bulk(file), held=reading.held(file),
+        )
 
     if manifest.present("orgs"):
-        plans.orgs = plan_entity(
-            counts("orgs"), snap.orgs, desired.orgs, desired.removed_of("orgs"),
-            bulk=manifest.bulk("orgs"), held=reading.held("orgs"),
-        )  # fmt: skip
+        plans.orgs = plan("orgs", snap.orgs, desired.orgs)
     if manifest.present("academicSessions"):
-        plans.sessions = plan_entity(
-            counts("academicSessions"), snap.sessions, desired.sessions,
-            desired.removed_of("academicSessions"), bulk=manifest.bulk("academicSessions"),
-            held=reading.held("academicSessions"),
-        )  # fmt: skip
+        plans.sessions = plan("academicSessions", snap.sessions, desired.sessions)
     if manifest.present("classes"):
-        plans.classes = plan_entity(
-            counts("classes"), snap.classes, desired.classes, desired.removed_of("classes"),
-            bulk=manifest.bulk("classes"), held=reading.held("classes"),
-        )  # fmt: skip
+        plans.classes = plan("classes", snap.classes, desired.classes)
     if manifest.present("users"):
-        plans.users = plan_entity(
-            counts("users"), snap.people, desired.users, desired.removed_of("users"),
-            bulk=manifest.bulk("users"), held=reading.held("users"),
-        )  # fmt: skip
+        plans.users = plan("users", snap.people, desired.users)
     if manifest.present("enrollments"):
-        plans.enrollments = plan_entity(
-            counts("enrollments"), snap.enrollments, desired.enrollments,
-            desired.removed_of("enrollments"), bulk=manifest.bulk("enrollments"),
-            held=reading.held("enrollments"),
-        )  # fmt: skip
+        plans.enrollments = plan("enrollments", snap.enrollments, desired.enrollments)
     reading.report.would_deactivate = len(plans.users.deactivate)
     return plans
 
