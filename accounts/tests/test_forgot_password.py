@@ -48,10 +48,10 @@ class Visitor:
     capture_on_commit_callbacks: Any
 
     def start(self, username: str):
-        return self.client.post(START, {"username": username})
+        return self.client.submit(START, {"username": username})
 
     def answer(self, answers: dict[int, str]):
-        return self.client.post(
+        return self.client.submit(
             QUESTIONS, {f"answer_{qid}": text for qid, text in answers.items()}
         )
 
@@ -62,7 +62,7 @@ class Visitor:
     def set_new_password(self, password: str = NEW_PASSWORD):
         """Runs what waits for the commit (the email) too."""
         with self.capture_on_commit_callbacks(execute=True):
-            return self.client.post(NEW, {"password1": password, "password2": password})
+            return self.client.submit(NEW, {"password1": password, "password2": password})
 
 
 def normalized(response) -> str:
@@ -127,7 +127,7 @@ def test_correct_answers_then_a_new_password_reset_it(visitor, account, answers)
     assert AuditEvent.objects.filter(
         event_type=EventType.PASSWORD_RESET, outcome=Outcome.SUCCESS, account=account,
     ).exists()
-    signed_in = visitor.client.post(LOGIN, {"username": account.username, "password": NEW_PASSWORD})
+    signed_in = visitor.client.submit(LOGIN, {"username": account.username, "password": NEW_PASSWORD})
     assertRedirects(signed_in, HOME)
 
 
@@ -164,7 +164,7 @@ def test_the_new_password_step_needs_correct_answers_first(visitor, account):
     visitor.start(account.username)
     assertRedirects(visitor.client.get(NEW), START)
     assertRedirects(
-        visitor.client.post(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}), START
+        visitor.client.submit(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}), START
     )
     account.refresh_from_db()
     assert account.check_password(DEFAULT_PASSWORD)
@@ -177,11 +177,11 @@ def test_the_questions_step_needs_a_username_first(client):
 def test_a_reset_lifts_the_sign_in_lock(visitor, account, answers, settings):
     settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 2
     for _ in range(2):
-        visitor.client.post(LOGIN, {"username": account.username, "password": "bad x"})
+        visitor.client.submit(LOGIN, {"username": account.username, "password": "bad x"})
     visitor.start(account.username)
     visitor.answer(answers)
     visitor.set_new_password()
-    response = visitor.client.post(LOGIN, {"username": account.username, "password": NEW_PASSWORD})
+    response = visitor.client.submit(LOGIN, {"username": account.username, "password": NEW_PASSWORD})
     assertRedirects(response, HOME)
 
 

@@ -57,7 +57,7 @@ def ask(client: Client, django_capture_on_commit_callbacks) -> Ask:
 
     def submit(address: str, **extra: Any):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(URL, {"email": address}, **extra)
+            return client.submit(URL, {"email": address}, **extra)
 
     return submit
 
