@@ -46,9 +46,9 @@ RECOVERY_DONE_SESSION_KEY = "password_recovery_done"
 # redirect (common.form_replay), and the outcomes a POST can name: a page answering
 # a POST would make Back ask to post again.
 FORGOT_USERNAME_FORM = "forgot-username"
-FORGOT_PASSWORD_FORM = "forgot-password"
+FORGOT_PASSWORD_FORM = "forgot-password"  # noqa: S105 (a form's name)
 RECOVERY_ANSWERS_FORM = "forgot-password-questions"
-RESET_PASSWORD_FORM = "forgot-password-new"
+RESET_PASSWORD_FORM = "forgot-password-new"  # noqa: S105 (a form's name)
 CHANGE_CHALLENGES_FORM = "change-challenges"
 SENT, THROTTLED, LOCKED, WRONG = "sent", "throttled", "locked", "wrong"
 

@@ -101,7 +101,7 @@ def _person_of(state: ClaimState) -> Person | None:
 # Names under which a step's form waits in the session for the page after the
 # redirect (common.form_replay): errors never answer a POST with a page.
 IDENTIFY_FORM = "claim-identify"
-PASSWORD_FORM = "claim-password"
+PASSWORD_FORM = "claim-password"  # noqa: S105 (a form's name)
 CHALLENGES_FORM = "claim-challenges"
 FAILED, THROTTLED = "failed", "throttled"
 PASSWORD_FIELDS = ("password1", "password2")

@@ -201,7 +201,8 @@ def test_a_student_and_an_employee_with_the_same_number_each_claim_their_own():
 
 
 def test_step_one_checks_that_every_field_is_filled_in():
-    response = FormClient().submit(CLAIM_URL, {"family_name": "", "given_name": "", "identifier": ""})
+    empty = {"family_name": "", "given_name": "", "identifier": ""}
+    response = FormClient().submit(CLAIM_URL, empty)
     body = response.content.decode()
     assert response.status_code == 200
     assert 'role="alert"' in body

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +43,7 @@ DO_NOT_MATCH = "Those answers do not match"
 class Visitor:
     """Someone at one browser going through Forgot My Password."""
 
-    client: Client
+    client: FormClient
     capture_on_commit_callbacks: Any
 
     def start(self, username: str):
@@ -91,7 +90,7 @@ def new_visitor(django_capture_on_commit_callbacks) -> Callable[[], Visitor]:
 
 
 @pytest.fixture
-def visitor(client: Client, django_capture_on_commit_callbacks) -> Visitor:
+def visitor(client: FormClient, django_capture_on_commit_callbacks) -> Visitor:
     return Visitor(client, django_capture_on_commit_callbacks)
 
 
@@ -127,7 +126,7 @@ def test_correct_answers_then_a_new_password_reset_it(visitor, account, answers)
     assert AuditEvent.objects.filter(
         event_type=EventType.PASSWORD_RESET, outcome=Outcome.SUCCESS, account=account,
     ).exists()
-    signed_in = visitor.client.submit(LOGIN, {"username": account.username, "password": NEW_PASSWORD})
+    signed_in = visitor.client.post(LOGIN, {"username": account.username, "password": NEW_PASSWORD})
     assertRedirects(signed_in, HOME)
 
 
@@ -177,11 +176,11 @@ def test_the_questions_step_needs_a_username_first(client):
 def test_a_reset_lifts_the_sign_in_lock(visitor, account, answers, settings):
     settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 2
     for _ in range(2):
-        visitor.client.submit(LOGIN, {"username": account.username, "password": "bad x"})
+        visitor.client.post(LOGIN, {"username": account.username, "password": "bad x"})
     visitor.start(account.username)
     visitor.answer(answers)
     visitor.set_new_password()
-    response = visitor.client.submit(LOGIN, {"username": account.username, "password": NEW_PASSWORD})
+    response = visitor.client.post(LOGIN, {"username": account.username, "password": NEW_PASSWORD})
     assertRedirects(response, HOME)
 
 

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.challenges import active_questions
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account, make_person
