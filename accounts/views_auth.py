@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import update_session_auth_hash
@@ -158,17 +159,27 @@ def help_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/help.html")
 
 
+def _refused_request(
+    request: HttpRequest, name: str, form: forms.Form, counter: Any
+) -> HttpResponse | None:
+    """The redirect back to a recovery request's page with the form's errors, or
+    saying the address has asked too often (its attempt reserved before any work);
+    None when the request goes on."""
+    if not form.is_valid():
+        return redirect_with_form(request, name, form)
+    if not recovery.reserve_request(request, counter):
+        return redirect_with_form(request, name, form, outcome=THROTTLED)
+    return None
+
+
 @never_cache
 @csrf_protect
 def forgot_username_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ForgotUsernameForm(request.POST)
-        if not form.is_valid():
-            return redirect_with_form(request, FORGOT_USERNAME_FORM, form)
-        if not recovery.reserve_request(
-            request, recovery.username_request_counter(client_ip(request))
-        ):
-            return redirect_with_form(request, FORGOT_USERNAME_FORM, form, outcome=THROTTLED)
+        counter = recovery.username_request_counter(client_ip(request))
+        if refused := _refused_request(request, FORGOT_USERNAME_FORM, form, counter):
+            return refused
         recovery.do_send_username(request, form.cleaned_data["email"])
         return redirect_with_form(request, FORGOT_USERNAME_FORM, outcome=SENT)
     replay = replayed_form(request, FORGOT_USERNAME_FORM, ForgotUsernameForm)
@@ -226,12 +237,9 @@ def forgot_password_view(request: HttpRequest) -> HttpResponse:
             {"form": replay.form, "throttled": replay.outcome == THROTTLED},
         )
     form = ForgotPasswordUsernameForm(request.POST)
-    if not form.is_valid():
-        return redirect_with_form(request, FORGOT_PASSWORD_FORM, form)
-    if not recovery.reserve_request(
-        request, recovery.password_request_counter(client_ip(request))
-    ):
-        return redirect_with_form(request, FORGOT_PASSWORD_FORM, form, outcome=THROTTLED)
+    counter = recovery.password_request_counter(client_ip(request))
+    if refused := _refused_request(request, FORGOT_PASSWORD_FORM, form, counter):
+        return refused
     key = login_service.normalize_username(form.cleaned_data["username"])
     account = recovery.find_recoverable_account(key)
     if recovery.is_recovery_locked(key, account):

@@ -14,7 +14,14 @@ from accounts.challenges import active_questions
 from accounts.models import Account
 from accounts.tests.builders import answers_for, make_claimed_account, make_person
 from e2e.conftest import LANGUAGES, new_page
-from e2e.test_pages import NEW_PASSWORD, OTHER_PASSWORD, Visit, t
+from e2e.test_pages import (
+    NEW_PASSWORD,
+    OTHER_PASSWORD,
+    Visit,
+    claim_to_the_questions,
+    identify_ana,
+    t,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,14 +62,7 @@ def forward(v: Visit, url_name: str) -> None:
 
 def to_the_questions(v: Visit) -> None:
     make_person(given_name="Ana", family_name="Nguyễn", identifier="123456")
-    v.go("accounts:claim")
-    v.fill("family_name", "Nguyen")
-    v.fill("given_name", "Ana")
-    v.fill("identifier", "123456")
-    v.submit()
-    v.fill("password1", NEW_PASSWORD)
-    v.fill("password2", NEW_PASSWORD)
-    v.submit()
+    claim_to_the_questions(v)
     shows_a_page(v, "accounts:claim-challenges")
 
 
@@ -70,11 +70,7 @@ def to_the_questions(v: Visit) -> None:
 def test_back_and_forward_after_errors_in_the_claim_wizard(phone: Visit, lang: str) -> None:
     v = phone
     make_person(given_name="Ana", family_name="Nguyễn", identifier="123456")
-    v.go("accounts:claim")
-    v.fill("family_name", "Nguyen")
-    v.fill("given_name", "Ana")
-    v.fill("identifier", "999999")
-    v.submit()
+    identify_ana(v, "999999")
     assert t(lang, "The Claim Account Operation Failed.") in v.main_text()
     # What was typed is still there, to be corrected.
     assert v.page.input_value("#id_family_name") == "Nguyen"
@@ -82,10 +78,7 @@ def test_back_and_forward_after_errors_in_the_claim_wizard(phone: Visit, lang: s
     back(v, "accounts:claim")
     forward(v, "accounts:claim")
 
-    v.fill("family_name", "Nguyen")
-    v.fill("given_name", "Ana")
-    v.fill("identifier", "123456")
-    v.submit()
+    identify_ana(v)
     v.fill("password1", NEW_PASSWORD)
     v.fill("password2", NEW_PASSWORD + "x")
     v.submit()

@@ -238,18 +238,27 @@ def test_claim_wizard_with_the_keyboard_alone(visit: Visit) -> None:
     assert account.challenge_answers.count() == 3
 
 
-def test_claim_wizard_back_from_the_questions(visit: Visit) -> None:
-    person = make_person(given_name="Ana", family_name="Nguyễn", identifier="123456")
-    v = visit
+def identify_ana(v: Visit, identifier: str = "123456") -> None:
+    """Step 1 of the claim wizard for Ana Nguyễn (make_person), typed as on a letter."""
     v.go("accounts:claim")
     v.fill("family_name", "Nguyen")
     v.fill("given_name", "Ana")
-    v.fill("identifier", "123456")
+    v.fill("identifier", identifier)
     v.submit()
+
+
+def claim_to_the_questions(v: Visit) -> None:
+    identify_ana(v)
     v.fill("password1", NEW_PASSWORD)
     v.fill("password2", NEW_PASSWORD)
     v.submit()
     assert v.page.url.endswith(reverse("accounts:claim-challenges"))
+
+
+def test_claim_wizard_back_from_the_questions(visit: Visit) -> None:
+    person = make_person(given_name="Ana", family_name="Nguyễn", identifier="123456")
+    v = visit
+    claim_to_the_questions(v)
 
     # The browser's Back button: step 2 says a password is chosen and how to keep it.
     v.page.go_back()

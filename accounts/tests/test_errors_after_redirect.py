@@ -25,15 +25,15 @@ from accounts.tests.claim_helpers import (
     identify,
     wizard_token,
 )
+from accounts.tests.test_forgot_password import NEW as NEW_PASSWORD_URL
+from accounts.tests.test_forgot_password import QUESTIONS
+from accounts.tests.test_forgot_password import START as FORGOT_PASSWORD
 from common.form_replay import SESSION_KEY
 from common.tests.client import FormClient
 
 pytestmark = pytest.mark.django_db
 
 FORGOT_USERNAME = reverse("accounts:forgot-username")
-FORGOT_PASSWORD = reverse("accounts:forgot-password")
-QUESTIONS = reverse("accounts:forgot-password-questions")
-NEW_PASSWORD_URL = reverse("accounts:forgot-password-new")
 CHANGE_CHALLENGES = reverse("accounts:change-challenges")
 SECRET = "Secret-Typed-Here-77"
 
