@@ -6,6 +6,10 @@ a later step than reached, or a POST to a step already passed, is redirected to
 the current step, so Back, reload, a second tab or a double submit cannot skip or
 redo a step. Nothing is written to the account until the last step, in one
 transaction (claiming.do_complete_claim); abandoning leaves the person unclaimed.
+
+No POST is answered with a page: an error, a failure or a throttle redirects to
+the page that shows it (common.form_replay), so Back and Forward never ask to post
+again. Passwords, and challenge answers that had an error, are not kept for it.
 """
 
 from __future__ import annotations
