@@ -49,7 +49,8 @@ def test_the_page_after_shows_the_values_errors_and_outcome(posted):
     assert not replay.form.is_bound
     assert replay.form["name"].value() == "Ana"
     assert replay.form["secret"].value() is None
-    assert replay.form.errors["secret"] == ["Ensure this value has at most 3 characters (it has 8)."]
+    too_long = "Ensure this value has at most 3 characters (it has 8)."
+    assert replay.form.errors["secret"] == [too_long]
     assert replay.form.non_field_errors() == ["Not today."]
 
 
