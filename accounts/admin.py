@@ -26,7 +26,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import admin_groups  # noqa: F401  (registers the groups' admin)
+from accounts import (
+    admin_groups,  # noqa: F401  (registers the groups' admin)
+    admin_people,  # noqa: F401  (adds claim status to the People list)
+)
 from accounts.models import Account, ChallengeQuestion
 from accounts.privileges import (
     PRIVILEGE_FIELDS,

@@ -71,7 +71,11 @@ def _min_length() -> int:
 
 
 class QuestionChoiceField(forms.ModelChoiceField[ChallengeQuestion]):
-    """Shows each question in the language active when the page is rendered."""
+    """Shows each question in the language active when the page is rendered, as a
+    list of radio buttons: a closed select cuts a long question short on a phone
+    ("What was the name of your firs…"), a radio's label wraps."""
+
+    widget = forms.RadioSelect
 
     def label_from_instance(self, obj: ChallengeQuestion) -> str:
         return obj.text_for(get_language() or "en")
@@ -79,7 +83,8 @@ class QuestionChoiceField(forms.ModelChoiceField[ChallengeQuestion]):
 
 class AnswerInput(forms.TextInput):
     """A visible text box for a challenge answer that is never written back into a
-    page: after a form error the person types the answer again, like a password."""
+    page: after a wrong answer in recovery the person types it again, like a
+    password."""
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         return super().get_context(name, None, attrs)
@@ -88,10 +93,14 @@ class AnswerInput(forms.TextInput):
 class ChallengeAnswersForm(forms.Form):
     """Three different questions from the catalog, three different answers.
 
-    No question is chosen in advance: each list starts on an empty "Choose a
-    question". Pre-chosen questions would be the set most people keep, and a set
-    that common among real accounts would tell them apart from the questions shown
-    for a username nobody has (accounts.recovery.questions_for)."""
+    No question is chosen in advance: no radio of a list is checked. Pre-chosen
+    questions would be the set most people keep, and a set that common among real
+    accounts would tell them apart from the questions shown for a username nobody
+    has (accounts.recovery.questions_for).
+
+    The person is choosing these answers now, in visible boxes: after an error the
+    chosen questions and the answers without an error are shown again (the views
+    keep them through common.form_replay); an answer with an error is typed again."""
 
     error_messages = {
         "duplicate_question": _("Choose three different questions."),
@@ -104,7 +113,6 @@ class ChallengeAnswersForm(forms.Form):
             self.fields[f"question_{n}"] = QuestionChoiceField(
                 queryset=active_questions(),
                 label=_("Question %(number)s") % {"number": n},
-                empty_label=_("Choose a question"),
                 error_messages={
                     "required": _("Choose question %(number)s.") % {"number": n},
                     "invalid_choice": _("Choose a question from the list."),
@@ -113,7 +121,7 @@ class ChallengeAnswersForm(forms.Form):
             self.fields[f"answer_{n}"] = forms.CharField(
                 label=_("Answer to question %(number)s") % {"number": n},
                 max_length=200,
-                widget=AnswerInput(
+                widget=forms.TextInput(
                     attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
                 ),
                 error_messages={
@@ -127,6 +135,10 @@ class ChallengeAnswersForm(forms.Form):
         return [
             (self[f"question_{n}"], self[f"answer_{n}"]) for n in range(1, REQUIRED_ANSWERS + 1)
         ]
+
+    def answers_with_errors(self) -> set[str]:
+        """The answer fields that have an error: the ones not shown again."""
+        return {name for name in self.errors if name.startswith("answer_")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -6,6 +6,10 @@ a later step than reached, or a POST to a step already passed, is redirected to
 the current step, so Back, reload, a second tab or a double submit cannot skip or
 redo a step. Nothing is written to the account until the last step, in one
 transaction (claiming.do_complete_claim); abandoning leaves the person unclaimed.
+
+No POST is answered with a page: an error, a failure or a throttle redirects to
+the page that shows it (common.form_replay), so Back and Forward never ask to post
+again. Passwords, and challenge answers that had an error, are not kept for it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -27,6 +32,7 @@ from accounts import claiming
 from accounts.forms_claim import ClaimIdentityForm
 from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
 from accounts.views_auth import safe_next
+from common.form_replay import redirect_with_form, replayed_form
 from directory.models import Person
 
 STATE_KEY = "claim"
@@ -96,18 +102,23 @@ def _person_of(state: ClaimState) -> Person | None:
     return Person.objects.filter(pk=state["person_id"]).select_related("account").first()
 
 
-def _throttled_page(request: HttpRequest, form: ClaimIdentityForm) -> HttpResponse:
-    response = render(
-        request, "accounts/claim_identify.html", _context("identify", form=form, throttled=True)
-    )
-    response.status_code = 429
-    return response
+# Names under which a step's form waits in the session for the page after the
+# redirect (common.form_replay): errors never answer a POST with a page.
+IDENTIFY_FORM = "claim-identify"
+PASSWORD_FORM = "claim-password"  # noqa: S105 (a form's name)
+CHALLENGES_FORM = "claim-challenges"
+FAILED, THROTTLED = "failed", "throttled"
+PASSWORD_FIELDS = ("password1", "password2")
 
 
-def _failure_page(request: HttpRequest, form: ClaimIdentityForm) -> HttpResponse:
-    """The one page every failure shows, whatever the reason."""
-    return render(
-        request, "accounts/claim_identify.html", _context("identify", form=form, failed=True)
+def _back_to_step_one(
+    request: HttpRequest, outcome: str, form: ClaimIdentityForm | None = None
+) -> HttpResponse:
+    """The one page every failure shows, whatever the reason (or the throttled
+    page), reached by a redirect to step 1; the wizard ends."""
+    request.session.pop(STATE_KEY, None)
+    return redirect_with_form(
+        request, IDENTIFY_FORM, form, outcome=outcome, to=reverse("accounts:claim")
     )
 
 
@@ -118,18 +129,30 @@ def identify(request: HttpRequest) -> HttpResponse:
     """Step 1. Always available: submitting it starts the wizard afresh (for
     instance a parent claiming a second child's account on the same device)."""
     if request.method != "POST":
-        next_url = safe_next(request)
-        if next_url:
-            request.session[NEXT_KEY] = next_url
-        else:
-            request.session.pop(NEXT_KEY, None)
-        return render(
-            request, "accounts/claim_identify.html", _context("identify", form=ClaimIdentityForm())
+        replay = replayed_form(request, IDENTIFY_FORM, ClaimIdentityForm)
+        if not replay.after_post:
+            next_url = safe_next(request)
+            if next_url:
+                request.session[NEXT_KEY] = next_url
+            else:
+                request.session.pop(NEXT_KEY, None)
+        response = render(
+            request,
+            "accounts/claim_identify.html",
+            _context(
+                "identify",
+                form=replay.form,
+                failed=replay.outcome == FAILED,
+                throttled=replay.outcome == THROTTLED,
+            ),
         )
+        if replay.outcome == THROTTLED:
+            response.status_code = 429
+        return response
 
     form = ClaimIdentityForm(request.POST)
     if not form.is_valid():
-        return render(request, "accounts/claim_identify.html", _context("identify", form=form))
+        return redirect_with_form(request, IDENTIFY_FORM, form)
 
     result = claiming.do_identify(
         request,
@@ -138,10 +161,9 @@ def identify(request: HttpRequest) -> HttpResponse:
         form.cleaned_data["identifier"],
     )
     if result.throttled:
-        return _throttled_page(request, form)
+        return _back_to_step_one(request, THROTTLED, form)
     if result.person is None:
-        request.session.pop(STATE_KEY, None)
-        return _failure_page(request, form)
+        return _back_to_step_one(request, FAILED, form)
 
     # A new session key here stops a planted session id from riding along.
     request.session.cycle_key()
@@ -173,19 +195,22 @@ def password(request: HttpRequest) -> HttpResponse:
         return _redirect_to_current(request, state)
     claimant = claiming.find_claimant(request, state["person_id"], step="password")
     if claimant is None:
-        request.session.pop(STATE_KEY, None)
-        return _failure_page(request, ClaimIdentityForm())
-    form = NewPasswordForm(claimant.account, request.POST or None)
+        return _back_to_step_one(request, FAILED)
     if request.method == "POST":
+        form = NewPasswordForm(claimant.account, request.POST)
         step = claiming.check_new_password(request, claimant, form)
         if step is claiming.PasswordStep.THROTTLED:
-            request.session.pop(STATE_KEY, None)
-            return _throttled_page(request, ClaimIdentityForm())
+            return _back_to_step_one(request, THROTTLED)
         if step is claiming.PasswordStep.CHOSEN:
             state["password_hash"] = make_password(form.password)
             state["step"] = "challenges"
             _save_state(request, state)
             return redirect("accounts:claim-challenges")
+        return redirect_with_form(request, PASSWORD_FORM, form, forget=PASSWORD_FIELDS)
+    account = claimant.account
+    form = replayed_form(
+        request, PASSWORD_FORM, lambda **kwargs: NewPasswordForm(account, **kwargs)
+    ).form
     return render(
         request,
         "accounts/claim_password.html",
@@ -208,16 +233,21 @@ def challenges(request: HttpRequest) -> HttpResponse:
         return _redirect_to_current(request, state)
     if request.method == "POST" and not _from_this_wizard(request, state):
         return _redirect_to_current(request, state)
-    form = ChallengeAnswersForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = ChallengeAnswersForm(request.POST)
+        if not form.is_valid():
+            return redirect_with_form(
+                request, CHALLENGES_FORM, form, forget=form.answers_with_errors()
+            )
         result = claiming.do_complete_claim(
             state["person_id"], state["password_hash"], form.answers, request=request
         )
-        request.session.pop(STATE_KEY, None)
         if result.account is None:
-            return _failure_page(request, ClaimIdentityForm())
+            return _back_to_step_one(request, FAILED)
+        request.session.pop(STATE_KEY, None)
         request.session[DONE_KEY] = result.account.display_username
         return redirect("accounts:claim-done")
+    form = replayed_form(request, CHALLENGES_FORM, ChallengeAnswersForm).form
     return render(
         request,
         "accounts/claim_challenges.html",

@@ -3,7 +3,7 @@ read-only and nothing can be added or deleted here (a sync would undo it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin, messages
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -71,7 +71,7 @@ class PersonAdmin(SyncedAdmin):
     # An IT administrator may let someone claim before the waiting period ends
     # (technicians view the directory only).
     editable_fields = ("claimable_at",)
-    list_display = (
+    list_display: tuple[str, ...] = (
         "username",
         "family_name",
         "given_name",
@@ -82,7 +82,7 @@ class PersonAdmin(SyncedAdmin):
         "source_system",
         "claimable_at",
     )
-    list_filter = (
+    list_filter: ClassVar[tuple[Any, ...]] = (
         "role",
         "status",
         "source_system",
@@ -97,7 +97,7 @@ class PersonAdmin(SyncedAdmin):
         "email",
         "sourced_id",
     )
-    list_select_related = ("primary_org",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("primary_org",)
 
 
 @admin.register(Class)

@@ -507,6 +507,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("vi", _("Vietnamese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats that differ from Django's for a language (Vietnamese dates in a sentence).
+FORMAT_MODULE_PATH = ["hallpass.formats"]
 USE_I18N = True
 TIME_ZONE = envstr("TIME_ZONE", "America/New_York")
 USE_TZ = True

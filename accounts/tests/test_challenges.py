@@ -136,24 +136,6 @@ def test_a_retired_question_is_no_longer_offered_but_old_answers_still_work():
 
 
 @pytest.mark.django_db
-def test_typed_answers_are_never_written_back_into_the_page_after_an_error():
-    from accounts.forms_common import ChallengeAnswersForm
-
-    questions = list(active_questions()[:3])
-    form = ChallengeAnswersForm(
-        data={
-            "question_1": questions[0].pk, "answer_1": "Secret-River-Name",
-            "question_2": questions[0].pk, "answer_2": "Secret-Pet-Name",
-            "question_3": questions[2].pk, "answer_3": "Secret-Street-Name",
-        }
-    )
-    assert not form.is_valid()  # the same question twice
-    html = str(form)
-    for typed in ("Secret-River-Name", "Secret-Pet-Name", "Secret-Street-Name"):
-        assert typed not in html
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize("typed", ["Da Nang", "ĐÀ NẴNG", "da\u2013nang"])
 def test_answers_are_folded_like_names(typed):
     account = make_claimed_account()
