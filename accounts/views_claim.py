@@ -1,6 +1,10 @@
-"""Claim My Account: a four-page wizard whose state lives in the session.
+"""Claim My Account: a wizard of four or five pages whose state lives in the session.
 
-State (request.session["claim"]) = {"person_id", "step", "password_hash"}; the raw
+Who are you -> the Acceptable Use Policy (when one applies to the person's role) ->
+create a password -> challenge questions (skippable where the role allows) -> done.
+
+State (request.session["claim"]) = {"person_id", "step", "password_hash", the policy
+version agreed to and in which language, the role's number of questions}; the raw
 password never enters the session. The state's step is the truth: a request for
 a later step than reached, or a POST to a step already passed, is redirected to
 the current step, so Back, reload, a second tab or a double submit cannot skip or
@@ -18,14 +22,18 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import claiming
+from accounts import acceptable_use, claiming
 from accounts.forms_claim import ClaimIdentityForm
 from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
+from accounts.forms_policy import PolicyAcceptanceForm
+from accounts.models import Account
+from accounts.role_policies import challenge_rule_for, default_question_count
 from accounts.views_auth import safe_next
 from directory.models import Person
 
@@ -34,8 +42,10 @@ DONE_KEY = "claimed_username"
 # Where signing in goes after the claim: the page that sent the person to sign in
 # (an app's authorization request) when they had no account yet.
 NEXT_KEY = "claim_next"
+# Whether the finished claim skipped the challenge questions (the done page says so).
+SKIPPED_KEY = "claimed_without_questions"
 
-Step = Literal["password", "challenges"]
+Step = Literal["policy", "password", "challenges"]
 
 
 class ClaimState(TypedDict, total=False):
@@ -45,6 +55,15 @@ class ClaimState(TypedDict, total=False):
     # Random per wizard, echoed by its pages' forms: a tab left open on an earlier
     # wizard (restarted meanwhile for another person) cannot post into this one.
     wizard: str
+    # Whether an Acceptable Use Policy step is part of this wizard, and what was
+    # agreed to on it (accounts.acceptable_use.PolicyChoice's fields).
+    policy_step: bool
+    policy_id: int
+    policy_language: str
+    guardian_noted: bool
+    # The role's challenge questions (accounts.role_policies.ChallengeRule).
+    question_count: int
+    questions_required: bool
 
 
 def _state(request: HttpRequest) -> ClaimState | None:
@@ -65,21 +84,25 @@ def _redirect_to_current(request: HttpRequest, state: ClaimState | None) -> Http
         return redirect("accounts:claim")
     if state.get("step") == "challenges":
         return redirect("accounts:claim-challenges")
+    if state.get("step") == "policy":
+        return redirect("accounts:claim-policy")
     return redirect("accounts:claim-password")
 
 
 CLAIM_STEPS = [
     ("identify", _("Who are you")),
+    ("policy", _("Acceptable Use Policy")),
     ("password", _("Create a password")),
     ("challenges", _("Challenge questions")),
     ("done", _("Done")),
 ]
 
 
-def _context(step: str, **extra: Any) -> dict[str, Any]:
-    keys = [key for key, _label in CLAIM_STEPS]
+def _context(step: str, *, policy_step: bool = True, **extra: Any) -> dict[str, Any]:
+    steps = [(key, label) for key, label in CLAIM_STEPS if policy_step or key != "policy"]
+    keys = [key for key, _label in steps]
     return {
-        "claim_steps": CLAIM_STEPS,
+        "claim_steps": steps,
         "current_step": step,
         "steps_done": keys[: keys.index(step)],
         "claim_delay_hours": round(settings.CLAIM_DELAY_HOURS),
@@ -146,11 +169,71 @@ def identify(request: HttpRequest) -> HttpResponse:
     # A new session key here stops a planted session id from riding along.
     request.session.cycle_key()
     request.session.pop(DONE_KEY, None)
+    request.session.pop(SKIPPED_KEY, None)
+    claimant = Account(username=result.person.username, person=result.person)
+    policy_step = acceptable_use.current_policy_for(claimant) is not None
+    questions = challenge_rule_for(claimant)
     _save_state(
         request,
-        ClaimState(person_id=result.person.pk, step="password", wizard=secrets.token_urlsafe(16)),
+        ClaimState(
+            person_id=result.person.pk,
+            step="policy" if policy_step else "password",
+            wizard=secrets.token_urlsafe(16),
+            policy_step=policy_step,
+            question_count=questions.count,
+            questions_required=questions.required,
+        ),
     )
-    return redirect("accounts:claim-password")
+    return redirect("accounts:claim-policy" if policy_step else "accounts:claim-password")
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    """Step 2 when the district's Acceptable Use Policy applies to the person's role:
+    read it, tick "I agree". What was agreed to is kept in the wizard's state and
+    recorded with the claim. Back from a later step shows it again, ticked."""
+    state = _state(request)
+    if state is None or not state.get("policy_step"):
+        return _redirect_to_current(request, state)
+    if request.method == "POST" and not _from_this_wizard(request, state):
+        return _redirect_to_current(request, state)
+    claimant = claiming.find_claimant(request, state["person_id"], step="policy")
+    if claimant is None:
+        request.session.pop(STATE_KEY, None)
+        return _failure_page(request, ClaimIdentityForm())
+    current = acceptable_use.current_policy_for(claimant.account)
+    if current is None:  # withdrawn since the wizard began: nothing to agree to
+        state["policy_step"] = False
+        state["step"] = "password" if state.get("step") == "policy" else state["step"]
+        _save_state(request, state)
+        return _redirect_to_current(request, state)
+    agreed = state.get("policy_id") == current.pk
+    form = PolicyAcceptanceForm(
+        request.POST or None,
+        guardian_note=acceptable_use.needs_guardian_note(current, claimant.account),
+        initial={"agree": agreed, "guardian_noted": agreed and state.get("guardian_noted")},
+    )
+    if request.method == "POST" and form.is_valid():
+        state["policy_id"] = current.pk
+        state["policy_language"] = get_language() or settings.LANGUAGE_CODE
+        state["guardian_noted"] = form.has_guardian_note
+        if state.get("step") == "policy":
+            state["step"] = "password"
+        _save_state(request, state)
+        return redirect("accounts:claim-password")
+    return render(
+        request,
+        "accounts/claim_policy.html",
+        _context(
+            "policy",
+            form=form,
+            wizard=state.get("wizard", ""),
+            policy=current,
+            policy_html=acceptable_use.policy_html(current, get_language() or "en"),
+        ),
+    )
 
 
 @sensitive_post_parameters()
@@ -191,6 +274,7 @@ def password(request: HttpRequest) -> HttpResponse:
         "accounts/claim_password.html",
         _context(
             "password",
+            policy_step=bool(state.get("policy_step")),
             form=form,
             wizard=state.get("wizard", ""),
             password_chosen=bool(state.get("password_hash")),
@@ -208,20 +292,45 @@ def challenges(request: HttpRequest) -> HttpResponse:
         return _redirect_to_current(request, state)
     if request.method == "POST" and not _from_this_wizard(request, state):
         return _redirect_to_current(request, state)
-    form = ChallengeAnswersForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    count = int(state.get("question_count", default_question_count()))
+    may_skip = not state.get("questions_required", True)
+    skipped = may_skip and request.method == "POST" and "skip" in request.POST
+    form = ChallengeAnswersForm(None if skipped else request.POST or None, count=count)
+    if request.method == "POST" and (skipped or form.is_valid()):
         result = claiming.do_complete_claim(
-            state["person_id"], state["password_hash"], form.answers, request=request
+            state["person_id"],
+            state["password_hash"],
+            {} if skipped else form.answers,
+            question_count=count,
+            policy=_policy_choice(state),
+            request=request,
         )
         request.session.pop(STATE_KEY, None)
         if result.account is None:
             return _failure_page(request, ClaimIdentityForm())
         request.session[DONE_KEY] = result.account.display_username
+        request.session[SKIPPED_KEY] = skipped
         return redirect("accounts:claim-done")
     return render(
         request,
         "accounts/claim_challenges.html",
-        _context("challenges", form=form, wizard=state.get("wizard", "")),
+        _context(
+            "challenges",
+            policy_step=bool(state.get("policy_step")),
+            form=form,
+            wizard=state.get("wizard", ""),
+            may_skip=may_skip,
+        ),
+    )
+
+
+def _policy_choice(state: ClaimState) -> acceptable_use.PolicyChoice | None:
+    if not state.get("policy_step") or "policy_id" not in state:
+        return None
+    return acceptable_use.PolicyChoice(
+        policy_id=state["policy_id"],
+        language=state.get("policy_language", settings.LANGUAGE_CODE),
+        guardian_noted=bool(state.get("guardian_noted")),
     )
 
 
@@ -234,5 +343,11 @@ def done(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/claim_done.html",
-        _context("done", username=username, next=request.session.get(NEXT_KEY, "")),
+        _context(
+            "done",
+            policy_step=False,
+            username=username,
+            next=request.session.get(NEXT_KEY, ""),
+            skipped_questions=bool(request.session.get(SKIPPED_KEY)),
+        ),
     )
