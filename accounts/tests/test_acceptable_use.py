@@ -4,6 +4,7 @@ next sign-in, declining, and the admin's account page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -100,7 +101,7 @@ def test_the_claim_records_the_acceptance_with_version_time_address_and_language
     assert acceptance.policy == policy
     assert acceptance.language == "vi"
     assert acceptance.ip_address == "127.0.0.1"
-    assert timezone.now() - acceptance.accepted_at < timezone.timedelta(minutes=1)
+    assert timezone.now() - acceptance.accepted_at < timedelta(minutes=1)
     event = AuditEvent.objects.get(event_type=EventType.POLICY_ACCEPTED)
     assert event.details["version"] == "2026-1" and event.account == acceptance.account
     accepted = accepted_policy(acceptance.account)

@@ -43,7 +43,9 @@ ROLES = ["student", "teacher", "staff", "administrator"]
 
 @pytest.fixture(autouse=True)
 def policies_per_role(settings: Any) -> None:
-    settings.PASSWORD_POLICIES = {role: password_validators(**rules) for role, rules in RULES.items()}
+    settings.PASSWORD_POLICIES = {
+        role: password_validators(**rules) for role, rules in RULES.items()
+    }
 
 
 def _too_short(role: str) -> str:
