@@ -115,6 +115,16 @@ class Account(AbstractBaseUser, PermissionsMixin):
         return frozenset(self.groups.values_list("name", flat=True))
 
 
+class TextPerLanguage:
+    """For records with a text per language (text_en, text_es, text_vi)."""
+
+    text_en: Any
+
+    def text_for(self, language: str) -> str:
+        """The text in `language`, English when there is none in it."""
+        return str(getattr(self, f"text_{language[:2]}", "") or self.text_en)
+
+
 class PasswordHistory(models.Model):
     """Hashes of an account's earlier passwords, for "Passwords cannot be reused"."""
 
@@ -130,7 +140,7 @@ class PasswordHistory(models.Model):
         return f"{self.account_id} @ {self.created_at:%Y-%m-%d}"
 
 
-class ChallengeQuestion(models.Model):
+class ChallengeQuestion(TextPerLanguage, models.Model):
     """A question in the catalog administrators keep; one text per language."""
 
     text_en = models.CharField(_("question (English)"), max_length=255)
@@ -145,8 +155,6 @@ class ChallengeQuestion(models.Model):
     def __str__(self) -> str:
         return self.text_en
 
-    def text_for(self, language: str) -> str:
-        return str(getattr(self, f"text_{language[:2]}", "") or self.text_en)
 
 
 class ChallengeAnswer(models.Model):
@@ -165,7 +173,7 @@ class ChallengeAnswer(models.Model):
         return f"answer of {self.account_id} to {self.question_id}"
 
 
-class AcceptableUsePolicy(models.Model):
+class AcceptableUsePolicy(TextPerLanguage, models.Model):
     """A version of the district's Acceptable Use Policy, as IT publishes it.
 
     Once published its text is fixed (the admin shows it read-only): what a person
@@ -192,9 +200,6 @@ class AcceptableUsePolicy(models.Model):
     def __str__(self) -> str:
         return self.version
 
-    def text_for(self, language: str) -> str:
-        """The text in `language`, English when there is none in it."""
-        return str(getattr(self, f"text_{language[:2]}", "") or self.text_en)
 
     def applies_to(self, role: str) -> bool:
         return role in self.roles

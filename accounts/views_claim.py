@@ -119,6 +119,21 @@ def _person_of(state: ClaimState) -> Person | None:
     return Person.objects.filter(pk=state["person_id"]).select_related("account").first()
 
 
+def _claimant_or_response(
+    request: HttpRequest, state: ClaimState, *, step: str
+) -> claiming.Claimant | HttpResponse:
+    """The person a step is for, or the page to answer instead: a POST from a tab
+    of an earlier wizard goes to the current step, and a person who can no longer
+    be claimed (claimed meanwhile elsewhere, left, disabled) gets the failure page."""
+    if request.method == "POST" and not _from_this_wizard(request, state):
+        return _redirect_to_current(request, state)
+    claimant = claiming.find_claimant(request, state["person_id"], step=step)
+    if claimant is None:
+        request.session.pop(STATE_KEY, None)
+        return _failure_page(request, ClaimIdentityForm())
+    return claimant
+
+
 def _throttled_page(request: HttpRequest, form: ClaimIdentityForm) -> HttpResponse:
     response = render(
         request, "accounts/claim_identify.html", _context("identify", form=form, throttled=True)
@@ -197,12 +212,9 @@ def policy(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     if state is None or not state.get("policy_step"):
         return _redirect_to_current(request, state)
-    if request.method == "POST" and not _from_this_wizard(request, state):
-        return _redirect_to_current(request, state)
-    claimant = claiming.find_claimant(request, state["person_id"], step="policy")
-    if claimant is None:
-        request.session.pop(STATE_KEY, None)
-        return _failure_page(request, ClaimIdentityForm())
+    claimant = _claimant_or_response(request, state, step="policy")
+    if isinstance(claimant, HttpResponse):
+        return claimant
     current = acceptable_use.current_policy_for(claimant.account)
     if current is None:  # withdrawn since the wizard began: nothing to agree to
         state["policy_step"] = False
@@ -252,12 +264,9 @@ def password(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     if state is None or state.get("step") not in ("password", "challenges"):
         return _redirect_to_current(request, state)
-    if request.method == "POST" and not _from_this_wizard(request, state):
-        return _redirect_to_current(request, state)
-    claimant = claiming.find_claimant(request, state["person_id"], step="password")
-    if claimant is None:
-        request.session.pop(STATE_KEY, None)
-        return _failure_page(request, ClaimIdentityForm())
+    claimant = _claimant_or_response(request, state, step="password")
+    if isinstance(claimant, HttpResponse):
+        return claimant
     form = NewPasswordForm(claimant.account, request.POST or None)
     if request.method == "POST":
         step = claiming.check_new_password(request, claimant, form)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import AcceptableUsePolicy, Account
 from accounts.tests.builders import make_claimed_account, make_person
-from e2e.test_pages import NEW_PASSWORD, Visit, sign_in, t, visit  # noqa: F401  (fixture)
+from e2e.test_pages import Visit, sign_in
 from hallpass.settings import password_validators
 
 pytestmark = pytest.mark.e2e
@@ -25,6 +25,12 @@ POLICY_TEXT = {
     "es": "## Uso de la tecnología del distrito\n\n- No comparta su contraseña.\n- Sea amable.",
     "vi": "## Sử dụng công nghệ của học khu\n\n- Giữ bí mật mật khẩu.\n- Cư xử tử tế.",
 }
+
+
+@pytest.fixture
+def visit(page: Any) -> Visit:
+    lang, width, site = page.hallpass
+    return Visit(page=page, lang=lang, width=width, site=site)
 
 
 def publish(version: str) -> AcceptableUsePolicy:
