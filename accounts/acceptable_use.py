@@ -28,11 +28,20 @@ from common.net import client_ip
 PENDING_SESSION_KEY = "policy_pending"
 
 
-def current_policy(role: str) -> AcceptableUsePolicy | None:
-    """The newest published version that applies to `role` (few versions exist, so
-    the roles are checked in Python: SQLite cannot search inside a JSON list)."""
+def current_policy_id(role: str) -> int | None:
+    """The newest published version that applies to `role`. Only ids and roles are
+    read (a sign-in asks this; the texts are long), and the roles are checked in
+    Python: few versions exist, and SQLite cannot search inside a JSON list."""
     published = AcceptableUsePolicy.objects.filter(published_at__isnull=False)
-    return next((policy for policy in published if policy.applies_to(role)), None)
+    for policy_id, roles in published.values_list("pk", "roles"):
+        if role in roles:
+            return int(policy_id)
+    return None
+
+
+def current_policy(role: str) -> AcceptableUsePolicy | None:
+    policy_id = current_policy_id(role)
+    return None if policy_id is None else AcceptableUsePolicy.objects.get(pk=policy_id)
 
 
 def current_policy_for(account: Account) -> AcceptableUsePolicy | None:
@@ -51,19 +60,20 @@ def needs_guardian_note(policy: AcceptableUsePolicy, account: Account) -> bool:
     return policy.guardian_note_under_13 and policy_role(account) == "student"
 
 
-def policy_to_accept(account: Account) -> AcceptableUsePolicy | None:
-    """The version that applies to the account and it has not accepted, if any."""
-    policy = current_policy_for(account)
-    if policy is None or PolicyAcceptance.objects.filter(account=account, policy=policy).exists():
+def policy_to_accept(account: Account) -> int | None:
+    """The id of the version that applies to the account and it has not accepted."""
+    policy_id = current_policy_id(policy_role(account))
+    accepted = PolicyAcceptance.objects.filter(account=account, policy_id=policy_id)
+    if policy_id is None or accepted.exists():
         return None
-    return policy
+    return policy_id
 
 
 def mark_pending_at_sign_in(request: HttpRequest, account: Account) -> None:
     """At sign-in: remember in the session the version the person must accept first."""
-    policy = policy_to_accept(account)
-    if policy is not None:
-        request.session[PENDING_SESSION_KEY] = policy.pk
+    policy_id = policy_to_accept(account)
+    if policy_id is not None:
+        request.session[PENDING_SESSION_KEY] = policy_id
 
 
 def pending_policy(request: HttpRequest) -> AcceptableUsePolicy | None:

@@ -201,9 +201,6 @@ class AcceptableUsePolicy(TextPerLanguage, models.Model):
         return self.version
 
 
-    def applies_to(self, role: str) -> bool:
-        return role in self.roles
-
 
 class PolicyAcceptance(models.Model):
     """A person's acceptance of one version: when, from where, in which language."""

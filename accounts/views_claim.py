@@ -33,7 +33,7 @@ from accounts.forms_claim import ClaimIdentityForm
 from accounts.forms_common import ChallengeAnswersForm, NewPasswordForm
 from accounts.forms_policy import PolicyAcceptanceForm
 from accounts.models import Account
-from accounts.role_policies import challenge_rule_for, default_question_count
+from accounts.role_policies import challenge_rule_for, default_question_count, policy_role
 from accounts.views_auth import safe_next
 from directory.models import Person
 
@@ -186,7 +186,7 @@ def identify(request: HttpRequest) -> HttpResponse:
     request.session.pop(DONE_KEY, None)
     request.session.pop(SKIPPED_KEY, None)
     claimant = Account(username=result.person.username, person=result.person)
-    policy_step = acceptable_use.current_policy_for(claimant) is not None
+    policy_step = acceptable_use.current_policy_id(policy_role(claimant)) is not None
     questions = challenge_rule_for(claimant)
     _save_state(
         request,
