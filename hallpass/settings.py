@@ -301,7 +301,8 @@ def password_validators(min_length: int, character_classes: int, history_count: 
     where the district asks for one (character_classes, 0 for none)."""
     if not 1 <= min_length <= 128 or not 0 <= character_classes <= 4 or history_count < 0:
         raise ImproperlyConfigured(
-            "Password rules: min_length 1-128, character_classes 0-4, history_count 0 or more"
+            "HALLPASS_PASSWORD_POLICIES: min_length 1 to 128, character_classes 0 to 4, "
+            "history_count 0 or more"
         )
     validators: list[dict[str, Any]] = [
         {
