@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import changes, recovery
+from accounts import acceptable_use, changes, recovery
 from accounts import login as login_service
 from accounts.forms_auth import (
     ChangeChallengesForm,
@@ -37,6 +37,7 @@ from accounts.forms_auth import (
 )
 from accounts.languages import keep_language_cookie
 from accounts.models import Account, ChallengeQuestion
+from accounts.role_policies import some_role_may_skip_questions
 from common.form_replay import redirect_with_form, replayed_form
 from common.net import client_ip
 
@@ -105,6 +106,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
             if result.succeeded:
+                assert result.account is not None
+                # A new version of the Acceptable Use Policy is asked first
+                # (accounts.middleware.PolicyAcceptanceMiddleware).
+                acceptable_use.mark_pending_at_sign_in(request, result.account)
                 return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
             failed, throttled = True, result.throttled
             # Keep the typed username, never the password.
@@ -234,7 +239,11 @@ def forgot_password_view(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/forgot_password.html",
-            {"form": replay.form, "throttled": replay.outcome == THROTTLED},
+            {
+                "form": replay.form,
+                "throttled": replay.outcome == THROTTLED,
+                "questions_optional": some_role_may_skip_questions(),
+            },
         )
     form = ForgotPasswordUsernameForm(request.POST)
     counter = recovery.password_request_counter(client_ip(request))
@@ -296,6 +305,7 @@ def forgot_password_questions_view(request: HttpRequest) -> HttpResponse:
             "form": replay.form,
             "wrong": replay.outcome == WRONG,
             "username": login_service.shown_username(username),
+            "questions_optional": some_role_may_skip_questions(),
         },
     )
 

@@ -118,7 +118,7 @@ def test_a_retired_question_is_no_longer_offered_but_old_answers_still_work():
     answers = answers_for()
     retired = next(iter(answers))
     ChallengeQuestion.objects.filter(pk=retired).update(is_active=False)
-    form = ChallengeAnswersForm()
+    form = ChallengeAnswersForm(count=3)
     offered = [
         int(str(choice.data["value"])) for choice in form["question_1"].subwidgets[1:]
     ]
@@ -130,7 +130,7 @@ def test_a_retired_question_is_no_longer_offered_but_old_answers_still_work():
         "question_3": offered[1],
     }
     data.update({"answer_1": "a", "answer_2": "b", "answer_3": "c"})
-    bound = ChallengeAnswersForm(data)
+    bound = ChallengeAnswersForm(count=3, data=data)
     assert not bound.is_valid()
     assert bound.errors["question_1"] == ["Choose a question from the list."]
 

@@ -80,7 +80,7 @@ def test_a_wrong_current_password_changes_nothing(client, account, new_ids):
 def test_questions_must_differ(client, new_ids):
     same = [new_ids[0]] * 3
     response = change(client, DEFAULT_PASSWORD, ["Green", "Max", "Chicago"], same)
-    assertContains(response, "Choose three different questions.")
+    assertContains(response, "Choose a different question for each.")
 
 
 @pytest.mark.usefixtures("account")

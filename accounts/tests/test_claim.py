@@ -310,7 +310,7 @@ def test_challenge_questions_must_be_three_different_questions_and_answers():
         "wizard": wizard_token(client),
     }  # fmt: skip
     body = client.submit(CHALLENGES_URL, data).content.decode()
-    assert "Choose three different questions." in body
+    assert "Choose a different question for each." in body
     assert "Answer this question." in body
     data.update({"question_2": ids[1], "answer_2": " BLUE ", "answer_3": "x"})
     body = client.submit(CHALLENGES_URL, data).content.decode()
