@@ -117,6 +117,14 @@ def test_a_person_missing_from_the_hr_file_or_terminated_is_deactivated(tmp_path
     assert back.counts["employees"].reactivated == 2
 
 
+def test_an_hr_row_of_someone_who_left_before_being_imported_says_why(orgs):
+    report = sync_hr(FIXTURES / "hr.csv", now=NOW)
+
+    assert report.counts["employees"].ignored == 1
+    (rows,) = report.counts["employees"].why_ignored.values()
+    assert (rows.label, rows.count, rows.lines) == ("left before ever being imported", 1, [5])
+
+
 def test_a_future_termination_date_keeps_the_person_active(tmp_path, orgs):
     path = hr_file(tmp_path, "12,Ann,Lee,,,,Aide,org-es,,,2099-06-30,")
 

@@ -21,6 +21,7 @@ from directory.models import (
     SyncRun,
 )
 from directory.sync import sync_hr, sync_oneroster
+from directory.sync.report import IgnoredReason
 from directory.sync.runner import LOCK_KEY
 from directory.tests.sync_helpers import (
     FIXTURES,
@@ -475,6 +476,20 @@ def test_a_disabled_user_is_deactivated_and_a_new_disabled_user_ignored(tmp_path
     assert report.counts["users"].deactivated == 1
     assert report.counts["users"].ignored == 2  # the guardian and the new disabled user
     assert report.counts["enrollments"].ignored == 1
+    # Every ignored row says why: the guardian by its line, the others by reason.
+    why = {
+        (entity, rows.reason): (rows.count, rows.lines)
+        for entity, counts in report.counts.items()
+        for rows in counts.why_ignored.values()
+    }
+    assert why == {
+        ("users", IgnoredReason.NOT_A_DIRECTORY_ROLE): (1, [7]),
+        ("users", IgnoredReason.REMOVED_BEFORE_IMPORT): (1, []),
+        ("enrollments", IgnoredReason.USER_IGNORED): (1, [7]),
+    }
+    assert SyncRun.objects.get(pk=report.sync_run_id).report["counts"]["users"][
+        "why_ignored"
+    ]["not_a_directory_role"] == {"reason": "not_a_directory_role", "count": 1, "lines": [7]}
     assert person("u-s3").status == Status.INACTIVE
     assert not Person.objects.filter(sourced_id="u-s8").exists()
 
@@ -500,6 +515,27 @@ def test_a_12_delta_may_update_a_user_without_resending_roles(tmp_path):
     assert teacher.family_name == "Whitfield-Ray"
     assert teacher.role == Person.Role.TEACHER
     assert {o.sourced_id for o in teacher.orgs.all()} == {"org-hs", "org-es"}
+
+
+def test_a_12_delta_role_for_a_user_it_did_not_send_is_ignored_with_the_reason(tmp_path):
+    sync_oneroster(FIXTURES / "oneroster12", now=NOW)
+    folder = tmp_path / "delta12"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(
+        "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
+        "file.users,absent\nfile.roles,delta\n"
+    )
+    (folder / "roles.csv").write_text(
+        (FIXTURES / "oneroster12" / "roles.csv").read_text().splitlines()[0]
+        + "\nr-9,active,2025-09-01T00:00:00Z,u-t1,secondary,aide,,,org-hs,\n"
+    )
+
+    report = sync_oneroster(folder, now=NOW)
+
+    assert report.result == "applied", report.problems
+    rows = report.counts["roles"].why_ignored[IgnoredReason.ROLE_WITHOUT_USER_ROW]
+    assert (rows.count, rows.lines) == (1, [2])
+    assert "a role alone changes nobody" in rows.label
 
 
 def test_a_12_user_without_a_role_or_a_role_for_an_unknown_user_is_an_error(tmp_path):

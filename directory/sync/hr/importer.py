@@ -27,6 +27,9 @@ from directory.sync.rows import FileContext, RowErrors
 from directory.sync.runner import Prepared, Progress, RunOptions, run_sync
 from directory.sync.values import EMPLOYEE_ROLES, IdRules, normalise_employee_id
 
+# Rows read between two progress calls (an HR file is thousands of rows, not millions).
+PROGRESS_ROWS = 1000
+
 
 def sync_hr(
     path: Path,
@@ -122,9 +125,12 @@ class HrImport:
         context = FileContext(self.filename, "bulk", self.report.entity("employees"), problems)
         gone: set[str] = set()  # employee IDs of rows that have left
         pending: list[Pending] = []
+        total = self.package.count_lines(self.filename)
         with CsvFile(self.package, self.filename, COLUMNS, header_map) as csv_file:
             for row in csv_file.rows(problems, fatal_rows=False):
                 context.rows += 1
+                if context.rows % PROGRESS_ROWS == 0:
+                    self.progress(context.rows, max(total, context.rows))
                 if row.overlong:
                     context.fail(
                         row.line, None, overlong_reason(row.overlong, csv_file.table.width)
