@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ENTITIES = ("orgs", "academicSessions", "courses", "classes", "users", "enrollments", "roles")
 
@@ -99,6 +100,18 @@ class Counts:
         rows.count += 1
         if line is not None and len(rows.lines) < IGNORED_LINES_KEPT:
             rows.lines.append(line)
+
+
+# The outcomes a row can have, in the order reports show them: (Counts field, heading).
+OUTCOMES = (
+    ("created", pgettext_lazy("sync outcome", "created")),
+    ("updated", pgettext_lazy("sync outcome", "updated")),
+    ("deactivated", pgettext_lazy("sync outcome", "deactivated")),
+    ("reactivated", pgettext_lazy("sync outcome", "reactivated")),
+    ("unchanged", pgettext_lazy("sync outcome", "unchanged")),
+    ("ignored", pgettext_lazy("sync outcome", "ignored")),
+    ("rejected", pgettext_lazy("sync outcome", "held back")),
+)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from directory.models import SyncRun
 from directory.sync import SyncReport, sync_hr, sync_oneroster
 from directory.sync.nightly import sync_latest
 from directory.sync.progress import progress_for
-from directory.sync.report import Counts
+from directory.sync.report import OUTCOMES, Counts
 
 EXIT_USAGE = 2
 EXIT_REFUSED = 3
@@ -49,16 +49,6 @@ verbosity (-v):
   1  the counts per file, why rows were ignored, the problems and the outcome (default)
   2  also the lines of the ignored rows and the time each step took
 """
-# (Counts attribute, column heading)
-COUNT_COLUMNS = (
-    ("created", "created"),
-    ("updated", "updated"),
-    ("deactivated", "deactivated"),
-    ("reactivated", "reactivated"),
-    ("unchanged", "unchanged"),
-    ("ignored", "ignored"),
-    ("rejected", "held back"),
-)
 
 
 class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -194,11 +184,11 @@ class Command(BaseCommand):
 
 def count_table(counted: dict[str, Counts]) -> list[str]:
     """One line per file, one column per outcome."""
-    lines = [f"{'':<18}" + "".join(f"{label:>12}" for _name, label in COUNT_COLUMNS)]
+    lines = [f"{'':<18}" + "".join(f"{label!s:>12}" for _name, label in OUTCOMES)]
     for entity, counts in counted.items():
         lines.append(
             f"{entity:<18}"
-            + "".join(f"{getattr(counts, name):>12}" for name, _label in COUNT_COLUMNS)
+            + "".join(f"{getattr(counts, name):>12}" for name, _label in OUTCOMES)
         )
     return lines
 
