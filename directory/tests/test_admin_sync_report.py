@@ -11,23 +11,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Account
 from accounts.roles import IT_ADMINISTRATOR, TECHNICIAN
 from accounts.tests.builders import make_staff_account
-from common.tests.client import FormClient
 from directory.models import Person, SyncRun
 from directory.sync import sync_hr, sync_oneroster
-from directory.tests.sync_helpers import FIXTURES, append, copy_set, edit
+from directory.tests.sync_helpers import FIXTURES, client_for, copy_set, edit
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
 CHANGELIST = reverse("admin:directory_syncrun_changelist")
-
-
-def client_for(account: Account) -> Client:
-    client = FormClient()
-    client.force_login(account)
-    return client
 
 
 def report_page(client: Client, run_id: int | None) -> str:
@@ -109,17 +101,6 @@ def test_the_list_shows_a_short_summary_per_run(run_with_a_bad_row):
     assert "1 deactivated, 1 ignored, 2 held back" in text
     assert "18 created, 1 ignored" in text  # the first run: every file's rows
     assert "oneroster11</td>" in text  # the folder's name, not its whole path
-
-
-@pytest.fixture
-def refused_run(tmp_path, settings) -> SyncRun:
-    settings.SYNC_MAX_HELD_BACK_ROWS = 0
-    settings.SYNC_HELD_DIR = tmp_path / "held"
-    folder = copy_set(tmp_path)
-    append(folder / "enrollments.csv", "e-8,,,cl-ghost,org-hs,u-s1,student,,,")
-    report = sync_oneroster(folder, now=NOW)
-    assert report.result == "refused"
-    return stored_run(report.sync_run_id)
 
 
 def test_a_refused_run_can_be_approved_from_its_report_by_an_it_administrator(refused_run):

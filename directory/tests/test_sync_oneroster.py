@@ -497,18 +497,27 @@ def test_a_disabled_user_is_deactivated_and_a_new_disabled_user_ignored(tmp_path
     assert not Person.objects.filter(sourced_id="u-s8").exists()
 
 
-def test_a_12_delta_may_update_a_user_without_resending_roles(tmp_path):
-    sync_oneroster(FIXTURES / "oneroster12", now=NOW)
+def delta_12(tmp_path: Path, entity: str, row: str) -> Path:
+    """A 1.2 delta package sending one row of ``entity`` (users or roles) alone."""
+    other = "roles" if entity == "users" else "users"
     folder = tmp_path / "delta12"
     folder.mkdir()
     (folder / "manifest.csv").write_text(
         "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
-        "file.users,delta\nfile.roles,absent\n"
+        f"file.{entity},delta\nfile.{other},absent\n"
     )
-    header = (FIXTURES / "oneroster12" / "users.csv").read_text().splitlines()[0]
-    (folder / "users.csv").write_text(
-        header + "\nu-t1,active,2025-09-01T00:00:00Z,true,e77777,,Dana,Whitfield-Ray,,"
-        "77777,,,,,,,,,,,org-es,\n"
+    header = (FIXTURES / "oneroster12" / f"{entity}.csv").read_text().splitlines()[0]
+    (folder / f"{entity}.csv").write_text(f"{header}\n{row}\n")
+    return folder
+
+
+def test_a_12_delta_may_update_a_user_without_resending_roles(tmp_path):
+    sync_oneroster(FIXTURES / "oneroster12", now=NOW)
+    folder = delta_12(
+        tmp_path,
+        "users",
+        "u-t1,active,2025-09-01T00:00:00Z,true,e77777,,Dana,Whitfield-Ray,,"
+        "77777,,,,,,,,,,,org-es,",
     )
 
     report = sync_oneroster(folder, now=NOW)
@@ -522,15 +531,8 @@ def test_a_12_delta_may_update_a_user_without_resending_roles(tmp_path):
 
 def test_a_12_delta_role_for_a_user_it_did_not_send_is_ignored_with_the_reason(tmp_path):
     sync_oneroster(FIXTURES / "oneroster12", now=NOW)
-    folder = tmp_path / "delta12"
-    folder.mkdir()
-    (folder / "manifest.csv").write_text(
-        "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
-        "file.users,absent\nfile.roles,delta\n"
-    )
-    (folder / "roles.csv").write_text(
-        (FIXTURES / "oneroster12" / "roles.csv").read_text().splitlines()[0]
-        + "\nr-9,active,2025-09-01T00:00:00Z,u-t1,secondary,aide,,,org-hs,\n"
+    folder = delta_12(
+        tmp_path, "roles", "r-9,active,2025-09-01T00:00:00Z,u-t1,secondary,aide,,,org-hs,"
     )
 
     report = sync_oneroster(folder, now=NOW)
