@@ -122,3 +122,27 @@ def test_a_refused_run_can_be_approved_from_its_report_by_an_it_administrator(re
     refused_run.refresh_from_db()
     assert refused_run.review == SyncRun.Review.APPROVED
     assert 'value="approve_runs"' not in report_page(admin, refused_run.pk)
+
+
+def test_a_report_stored_before_reasons_and_people_were_kept_still_reads():
+    run = SyncRun.objects.create(
+        kind=SyncRun.Kind.HR,
+        source="/srv/sftp/hr/staff.csv",
+        result=SyncRun.Result.FAILED,
+        report={
+            "message": "Nothing was applied: fix the errors and run the sync again.",
+            "counts": {},
+            "problems": [
+                {"file": "staff.csv", "line": None, "field": None,
+                 "reason": "Not a CSV file.", "fatal": True, "warning": False},
+            ],
+        },
+    )  # fmt: skip
+    client = client_for(make_staff_account(TECHNICIAN))
+
+    text = report_page(client, run.pk)
+    listed = client.get(CHANGELIST).content.decode()
+
+    assert "No file was read." in text and "<code>staff.csv: Not a CSV file.</code>" in text
+    assert "1 error: nothing was applied" in text
+    assert '<td class="field-summary">1 error</td>' in listed and "staff.csv</td>" in listed
