@@ -94,9 +94,9 @@ class Counts:
     def ignore(self, reason: IgnoredReason, line: int | None = None) -> None:
         """Count one ignored row and say why (``line`` when the row has one)."""
         self.ignored += 1
-        rows = self.why_ignored.get(reason)
+        rows = self.why_ignored.get(reason.value)
         if rows is None:
-            rows = self.why_ignored[reason] = IgnoredRows(str(reason))
+            rows = self.why_ignored[reason.value] = IgnoredRows(reason.value)
         rows.count += 1
         if line is not None and len(rows.lines) < IGNORED_LINES_KEPT:
             rows.lines.append(line)
