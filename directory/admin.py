@@ -123,13 +123,24 @@ class SyncRunAdmin(SyncedAdmin):
     (``run_report.py``). A refused run waits for an IT administrator, who reads what it
     would change and approves (applies) or discards it."""
 
-    list_display = ("started_at", "kind", "result", "review", "source_name", "summary")
+    # Few, short columns, so the summary is never cut off beside the filters.
+    list_display = ("started", "kind", "outcome", "source_name", "summary")
     list_filter = ("kind", "result", "review", "scheduled")
     search_fields = ("source",)
     actions = ["approve_runs", "discard_runs"]
 
     def has_review_permission(self, request: HttpRequest) -> bool:
         return can_review(request.user)
+
+    @admin.display(description=_("started"), ordering="started_at")
+    def started(self, run: SyncRun) -> str:
+        return f"{timezone.localtime(run.started_at):%Y-%m-%d %H:%M}"
+
+    @admin.display(description=_("result"), ordering="result")
+    def outcome(self, run: SyncRun) -> str:
+        if not run.review:
+            return run.get_result_display()
+        return f"{run.get_result_display()}: {run.get_review_display()}"
 
     @admin.display(description=_("source"), ordering="source")
     def source_name(self, run: SyncRun) -> str:
