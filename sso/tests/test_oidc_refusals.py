@@ -19,8 +19,8 @@ from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD
 from audit.models import AuditEvent, EventType
 from common import throttle
-from sso.oidc import limits
 from sso.models import DataSet
+from sso.oidc import limits
 from sso.tests.builders import make_oidc_app
 from sso.tests.relying_party import REDIRECT_URI, Browser, RelyingParty
 
