@@ -32,6 +32,9 @@ class EventType(models.TextChoices):
     SSO_TOKEN_ISSUED = "sso.token_issued", _("Single sign-on token issued")
     SSO_TOKEN_REFUSED = "sso.token_refused", _("Single sign-on token refused")
     SSO_TOKENS_ENDED = "sso.tokens_ended", _("Single sign-on tokens ended")
+    SSO_CLIENT_SECRET_CHANGED = "sso.client_secret_changed", _(
+        "Single sign-on client secret replaced"
+    )
     PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated by sync")
     PERSON_REACTIVATED = "person.reactivated", _("Person reactivated by sync")
     SYNC_APPLIED = "sync.applied", _("Directory sync applied")

@@ -118,25 +118,17 @@ class DatabaseCounters:
 
     def reserve(self, counters: Sequence[Counter]) -> Reservation:
         now = time.time()
-        taken: dict[str, tuple[int, float]] = {}
         # Durable: the rows stay locked only for this short transaction, never
         # through a caller's (the password hash comes after it).
         with transaction.atomic(using=self.alias, durable=True):
-            # A fixed order, so that two requests taking the same counters cannot
-            # each hold one row and wait for the other's (a deadlock on PostgreSQL).
-            for counter in sorted(counters, key=lambda c: c.store_key):
-                row = self._take(counter, now)
-                if row is None:
-                    transaction.set_rollback(True, using=self.alias)
-                    blocked = counter
-                    break
-                taken[counter.store_key] = row
-            else:
-                blocked = None
-        if blocked is not None:
-            return Reservation(tuple(counters), blocked=_first_full(self, counters, blocked))
-        if any(expires == now + c.limit.window_seconds for c in counters
-               for expires in [taken[c.store_key][1]]):
+            taken = self._take(counters, now)
+            if len(taken) < len(counters):
+                # One counter was full: none keeps the attempt.
+                transaction.set_rollback(True, using=self.alias)
+        if len(taken) < len(counters):
+            found = next(c for c in counters if c.store_key not in taken)
+            return Reservation(tuple(counters), blocked=_first_full(self, counters, found))
+        if any(taken[c.store_key][1] == now + c.limit.window_seconds for c in counters):
             # A window began with this attempt (its end is the one proposed): a
             # cheap moment to tidy up, once per window rather than per attempt.
             self._forget_expired(now)
@@ -146,31 +138,38 @@ class DatabaseCounters:
             windows=tuple(repr(taken[c.store_key][1]) for c in counters),
         )
 
-    def _take(self, counter: Counter, now: float) -> tuple[int, float] | None:
-        """Count one attempt unless the key is at its limit: the new count and the
-        window's end, or None.
+    def _take(self, counters: Sequence[Counter], now: float) -> dict[str, tuple[int, float]]:
+        """Count one attempt in each counter not at its limit, in one statement:
+        each counted key's new count and window end (a full key is left out).
 
-        An expired window starts afresh at 1. The row is locked by the statement
-        itself, so concurrent attempts are counted one after the other and the
-        limit is checked against the latest count."""
+        An expired window starts afresh at 1. Each row is locked by the statement
+        itself, in key order (so that two requests taking the same counters cannot
+        each hold one row and wait for the other's, a deadlock on PostgreSQL), and
+        the limit is checked against its latest count."""
         table = self.table
-        # Only the quoted table name is interpolated; every value is a parameter.
+        ordered = sorted(counters, key=lambda c: c.store_key)
+        rows = ", ".join(["(%s, 1, %s)"] * len(ordered))
+        limits = " ".join(["WHEN %s THEN %s"] * len(ordered))
+        # Only the quoted table name and placeholders are interpolated; every value
+        # is a parameter.
         sql = (
-            f"INSERT INTO {table} (key, count, expires) VALUES (%s, 1, %s) "  # noqa: S608
+            f"INSERT INTO {table} (key, count, expires) VALUES {rows} "  # noqa: S608
             f"ON CONFLICT (key) DO UPDATE SET "
             f"count = CASE WHEN {table}.expires <= %s THEN 1 ELSE {table}.count + 1 END, "
             f"expires = CASE WHEN {table}.expires <= %s THEN excluded.expires "
             f"ELSE {table}.expires END "
-            f"WHERE {table}.expires <= %s OR {table}.count < %s "
-            f"RETURNING count, expires"
+            f"WHERE {table}.expires <= %s OR {table}.count < CASE {table}.key {limits} END "
+            f"RETURNING key, count, expires"
         )
-        expires = now + counter.limit.window_seconds
+        params: list[str | float | int] = []
+        for counter in ordered:
+            params += [counter.store_key, now + counter.limit.window_seconds]
+        params += [now, now, now]
+        for counter in ordered:
+            params += [counter.store_key, counter.limit.max_attempts]
         with connections[self.alias].cursor() as cursor:
-            cursor.execute(
-                sql, [counter.store_key, expires, now, now, now, counter.limit.max_attempts]
-            )
-            row = cursor.fetchone()
-        return None if row is None else (int(row[0]), float(row[1]))
+            cursor.execute(sql, params)
+            return {str(key): (int(count), float(expires)) for key, count, expires in cursor}
 
     def release(self, reservation: Reservation) -> None:
         """Give back one attempt per counter, in the window it was counted in only:

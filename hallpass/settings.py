@@ -414,6 +414,12 @@ RECOVERY_MAX_FAILURES = envint("RECOVERY_MAX_FAILURES", 5)
 RECOVERY_MAX_REQUESTS_PER_IP = envint("RECOVERY_MAX_REQUESTS_PER_IP", 20)
 RECOVERY_MAX_EMAILS_PER_ADDRESS = envint("RECOVERY_MAX_EMAILS_PER_ADDRESS", 3)
 RECOVERY_WINDOW_SECONDS = envint("RECOVERY_WINDOW_SECONDS", 60 * 60)
+# Failed token exchanges of single sign-on (a wrong client secret, a used or guessed
+# code or refresh token), per client and per address. An app's server exchanges
+# codes all day and fails rarely; each attempt costs a hash of the client's secret.
+SSO_TOKEN_MAX_FAILURES_PER_CLIENT = envint("SSO_TOKEN_MAX_FAILURES_PER_CLIENT", 20)
+SSO_TOKEN_MAX_FAILURES_PER_IP = envint("SSO_TOKEN_MAX_FAILURES_PER_IP", 20)
+SSO_TOKEN_LOCKOUT_SECONDS = envint("SSO_TOKEN_LOCKOUT_SECONDS", 15 * 60)
 # A school reaches the portal through one NAT address shared by hundreds of people,
 # all signing in on the first morning. Per-address limits (the *_PER_IP ones) are
 # multiplied for addresses in these networks, so a school's typos cannot lock the

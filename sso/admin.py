@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.validators import AllowedURIValidator
 
+from accounts.models import Account
 from common.uploads import accepts_file_uploads
 from directory.models import Person
 from sso import services
@@ -135,6 +137,8 @@ class AppAdmin(admin.ModelAdmin[App]):
     search_fields = ["name", "launch_url"]
     filter_horizontal = ["schools"]
     readonly_fields = ["client_id"]
+    actions = ["new_client_secret"]
+
     def get_urls(self) -> list[URLPattern]:
         """The add and change pages take the icon as a file (common.uploads)."""
         return [
@@ -199,6 +203,32 @@ class AppAdmin(admin.ModelAdmin[App]):
         })
         response["Cache-Control"] = "no-store"
         return response
+
+    @admin.action(description=_("Replace the client secret"), permissions=["change"])
+    def new_client_secret(
+        self, request: HttpRequest, queryset: QuerySet[App]
+    ) -> HttpResponse | None:
+        """One app at a time, after a confirmation page: the old secret stops working
+        at once, and the new one is shown on the next page only."""
+        apps = list(queryset[:2])
+        if len(apps) != 1 or not services.has_client_secret(apps[0]):
+            self.message_user(
+                request,
+                _("Choose one app with a confidential client: its new secret is shown once."),
+                messages.WARNING,
+            )
+            return None
+        app = apps[0]
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(request, "sso/admin/new_client_secret_confirm.html", {
+                **self.admin_site.each_context(request),
+                "app": app, "opts": self.opts, "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "title": _("Replace the client secret of %(app)s?") % {"app": app.name},
+            })
+        assert isinstance(request.user, Account)  # the admin lets only staff in
+        credentials = services.do_new_client_secret(app, acting_user=request.user, request=request)
+        setattr(request, CREDENTIALS_ATTRIBUTE, credentials)
+        return self._credentials_page(request, app)
 
     def response_add(
         self, request: HttpRequest, obj: App, post_url_continue: str | None = None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
@@ -146,14 +147,32 @@ def do_save_oidc_client(app: App, client: ClientSettings) -> ClientCredentials |
     return ClientCredentials(application.client_id, new_secret)
 
 
-def do_new_client_secret(app: App) -> ClientCredentials:
-    """A new secret for a confidential client; the old one stops working now."""
+def has_client_secret(app: App) -> bool:
+    """Whether the app's client is a confidential one, which holds a secret."""
+    client = app.oidc_client
+    return client is not None and client.client_type == Application.CLIENT_CONFIDENTIAL
+
+
+def do_new_client_secret(
+    app: App, *, acting_user: Account, request: HttpRequest | None = None
+) -> ClientCredentials:
+    """A new secret for a confidential client; the old one stops working now (a
+    secret that leaked, or left with someone who set the app up). Audited with the
+    staff member who asked; the secret itself is stored hashed and never logged."""
     application = app.oidc_client
-    if application is None or application.client_type != Application.CLIENT_CONFIDENTIAL:
+    if application is None or not has_client_secret(app):
         raise ValueError("Only a confidential client has a secret.")
     secret = generate_client_secret()
-    application.client_secret = secret
-    application.save()
+    with transaction.atomic():
+        application.client_secret = secret
+        application.save(update_fields=["client_secret", "updated"])
+        record(
+            EventType.SSO_CLIENT_SECRET_CHANGED,
+            Outcome.SUCCESS,
+            request=request,
+            actor=acting_user,
+            details={"client_id": application.client_id, "app": app.name},
+        )
     return ClientCredentials(application.client_id, secret)
 
 

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
 from jwcrypto import jwk, jwt
 from jwcrypto.common import JWException
@@ -25,11 +25,10 @@ from accounts import login as login_service
 from accounts.models import Account
 from audit.models import EventType, Outcome
 from audit.services import record
+from common import throttle
+from sso.oidc.limits import CLIENT_ID_MAX, client_id_of, reserve_token_attempt
 from sso.oidc.validators import app_of
 from sso.services import end_tokens
-
-# A client_id is short; anything longer is not one and is not worth keeping.
-CLIENT_ID_MAX = 100
 
 
 def _record_refusal(
@@ -79,21 +78,33 @@ class AuthorizationView(AppNameMixin, dot_views.AuthorizationView):  # type: ign
 
 class TokenView(dot_views.TokenView):  # type: ignore[misc]
     """The token endpoint: issued tokens are audited by the validator; refusals here,
-    with the error the client was given (never the code or token it sent)."""
+    with the error the client was given (never the code or token it sent). Failed
+    exchanges are limited per client and per address (sso.oidc.limits): a blocked
+    attempt is answered 429 before the client's secret is hashed."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response: HttpResponse = super().post(request, *args, **kwargs)
-        if response.status_code != 200:
-            try:
-                error = str(json.loads(response.content).get("error", "unknown"))
-            except ValueError:
-                error = "unknown"
-            _record_refusal(
-                request,
-                endpoint="token",
-                error=error,
-                client_id=str(request.POST.get("client_id", "")),
+        client_id = client_id_of(request)
+        reservation = reserve_token_attempt(request)
+        if reservation.blocked is not None:
+            record(
+                EventType.THROTTLED,
+                Outcome.BLOCKED,
+                request=request,
+                details={"scope": reservation.blocked.limit.scope, "client_id": client_id},
             )
+            refused = JsonResponse({"error": "temporarily_unavailable"}, status=429)
+            refused["Retry-After"] = str(reservation.blocked.limit.window_seconds)
+            refused["Cache-Control"] = "no-store"
+            return refused
+        response: HttpResponse = super().post(request, *args, **kwargs)
+        if response.status_code == 200:
+            throttle.release(reservation)
+            return response
+        try:
+            error = str(json.loads(response.content).get("error", "unknown"))
+        except ValueError:
+            error = "unknown"
+        _record_refusal(request, endpoint="token", error=error, client_id=client_id)
         return response
 
 

@@ -18,7 +18,9 @@ from joserfc.errors import BadSignatureError, ExpiredTokenError
 from accounts.models import Account
 from accounts.tests.builders import DEFAULT_PASSWORD
 from audit.models import AuditEvent, EventType
+from common import throttle
 from sso.models import DataSet
+from sso.oidc import limits
 from sso.tests.builders import make_oidc_app
 from sso.tests.relying_party import REDIRECT_URI, Browser, RelyingParty
 
@@ -179,3 +181,10 @@ def test_an_unapproved_app_asks_first_and_cancel_refuses(site, signed_in):
     allowed = signed_in.post_form("/oidc/authorize/", page, {**fields, "allow": "on"})
     callback = login.callback_from(allowed)
     assert login.fetch_token(callback)["id_token"]
+
+
+def test_a_successful_exchange_gives_its_attempt_back(signed_in, rp):
+    login = rp.authorization_request()
+    login.fetch_token(login.callback_from(signed_in.follow_until_leaving(login.url)))
+    assert throttle.count(limits.client_counter(rp.client_id)) == 0
+    assert throttle.count(limits.address_counter("127.0.0.1")) == 0

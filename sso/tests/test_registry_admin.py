@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.hashers import check_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -13,7 +16,10 @@ from oauth2_provider.models import Application
 from PIL import Image
 
 from accounts.models import Account
+from audit.models import AuditEvent, EventType
+from common.tests.client import FormClient
 from sso.models import App
+from sso.tests.builders import make_app, make_oidc_app
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +135,59 @@ def test_the_launchpad_shows_the_icon(it_admin, client):
     app = App.objects.get(name="Gradebook")
     page = it_admin.get(reverse("portal:home")).content.decode()
     assert reverse("sso:app-icon", kwargs={"pk": app.pk, "version": app.icon_version}) in page
+
+
+CHANGELIST = reverse("admin:sso_app_changelist")
+
+
+@pytest.fixture
+def it_admin_form() -> FormClient:
+    client = FormClient()
+    client.force_login(Account.objects.create_superuser("itadmin2", "Long-Admin-Pass-1"))
+    return client
+
+
+def new_secret_action(app: App, **fields: str) -> dict[str, str]:
+    return {"action": "new_client_secret", ACTION_CHECKBOX_NAME: str(app.pk), **fields}
+
+
+def test_replacing_a_client_secret_asks_first_then_shows_the_new_one_once(it_admin_form):
+    app, credentials = make_oidc_app("Gradebook", confidential=True)
+    client = Application.objects.get(pk=app.oidc_client_id)
+    confirm = it_admin_form.post(CHANGELIST, new_secret_action(app))
+    assert confirm.status_code == 200
+    assert "Yes, replace the secret" in confirm.content.decode()
+    assert Application.objects.get(pk=client.pk).client_secret == client.client_secret
+
+    shown = it_admin_form.post(CHANGELIST, new_secret_action(app, confirmed="yes"))
+    assert shown.status_code == 200 and "no-store" in shown["Cache-Control"]
+    secret = shown.context["credentials"].client_secret
+    assert secret in shown.content.decode() and secret != credentials.client_secret
+    stored = Application.objects.get(pk=client.pk).client_secret
+    assert stored != secret and check_password(secret, stored)
+    assert not check_password(credentials.client_secret, stored)
+    event = AuditEvent.objects.get(event_type=EventType.SSO_CLIENT_SECRET_CHANGED)
+    assert event.actor is not None and event.actor.username == "itadmin2"
+    assert event.details == {"client_id": client.client_id, "app": "Gradebook"}
+    assert secret not in json.dumps(event.details)
+
+
+@pytest.mark.parametrize("confidential", [False, None], ids=["public client", "plain link"])
+def test_only_a_confidential_client_gets_a_new_secret(it_admin_form, confidential):
+    app = make_oidc_app("Reader")[0] if confidential is False else make_app("Library")
+    response = it_admin_form.post(
+        CHANGELIST, new_secret_action(app, confirmed="yes"), follow=True
+    )
+    assert "Choose one app with a confidential client" in response.content.decode()
+    assert not AuditEvent.objects.filter(event_type=EventType.SSO_CLIENT_SECRET_CHANGED).exists()
+
+
+def test_two_apps_at_once_are_refused(it_admin_form):
+    first, _ = make_oidc_app("Gradebook", confidential=True)
+    second, _ = make_oidc_app("Planner", confidential=True)
+    response = it_admin_form.post(CHANGELIST, {
+        "action": "new_client_secret", ACTION_CHECKBOX_NAME: [str(first.pk), str(second.pk)],
+        "confirmed": "yes",
+    }, follow=True)
+    assert "Choose one app with a confidential client" in response.content.decode()
+    assert not AuditEvent.objects.filter(event_type=EventType.SSO_CLIENT_SECRET_CHANGED).exists()
