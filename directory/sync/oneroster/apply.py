@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from directory.models import AcademicSession, Class, Enrollment, Org, Person, SourceSystem
+from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import (
     PERSON_PLAIN,
@@ -110,11 +111,19 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
             "claimable_at": now + delay,
         }
 
+    fingerprints = reading.user_fingerprints
+
+    def person_fingerprint(sid: str) -> dict[str, Any]:
+        return {"source_fingerprint": fingerprints.get(sid, NO_FINGERPRINT)}
+
     users = plans.users
     apply_entity(
-        Person, users, snap.people, person_fields, (*PERSON_PLAIN, "primary_org"), now=now,
-        create_extra=person_extra, tracks_leaving=True, pk_map=person_pk,
+        Person, users, snap.people, person_fields,
+        (*PERSON_PLAIN, "primary_org", "source_fingerprint"), now=now,
+        create_extra=person_extra, written_extra=person_fingerprint, tracks_leaving=True,
+        pk_map=person_pk,
     )  # fmt: skip
+    _refresh_fingerprints(reading, users)
     sync_m2m(
         Person.orgs.through,
         "person",
@@ -154,6 +163,25 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
             EnrollmentRecord._fields, now=now,
         )  # fmt: skip
     reading.progress(reading.total, reading.total)
+
+
+def _refresh_fingerprints(reading: Reading, users: EntityPlan[PersonRecord]) -> None:
+    """Store the fingerprint of unchanged people whose row hashes differently from the
+    one stored (written before fingerprints, an export that now spaces a cell
+    differently, changed reading rules), so that the next run can skip them; and clear
+    it where the row now needs a warning. No write when nothing changed."""
+    snap = reading.snapshot
+    stored = snap.person_fingerprints
+    written = users.create.keys() | users.update.keys()
+    update_rows(
+        Person,
+        [
+            (snap.people[sid].pk, {"source_fingerprint": fingerprint})
+            for sid in reading.desired.users.keys() - written
+            if stored.get(sid) != (fingerprint := reading.user_fingerprints.get(sid, NO_FINGERPRINT))
+        ],
+        ["source_fingerprint"],
+    )
 
 
 # Orgs and sessions point at parents in the same file: create first, then attach

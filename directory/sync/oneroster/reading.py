@@ -103,6 +103,9 @@ class Reading:
         # Users that are not directory people (guardians, disabled newcomers): their
         # enrollments are ignored, not errors.
         self.ignored_users: set[str] = set()
+        # users.csv rows read clean: sourcedId -> the row's fingerprint, stored with
+        # the person so that the next run can skip the row's checks.
+        self.user_fingerprints: dict[str, int] = {}
 
     @property
     def version(self) -> str:

@@ -45,6 +45,8 @@ class Snapshot:
     term_through: dict[tuple[int, int], int] = field(default_factory=dict)
     course_titles: dict[str, str] = field(default_factory=dict)
     people: dict[str, Existing[PersonRecord]] = field(default_factory=dict)  # OneRoster's
+    # OneRoster's people: sourcedId -> the fingerprint of the row last written to them.
+    person_fingerprints: dict[str, int] = field(default_factory=dict)
     person_orgs: dict[int, set[int]] = field(default_factory=dict)
     org_through: dict[tuple[int, int], int] = field(default_factory=dict)
     person_key: dict[int, str] = field(default_factory=dict)  # pk -> OneRoster's sourcedId
@@ -135,10 +137,11 @@ def _load_people(snap: Snapshot) -> None:
         "oneroster_sourced_id",
         *PERSON_PLAIN,
         "primary_org_id",
+        "source_fingerprint",
     ):
         sid, pk, status, source, link = r[:5]
         plain = r[5:15]
-        primary_org = r[15]
+        primary_org, fingerprint = r[15:17]
         username: str = plain[7]
         snap.username_owner[username] = sid
         if source == SourceSystem.ONEROSTER:
@@ -150,6 +153,7 @@ def _load_people(snap: Snapshot) -> None:
                 )
             )
             snap.people[sid] = Existing(pk, status == Status.ACTIVE, record)
+            snap.person_fingerprints[sid] = fingerprint
             snap.person_key[pk] = sid
         else:
             snap.hr_by_sid[link or sid] = pk
