@@ -127,8 +127,8 @@ class UserReader:
             source = self.student_source if role == Person.Role.STUDENT else self.employee_source
             raw, column = read_source(row, source)
             try:
-                identifier = self.rules.identifier(role, raw)
-                username = self.rules.username(role, identifier)
+                number = self.rules.number(role, raw)
+                identifier, username = number.identifier, number.username
             except ValueError as error:
                 errors.fail(column, str(error))
                 self.survey.missing(role, row)
