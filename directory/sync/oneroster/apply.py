@@ -171,15 +171,16 @@ def _refresh_fingerprints(reading: Reading, users: EntityPlan[PersonRecord]) -> 
     differently, changed reading rules), so that the next run can skip them; and clear
     it where the row now needs a warning. No write when nothing changed."""
     snap = reading.snapshot
-    stored = snap.person_fingerprints
+    stored, read = snap.person_fingerprints, reading.user_fingerprints
     written = users.create.keys() | users.update.keys()
+    stale = [
+        (snap.people[sid].pk, read.get(sid, NO_FINGERPRINT))
+        for sid in reading.desired.users.keys() - written
+        if stored.get(sid) != read.get(sid, NO_FINGERPRINT)
+    ]
     update_rows(
         Person,
-        [
-            (snap.people[sid].pk, {"source_fingerprint": fingerprint})
-            for sid in reading.desired.users.keys() - written
-            if stored.get(sid) != (fingerprint := reading.user_fingerprints.get(sid, NO_FINGERPRINT))
-        ],
+        [(pk, {"source_fingerprint": fingerprint}) for pk, fingerprint in stale],
         ["source_fingerprint"],
     )
 
