@@ -189,6 +189,8 @@ class Enrollment(models.Model):
     begin_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # As Person.source_fingerprint: the hash of the row last written here, 0 for none.
+    source_fingerprint = models.BigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.klass_id} as {self.role}"

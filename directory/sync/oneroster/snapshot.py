@@ -4,7 +4,7 @@ keyed by sourcedId, with foreign keys turned back into the sourcedIds they point
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,16 +20,19 @@ from directory.models import (
     SourceSystem,
     Status,
 )
+from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.sync.oneroster.schema import (
     PERSON_PLAIN,
     ClassRecord,
     EnrollmentRecord,
+    EnrollmentValues,
     OrgRecord,
     PersonRecord,
     SessionRecord,
 )
 from directory.sync.plan import Existing
 from directory.sync.values import EMPLOYEE_ROLES
+from directory.sync.writes import in_batches
 
 
 @dataclass
@@ -53,7 +56,8 @@ class Snapshot:
     hr_by_sid: dict[str, int] = field(default_factory=dict)  # HR-owned: sourcedId/link -> pk
     hr_by_identifier: dict[str, tuple[int, str]] = field(default_factory=dict)  # (pk, link)
     username_owner: dict[str, str] = field(default_factory=dict)
-    enrollments: dict[str, Existing[EnrollmentRecord]] = field(default_factory=dict)
+    # By fingerprint until ``load_enrollment_values`` fills in the rows a run changes.
+    enrollments: dict[str, Existing[EnrollmentValues]] = field(default_factory=dict)
 
     @property
     def active_people(self) -> int:
@@ -170,37 +174,68 @@ ENROLLMENT_COLUMNS = (
 
 
 PAGE = 20_000
+# Past this share of the enrollments, reading them all beats asking by key.
+SCAN_SHARE = 0.2
 
 
 def load_enrollments(snap: Snapshot) -> None:
+    """Every enrollment the directory holds, by the fingerprint of its source row."""
+    quote = connection.ops.quote_name
+    columns = ("sourced_id", "id", "status", "source_fingerprint")
+    sql = "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
+        ", ".join(quote(c) for c in columns), quote(Enrollment._meta.db_table)
+    )
+    active = Status.ACTIVE
+    snap.enrollments = {
+        sid: Existing(pk, status == active, fingerprint)
+        for sid, pk, status, fingerprint in _enrollment_rows(sql)
+    }
+
+
+def load_enrollment_values(snap: Snapshot, wanted: Collection[str]) -> dict[str, int]:
+    """The values of the ``wanted`` enrollments (rows whose source changed), for the
+    run to compare field by field, in place of their fingerprints; returns those."""
+    if not wanted:
+        return {}
     # Plain SQL: the ORM's per-value converters cost seconds on 300,000 rows, and
     # these columns need none except dates (SQLite returns them as text).
     quote = connection.ops.quote_name
     sql = "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
         ", ".join(quote(c) for c in ENROLLMENT_COLUMNS), quote(Enrollment._meta.db_table)
     )
-    active = Status.ACTIVE
+    if len(wanted) > SCAN_SHARE * len(snap.enrollments):
+        rows = _enrollment_rows(sql)
+    else:
+        pks = sorted(snap.enrollments[sid].pk for sid in wanted)
+        rows = _enrollment_rows_by_pk(sql, pks)
     class_sid, person_key = snap.class_sid, snap.person_key
-    enrollments: dict[str, Existing[EnrollmentRecord]] = {}
+    enrollments = snap.enrollments
+    replaced: dict[str, int] = {}
     # A district's enrollments share a few dates: each is converted (and held) once.
     dates: dict[date | str | None, date | None] = {None: None}
-    new = EnrollmentRecord.__new__
-    for sid, pk, status, klass, person, role, primary, begin, end in _enrollment_rows(sql):
+    for sid, pk, status, klass, person, role, primary, begin, end in rows:
+        if sid not in wanted:
+            continue
+        stored = enrollments[sid].values
+        replaced[sid] = stored if isinstance(stored, int) else NO_FINGERPRINT
         if begin not in dates:
             dates[begin] = _as_date(begin)
         if end not in dates:
             dates[end] = _as_date(end)
-        record = new(
-            EnrollmentRecord,
-            class_sid[klass],
-            person_key[person],
-            role,
-            bool(primary),
-            dates[begin],
-            dates[end],
+        record = EnrollmentRecord(
+            class_sid[klass], person_key[person], role, bool(primary), dates[begin], dates[end]
         )
-        enrollments[sid] = Existing(pk, status == active, record)
-    snap.enrollments = enrollments
+        enrollments[sid] = Existing(pk, status == Status.ACTIVE, record)
+    return replaced
+
+
+def _enrollment_rows_by_pk(sql: str, pks: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+    pk = connection.ops.quote_name("id")
+    with connection.cursor() as cursor:
+        for batch in in_batches(pks):
+            placeholders = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"{sql} WHERE {pk} IN ({placeholders})", list(batch))
+            yield from cursor.fetchall()
 
 
 def _enrollment_rows(sql: str) -> Iterator[tuple[Any, ...]]:
