@@ -133,16 +133,11 @@ def _load_people(snap: Snapshot) -> None:
         person_orgs[person_id].add(org_id)
         snap.org_through[(person_id, org_id)] = pk
     snap.person_orgs = person_orgs
-    for r in Person.objects.values_list(
-        "sourced_id",
-        "pk",
-        "status",
-        "source_system",
-        "oneroster_sourced_id",
-        *PERSON_PLAIN,
-        "primary_org_id",
-        "source_fingerprint",
-    ):
+    columns = (
+        "sourced_id", "id", "status", "source_system", "oneroster_sourced_id", *PERSON_PLAIN,
+        "primary_org_id", "source_fingerprint",
+    )  # fmt: skip
+    for r in _stream(_select(Person, columns)):
         sid, pk, status, source, link = r[:5]
         plain = r[5:15]
         primary_org, fingerprint = r[15:17]
@@ -178,17 +173,22 @@ PAGE = 20_000
 SCAN_SHARE = 0.2
 
 
+def _select(model: type[Person] | type[Enrollment], columns: Sequence[str]) -> str:
+    # Plain SQL for the big tables: the ORM's per-row work costs seconds on a
+    # district, and these columns need no conversion (but dates, done by the caller).
+    quote = connection.ops.quote_name
+    return "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
+        ", ".join(quote(c) for c in columns), quote(model._meta.db_table)
+    )
+
+
 def load_enrollments(snap: Snapshot) -> None:
     """Every enrollment the directory holds, by the fingerprint of its source row."""
-    quote = connection.ops.quote_name
-    columns = ("sourced_id", "id", "status", "source_fingerprint")
-    sql = "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
-        ", ".join(quote(c) for c in columns), quote(Enrollment._meta.db_table)
-    )
+    sql = _select(Enrollment, ("sourced_id", "id", "status", "source_fingerprint"))
     active = Status.ACTIVE
     snap.enrollments = {
         sid: Existing(pk, status == active, fingerprint)
-        for sid, pk, status, fingerprint in _enrollment_rows(sql)
+        for sid, pk, status, fingerprint in _stream(sql)
     }
 
 
@@ -197,17 +197,12 @@ def load_enrollment_values(snap: Snapshot, wanted: Collection[str]) -> dict[str,
     run to compare field by field, in place of their fingerprints; returns those."""
     if not wanted:
         return {}
-    # Plain SQL: the ORM's per-value converters cost seconds on 300,000 rows, and
-    # these columns need none except dates (SQLite returns them as text).
-    quote = connection.ops.quote_name
-    sql = "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
-        ", ".join(quote(c) for c in ENROLLMENT_COLUMNS), quote(Enrollment._meta.db_table)
-    )
+    sql = _select(Enrollment, ENROLLMENT_COLUMNS)
     if len(wanted) > SCAN_SHARE * len(snap.enrollments):
-        rows = _enrollment_rows(sql)
+        rows = _stream(sql)
     else:
         pks = sorted(snap.enrollments[sid].pk for sid in wanted)
-        rows = _enrollment_rows_by_pk(sql, pks)
+        rows = _rows_by_pk(sql, pks)
     class_sid, person_key = snap.class_sid, snap.person_key
     enrollments = snap.enrollments
     replaced: dict[str, int] = {}
@@ -229,7 +224,7 @@ def load_enrollment_values(snap: Snapshot, wanted: Collection[str]) -> dict[str,
     return replaced
 
 
-def _enrollment_rows_by_pk(sql: str, pks: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+def _rows_by_pk(sql: str, pks: Sequence[int]) -> Iterator[tuple[Any, ...]]:
     pk = connection.ops.quote_name("id")
     with connection.cursor() as cursor:
         for batch in in_batches(pks):
@@ -238,10 +233,10 @@ def _enrollment_rows_by_pk(sql: str, pks: Sequence[int]) -> Iterator[tuple[Any, 
             yield from cursor.fetchall()
 
 
-def _enrollment_rows(sql: str) -> Iterator[tuple[Any, ...]]:
-    """The enrollments' rows, streamed. psycopg's client-side cursor holds a whole
-    result in memory, so on PostgreSQL they come in pages by primary key (each page
-    one indexed range scan); SQLite's cursor streams as it is."""
+def _stream(sql: str) -> Iterator[tuple[Any, ...]]:
+    """A big table's rows (``id`` the second column), streamed. psycopg's client-side
+    cursor holds a whole result in memory, so on PostgreSQL they come in pages by
+    primary key (each page one indexed range scan); SQLite's cursor streams as it is."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute(sql)
