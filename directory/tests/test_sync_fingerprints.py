@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from directory.models import Enrollment, Person, Status
-from directory.sync import sync_oneroster
+from directory.sync import SyncReport, sync_oneroster
 from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.tests.sync_helpers import FIXTURES, copy_set, edit
 
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
 
 
-def counts(report, entity):
-    return report.to_json()["counts"][entity]
+def counts(report: SyncReport, entity: str) -> dict[str, int]:
+    return dict(report.to_json()["counts"][entity])
 
 
 def test_a_first_import_stores_a_fingerprint_with_every_person_and_enrollment():
@@ -62,7 +62,7 @@ def test_a_row_that_needed_a_warning_is_checked_and_warned_about_every_run():
     first = sync_oneroster(FIXTURES / "missing_parents", now=NOW)
     again = sync_oneroster(FIXTURES / "missing_parents", now=NOW)
 
-    def user_warnings(report):
+    def user_warnings(report: SyncReport) -> list[tuple[int | None, str | None]]:
         return sorted(
             (p.line, p.field) for p in report.problems if p.warning and p.file == "users.csv"
         )
