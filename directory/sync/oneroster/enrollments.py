@@ -17,6 +17,7 @@ from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import COLUMNS, ENROLLMENT_ROLES, EnrollmentRecord
 from directory.sync.oneroster.snapshot import load_enrollment_values
 from directory.sync.reader import Row
+from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
 
 SHORT_PATH_COLUMNS = (
@@ -113,7 +114,7 @@ def _checked(
     elif school not in universe.orgs:
         reading.reference(errors, "schoolSourcedId", school, "orgs", universe.orgs)
     if user in reading.ignored_users:
-        context.counts.ignored += 1
+        context.ignore(row.line, IgnoredReason.USER_IGNORED)
         return None
     if not user:
         errors.fail("userSourcedId", _("A value is required."))
