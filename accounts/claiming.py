@@ -11,7 +11,9 @@ Matching rules (from the district's letters):
   any case, so "1001905", "S1001905" and the whole username "S01001905" all mean
   the ID 1001905 (identifier_candidates). Employees may type up to
   EMPLOYEE_ID_DIGITS digits: they are zero-padded ("77777" and "077777" are the
-  same employee), as the new-hire letter explains.
+  same employee), as the new-hire letter explains. Districts whose employee
+  numbers have letters (EMPLOYEE_ID_DIGITS = 0) type them as the HR system holds
+  them: any number the directory sync accepts, the claim accepts.
 - Every failure (no match, inside the waiting period, already claimed, left the
   district, account disabled) is reported the same way; the reason goes only to
   the audit log, for technicians.
@@ -46,6 +48,7 @@ from common import throttle
 from common.net import client_ip, client_network, in_school_network
 from common.text import fold
 from directory.models import Person
+from directory.sync.values import IdRules
 
 FailureReason = Literal[
     "no_match", "not_yet_claimable", "already_claimed", "inactive", "disabled", "ambiguous"
@@ -139,11 +142,20 @@ def identifier_candidates(raw: str) -> list[str]:
     return list(dict.fromkeys(candidates))
 
 
-def _employee_identifier(typed: str) -> str | None:
-    digits = settings.EMPLOYEE_ID_DIGITS
-    if typed.isascii() and typed.isdigit() and len(typed) <= digits:
-        return typed.zfill(digits)
-    return None
+def employee_identifiers(typed_ids: list[str]) -> list[str]:
+    """The employee numbers the typed IDs may be, as the directory stores them: by the
+    rule the syncs apply (``IdRules.number``), so an employee number a sync accepts is
+    one the claim accepts (zero-padded digits by default; with EMPLOYEE_ID_DIGITS = 0,
+    letters too)."""
+    rules = IdRules.from_settings()
+    found: dict[str, None] = {}
+    for typed in typed_ids:
+        for role in EMPLOYEE_ROLES:
+            try:
+                found[rules.number(role, typed).identifier] = None
+            except ValueError:
+                continue
+    return list(found)
 
 
 @dataclass(frozen=True)
@@ -194,7 +206,7 @@ def find_claimable_person(
     typed = normalize_identifier(identifier)
     ids = identifier_candidates(identifier)
     query = Q(role=Person.Role.STUDENT, identifier__in=ids)
-    employees = [e for e in map(_employee_identifier, ids) if e is not None]
+    employees = employee_identifiers(ids)
     if employees:
         query |= Q(role__in=EMPLOYEE_ROLES, identifier__in=employees)
     # The account comes in the same query, so a full match costs no extra query

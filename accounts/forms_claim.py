@@ -33,8 +33,18 @@ class ClaimIdentityForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["identifier"].help_text = _(
-            'Students: your student ID number, without the letter "S". '
-            "Employees: your employee ID number, with zeros in front to make "
-            "%(digits)s digits (for example 0 + ID or 00 + ID)."
-        ) % {"digits": settings.EMPLOYEE_ID_DIGITS}
+        digits = settings.EMPLOYEE_ID_DIGITS
+        field = self.fields["identifier"]
+        if digits:
+            field.help_text = _(
+                'Students: your student ID number, without the letter "S". '
+                "Employees: your employee ID number, with zeros in front to make "
+                "%(digits)s digits (for example 0 + ID or 00 + ID)."
+            ) % {"digits": digits}
+        else:
+            # Employee numbers with letters: a phone's number pad would hide them.
+            field.widget.attrs["inputmode"] = "text"
+            field.help_text = _(
+                'Students: your student ID number, without the letter "S". '
+                "Employees: your employee ID exactly as it appears in the HR system."
+            )

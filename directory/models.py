@@ -118,6 +118,10 @@ class Person(models.Model):
     first_seen_at = models.DateTimeField(default=timezone.now)
     claimable_at = models.DateTimeField(db_index=True)
     left_at = models.DateTimeField(null=True, blank=True)
+    # The hash of the source row this record was last written from
+    # (directory/sync/fingerprint.py): a sync skips the checks of a row whose hash is
+    # unchanged. 0: none, the row is checked in full.
+    source_fingerprint = models.BigIntegerField(default=0, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -185,6 +189,8 @@ class Enrollment(models.Model):
     begin_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # As Person.source_fingerprint: the hash of the row last written here, 0 for none.
+    source_fingerprint = models.BigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.klass_id} as {self.role}"

@@ -122,12 +122,15 @@ def apply_entity(
     *,
     now: datetime,
     create_extra: Callable[[str], dict[str, Any]] | None = None,
+    written_extra: Callable[[str], dict[str, Any]] | None = None,
     tracks_leaving: bool = False,
     pk_map: dict[str, int] | None = None,
 ) -> dict[str, int]:
     """Write a plan; returns the new rows' primary keys by sourcedId.
 
     ``to_fields`` turns compared values into model attributes (foreign keys as ``*_id``).
+    ``create_extra`` gives new rows more attributes, ``written_extra`` new and updated
+    rows alike (name its fields in ``update_fields``), both by sourcedId.
     ``tracks_leaving`` models (Person) also get ``left_at`` set and cleared.
     ``pk_map`` (sourcedId -> pk) gets the new rows before updates are built, so updated
     rows may point at rows created in the same call.
@@ -141,6 +144,8 @@ def apply_entity(
                 attrs = to_fields(values)
                 if create_extra is not None:
                     attrs.update(create_extra(sid))
+                if written_extra is not None:
+                    attrs.update(written_extra(sid))
                 attrs["sourced_id"] = sid
                 attrs["status"] = Status.ACTIVE
                 yield attrs
@@ -158,6 +163,8 @@ def apply_entity(
         changes = []
         for sid, values in plan.update.items():
             attrs = to_fields(values)
+            if written_extra is not None:
+                attrs.update(written_extra(sid))
             attrs["status"] = Status.ACTIVE
             if tracks_leaving:
                 attrs["left_at"] = None

@@ -77,6 +77,14 @@ def parse_user_ids(value: str) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class PersonNumber:
+    """A person's number as the directory stores it, and the username it forms."""
+
+    identifier: str
+    username: str
+
+
+@dataclass(frozen=True)
 class IdRules:
     """The settings that turn a number into a username, read once per run (a run asks
     them for every person)."""
@@ -117,6 +125,13 @@ class IdRules:
         if role in EMPLOYEE_ROLES:
             return self.employee_id(value)
         return value
+
+    def number(self, role: str, value: str) -> PersonNumber:
+        """What the directory makes of ``value`` as the number of a person in
+        ``role``, or ValueError saying why it takes no such number. The syncs and the
+        claim form both ask this, so a number one accepts the other accepts too."""
+        identifier = self.identifier(role, value)
+        return PersonNumber(identifier, self.username(role, identifier))
 
     def username(self, role: str, identifier: str) -> str:
         """The username from the role's template, lower case; ValueError if unusable."""

@@ -21,24 +21,23 @@ def load_existing(imp: HrImport) -> None:
         if identifier:
             imp.org_identifiers.setdefault(identifier, sid)
     org_sid = {pk: sid for sid, pk in imp.orgs.items()}
-    for pk, person_id, org_id in Person.orgs.through.objects.values_list(
-        "pk", "person_id", "org_id"
-    ):
+    # Students are most of the directory: of them only the usernames matter here.
+    person_sid: dict[int, str] = {}
+    for pk, sid, username in Person.objects.values_list("pk", "sourced_id", "username"):
+        person_sid[pk] = sid
+        imp.username_owner[username] = sid
+    employees = Person.objects.filter(role__in=EMPLOYEE_ROLES)
+    for pk, person_id, org_id in Person.orgs.through.objects.filter(
+        person__in=employees
+    ).values_list("pk", "person_id", "org_id"):
         imp.person_orgs[person_id].add(org_id)
         imp.org_through[(person_id, org_id)] = pk
-    rows = list(
-        Person.objects.values_list(
-            "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id"
-        )
+    rows = employees.values_list(
+        "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id"
     )
-    person_sid = {r[1]: r[0] for r in rows}
-    for r in rows:
-        imp.username_owner[r[9]] = r[0]
     for r in sorted(rows, key=lambda r: r[14] != SourceSystem.HR):
         sid, pk, status, plain = r[0], r[1], r[2], r[3:15]
         primary_org, supervisor = r[15], r[16]
-        if plain[0] not in EMPLOYEE_ROLES:
-            continue
         record = EmployeeRecord._make(
             (
                 *plain,

@@ -6,6 +6,7 @@ every foreign key resolves to a primary key that already exists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,16 +14,18 @@ from typing import Any
 from django.conf import settings
 
 from directory.models import AcademicSession, Class, Enrollment, Org, Person, SourceSystem
+from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import (
     PERSON_PLAIN,
     ClassRecord,
     EnrollmentRecord,
+    EnrollmentValues,
     OrgRecord,
     PersonRecord,
     SessionRecord,
 )
-from directory.sync.plan import EntityPlan, apply_entity, plan_entity, sync_m2m
+from directory.sync.plan import EntityPlan, Existing, apply_entity, plan_entity, sync_m2m
 from directory.sync.writes import update_rows
 
 
@@ -32,7 +35,7 @@ class Plans:
     sessions: EntityPlan[SessionRecord] = field(default_factory=EntityPlan)
     classes: EntityPlan[ClassRecord] = field(default_factory=EntityPlan)
     users: EntityPlan[PersonRecord] = field(default_factory=EntityPlan)
-    enrollments: EntityPlan[EnrollmentRecord] = field(default_factory=EntityPlan)
+    enrollments: EntityPlan[EnrollmentValues] = field(default_factory=EntityPlan)
 
 
 def make_plans(reading: Reading) -> Plans:
@@ -110,10 +113,21 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
             "claimable_at": now + delay,
         }
 
+    fingerprints = reading.user_fingerprints
+
+    def person_fingerprint(sid: str) -> dict[str, Any]:
+        return {"source_fingerprint": fingerprints.get(sid, NO_FINGERPRINT)}
+
     users = plans.users
     apply_entity(
-        Person, users, snap.people, person_fields, (*PERSON_PLAIN, "primary_org"), now=now,
-        create_extra=person_extra, tracks_leaving=True, pk_map=person_pk,
+        Person, users, snap.people, person_fields,
+        (*PERSON_PLAIN, "primary_org", "source_fingerprint"), now=now,
+        create_extra=person_extra, written_extra=person_fingerprint, tracks_leaving=True,
+        pk_map=person_pk,
+    )  # fmt: skip
+    _refresh_fingerprints(
+        Person, users, snap.people, fingerprints, snap.person_fingerprints,
+        reading.desired.users.keys(),
     )  # fmt: skip
     sync_m2m(
         Person.orgs.through,
@@ -138,8 +152,11 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
     reading.tick()
 
     if reading.manifest.present("enrollments"):
+        enrollment_fingerprints = reading.enrollment_fingerprints
 
-        def enrollment_fields(record: EnrollmentRecord) -> dict[str, Any]:
+        def enrollment_fields(record: EnrollmentValues) -> dict[str, Any]:
+            # Only rows read in full are written; the others stand by fingerprint.
+            assert isinstance(record, EnrollmentRecord)
             return {
                 "klass_id": class_pk[record.klass],
                 "person_id": person_pk[record.person],
@@ -149,11 +166,45 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
                 "end_date": record.end_date,
             }
 
+        def enrollment_fingerprint(sid: str) -> dict[str, Any]:
+            return {"source_fingerprint": enrollment_fingerprints.get(sid, NO_FINGERPRINT)}
+
         apply_entity(
             Enrollment, plans.enrollments, snap.enrollments, enrollment_fields,
-            EnrollmentRecord._fields, now=now,
+            (*EnrollmentRecord._fields, "source_fingerprint"), now=now,
+            written_extra=enrollment_fingerprint,
+        )  # fmt: skip
+        _refresh_fingerprints(
+            Enrollment, plans.enrollments, snap.enrollments, enrollment_fingerprints,
+            reading.replaced_fingerprints,
+            enrollment_fingerprints.keys() & reading.desired.enrollments.keys(),
         )  # fmt: skip
     reading.progress(reading.total, reading.total)
+
+
+def _refresh_fingerprints(
+    model: type[Person] | type[Enrollment],
+    plan: EntityPlan[Any],
+    existing: Mapping[str, Existing[Any]],
+    read: Mapping[str, int],
+    stored: Mapping[str, int],
+    rows: Iterable[str],
+) -> None:
+    """Store the fingerprint of unchanged ``rows`` whose source row hashes differently
+    from the one stored (written before fingerprints, a cell now spaced differently,
+    changed reading rules), so that the next run can skip them; and clear it where the
+    row now needs a warning. No write when nothing changed."""
+    written = plan.create.keys() | plan.update.keys()
+    stale = [
+        (existing[sid].pk, read.get(sid, NO_FINGERPRINT))
+        for sid in rows
+        if sid not in written and stored.get(sid, NO_FINGERPRINT) != read.get(sid, NO_FINGERPRINT)
+    ]
+    update_rows(
+        model,
+        [(pk, {"source_fingerprint": fingerprint}) for pk, fingerprint in stale],
+        ["source_fingerprint"],
+    )
 
 
 # Orgs and sessions point at parents in the same file: create first, then attach

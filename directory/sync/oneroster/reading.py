@@ -17,7 +17,7 @@ from directory.sync.oneroster.manifest import Manifest
 from directory.sync.oneroster.schema import (
     DELETED,
     ClassRecord,
-    EnrollmentRecord,
+    EnrollmentValues,
     OrgRecord,
     PersonRecord,
     RoleEntry,
@@ -52,7 +52,7 @@ class Desired:
     sessions: dict[str, SessionRecord] = field(default_factory=dict)
     classes: dict[str, ClassRecord] = field(default_factory=dict)
     users: dict[str, PersonRecord] = field(default_factory=dict)
-    enrollments: dict[str, EnrollmentRecord] = field(default_factory=dict)
+    enrollments: dict[str, EnrollmentValues] = field(default_factory=dict)
     removed: dict[str, set[str]] = field(default_factory=dict)
 
     def removed_of(self, entity: str) -> set[str]:
@@ -103,6 +103,12 @@ class Reading:
         # Users that are not directory people (guardians, disabled newcomers): their
         # enrollments are ignored, not errors.
         self.ignored_users: set[str] = set()
+        # users.csv rows read clean: sourcedId -> the row's fingerprint, stored with
+        # the person so that the next run can skip the row's checks.
+        self.user_fingerprints: dict[str, int] = {}
+        self.enrollment_fingerprints: dict[str, int] = {}  # the same for enrollments
+        # Enrollments compared field by field: the fingerprints the directory held.
+        self.replaced_fingerprints: dict[str, int] = {}
 
     @property
     def version(self) -> str:

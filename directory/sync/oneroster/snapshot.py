@@ -4,7 +4,7 @@ keyed by sourcedId, with foreign keys turned back into the sourcedIds they point
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,16 +20,19 @@ from directory.models import (
     SourceSystem,
     Status,
 )
+from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.sync.oneroster.schema import (
     PERSON_PLAIN,
     ClassRecord,
     EnrollmentRecord,
+    EnrollmentValues,
     OrgRecord,
     PersonRecord,
     SessionRecord,
 )
 from directory.sync.plan import Existing
 from directory.sync.values import EMPLOYEE_ROLES
+from directory.sync.writes import in_batches
 
 
 @dataclass
@@ -45,13 +48,16 @@ class Snapshot:
     term_through: dict[tuple[int, int], int] = field(default_factory=dict)
     course_titles: dict[str, str] = field(default_factory=dict)
     people: dict[str, Existing[PersonRecord]] = field(default_factory=dict)  # OneRoster's
+    # OneRoster's people: sourcedId -> the fingerprint of the row last written to them.
+    person_fingerprints: dict[str, int] = field(default_factory=dict)
     person_orgs: dict[int, set[int]] = field(default_factory=dict)
     org_through: dict[tuple[int, int], int] = field(default_factory=dict)
     person_key: dict[int, str] = field(default_factory=dict)  # pk -> OneRoster's sourcedId
     hr_by_sid: dict[str, int] = field(default_factory=dict)  # HR-owned: sourcedId/link -> pk
     hr_by_identifier: dict[str, tuple[int, str]] = field(default_factory=dict)  # (pk, link)
     username_owner: dict[str, str] = field(default_factory=dict)
-    enrollments: dict[str, Existing[EnrollmentRecord]] = field(default_factory=dict)
+    # By fingerprint until ``load_enrollment_values`` fills in the rows a run changes.
+    enrollments: dict[str, Existing[EnrollmentValues]] = field(default_factory=dict)
 
     @property
     def active_people(self) -> int:
@@ -127,18 +133,14 @@ def _load_people(snap: Snapshot) -> None:
         person_orgs[person_id].add(org_id)
         snap.org_through[(person_id, org_id)] = pk
     snap.person_orgs = person_orgs
-    for r in Person.objects.values_list(
-        "sourced_id",
-        "pk",
-        "status",
-        "source_system",
-        "oneroster_sourced_id",
-        *PERSON_PLAIN,
-        "primary_org_id",
-    ):
+    columns = (
+        "sourced_id", "id", "status", "source_system", "oneroster_sourced_id", *PERSON_PLAIN,
+        "primary_org_id", "source_fingerprint",
+    )  # fmt: skip
+    for r in _stream(_select(Person, columns)):
         sid, pk, status, source, link = r[:5]
         plain = r[5:15]
-        primary_org = r[15]
+        primary_org, fingerprint = r[15:17]
         username: str = plain[7]
         snap.username_owner[username] = sid
         if source == SourceSystem.ONEROSTER:
@@ -150,6 +152,7 @@ def _load_people(snap: Snapshot) -> None:
                 )
             )
             snap.people[sid] = Existing(pk, status == Status.ACTIVE, record)
+            snap.person_fingerprints[sid] = fingerprint
             snap.person_key[pk] = sid
         else:
             snap.hr_by_sid[link or sid] = pk
@@ -166,43 +169,74 @@ ENROLLMENT_COLUMNS = (
 
 
 PAGE = 20_000
+# Past this share of the enrollments, reading them all beats asking by key.
+SCAN_SHARE = 0.2
+
+
+def _select(model: type[Person] | type[Enrollment], columns: Sequence[str]) -> str:
+    # Plain SQL for the big tables: the ORM's per-row work costs seconds on a
+    # district, and these columns need no conversion (but dates, done by the caller).
+    quote = connection.ops.quote_name
+    return "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
+        ", ".join(quote(c) for c in columns), quote(model._meta.db_table)
+    )
 
 
 def load_enrollments(snap: Snapshot) -> None:
-    # Plain SQL: the ORM's per-value converters cost seconds on 300,000 rows, and
-    # these columns need none except dates (SQLite returns them as text).
-    quote = connection.ops.quote_name
-    sql = "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
-        ", ".join(quote(c) for c in ENROLLMENT_COLUMNS), quote(Enrollment._meta.db_table)
-    )
+    """Every enrollment the directory holds, by the fingerprint of its source row."""
+    sql = _select(Enrollment, ("sourced_id", "id", "status", "source_fingerprint"))
     active = Status.ACTIVE
+    snap.enrollments = {
+        sid: Existing(pk, status == active, fingerprint)
+        for sid, pk, status, fingerprint in _stream(sql)
+    }
+
+
+def load_enrollment_values(snap: Snapshot, wanted: Collection[str]) -> dict[str, int]:
+    """The values of the ``wanted`` enrollments (rows whose source changed), for the
+    run to compare field by field, in place of their fingerprints; returns those."""
+    if not wanted:
+        return {}
+    sql = _select(Enrollment, ENROLLMENT_COLUMNS)
+    if len(wanted) > SCAN_SHARE * len(snap.enrollments):
+        rows = _stream(sql)
+    else:
+        pks = sorted(snap.enrollments[sid].pk for sid in wanted)
+        rows = _rows_by_pk(sql, pks)
     class_sid, person_key = snap.class_sid, snap.person_key
-    enrollments: dict[str, Existing[EnrollmentRecord]] = {}
+    enrollments = snap.enrollments
+    replaced: dict[str, int] = {}
     # A district's enrollments share a few dates: each is converted (and held) once.
     dates: dict[date | str | None, date | None] = {None: None}
-    new = EnrollmentRecord.__new__
-    for sid, pk, status, klass, person, role, primary, begin, end in _enrollment_rows(sql):
+    for sid, pk, status, klass, person, role, primary, begin, end in rows:
+        if sid not in wanted:
+            continue
+        stored = enrollments[sid].values
+        replaced[sid] = stored if isinstance(stored, int) else NO_FINGERPRINT
         if begin not in dates:
             dates[begin] = _as_date(begin)
         if end not in dates:
             dates[end] = _as_date(end)
-        record = new(
-            EnrollmentRecord,
-            class_sid[klass],
-            person_key[person],
-            role,
-            bool(primary),
-            dates[begin],
-            dates[end],
+        record = EnrollmentRecord(
+            class_sid[klass], person_key[person], role, bool(primary), dates[begin], dates[end]
         )
-        enrollments[sid] = Existing(pk, status == active, record)
-    snap.enrollments = enrollments
+        enrollments[sid] = Existing(pk, status == Status.ACTIVE, record)
+    return replaced
 
 
-def _enrollment_rows(sql: str) -> Iterator[tuple[Any, ...]]:
-    """The enrollments' rows, streamed. psycopg's client-side cursor holds a whole
-    result in memory, so on PostgreSQL they come in pages by primary key (each page
-    one indexed range scan); SQLite's cursor streams as it is."""
+def _rows_by_pk(sql: str, pks: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+    pk = connection.ops.quote_name("id")
+    with connection.cursor() as cursor:
+        for batch in in_batches(pks):
+            placeholders = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"{sql} WHERE {pk} IN ({placeholders})", list(batch))
+            yield from cursor.fetchall()
+
+
+def _stream(sql: str) -> Iterator[tuple[Any, ...]]:
+    """A big table's rows (``id`` the second column), streamed. psycopg's client-side
+    cursor holds a whole result in memory, so on PostgreSQL they come in pages by
+    primary key (each page one indexed range scan); SQLite's cursor streams as it is."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute(sql)

@@ -45,7 +45,7 @@ def read_source(row: Row, source: str) -> tuple[str, str]:
 
 def usable(rules: IdRules, role: str, raw: str) -> bool:
     try:
-        rules.username(role, rules.identifier(role, raw))
+        rules.number(role, raw)
     except ValueError:
         return False
     return True

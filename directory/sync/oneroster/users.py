@@ -6,14 +6,19 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from directory.models import Person
+from directory.sync.fingerprint import NO_FINGERPRINT, Fingerprinter
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_11
 from directory.sync.oneroster.schema import COLUMNS, USERS_11, PersonRecord
 from directory.sync.oneroster.sources import SourceSurvey, read_source, setting_for
-from directory.sync.reader import Row
+from directory.sync.reader import Column, Row
 from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.values import EMPLOYEE_ROLES, IdRules, split_list
+
+# Cells that say nothing about the person: left out of a row's fingerprint, so an
+# export that restamps every row's date still matches.
+UNHASHED = frozenset({"status", "dateLastModified"})
 
 
 class UserReader:
@@ -30,12 +35,30 @@ class UserReader:
         self.employee_source = setting_for(Person.Role.TEACHER)[1]
         # Addresses the directory holds were checked when they came in.
         self.known_emails = {p.values.email for p in reading.snapshot.people.values()}
+        self.fingerprint = Fingerprinter(
+            reading.version, self.rules, self.student_source, self.employee_source
+        )
+        self.hashed: list[int] = []  # positions of the cells a fingerprint covers
 
     def read(self) -> None:
         reading = self.reading
         columns = COLUMNS["users"] + (USERS_11 if reading.manifest.roles_on_users else [])
+        desired, problems = reading.desired.users, reading.problems
+        # 1.2 reads a user's role from roles.csv, which the row's fingerprint does not
+        # cover: those rows are always checked in full.
+        skipping = reading.manifest.roles_on_users
         for context, row, sid, present in reading.rows("users", columns):
+            if not self.hashed:
+                self.hashed = _hashed_positions(row, columns)
+            fingerprint = self.fingerprint([row.cells[i] for i in self.hashed])
+            if skipping and present and self.unchanged(row, sid, fingerprint):
+                continue
+            seen_problems = len(problems)
             self.read_row(context, row, sid, present)
+            # Only a row that read without a word is vouched for: one with a warning
+            # is checked again next time, so the report says it again.
+            if sid in desired and len(problems) == seen_problems:
+                reading.user_fingerprints[sid] = fingerprint
         reading.report.notes.extend(self.survey.hints())
         desired = reading.desired.users
         keys = set(desired) | set(reading.links.by_sid)
@@ -51,6 +74,29 @@ class UserReader:
                 reading.ignored_users.add(sid)
         reading.universe.people = keys
         reading.check_empty_bulk("users", self.snapshot.active_people)
+
+    def unchanged(self, row: Row, sid: str, fingerprint: int) -> bool:
+        """Whether the row is the one the person was last written from, and what it
+        refers to is still there: then the directory's record stands for it, unchecked.
+
+        Only for an active person OneRoster owns (a returning or linked one takes the
+        full path) whose orgs are all still in this run."""
+        current = self.snapshot.people.get(sid)
+        stored = self.snapshot.person_fingerprints.get(sid, NO_FINGERPRINT)
+        if current is None or not current.active or stored != fingerprint:
+            return False
+        record = current.values
+        orgs = self.reading.universe.orgs
+        if not record.orgs <= orgs or (record.primary_org and record.primary_org not in orgs):
+            return False
+        if sid in self.snapshot.hr_by_sid:
+            return False
+        self.survey.found(record.role)
+        self.username_owner[record.username] = sid
+        self.new_owner_line[record.username] = (sid, row.line)
+        self.reading.desired.users[sid] = record
+        self.reading.user_fingerprints[sid] = fingerprint
+        return True
 
     def read_row(self, context: FileContext, row: Row, sid: str, present: bool | None) -> None:
         reading = self.reading
@@ -82,8 +128,8 @@ class UserReader:
             source = self.student_source if role == Person.Role.STUDENT else self.employee_source
             raw, column = read_source(row, source)
             try:
-                identifier = self.rules.identifier(role, raw)
-                username = self.rules.username(role, identifier)
+                number = self.rules.number(role, raw)
+                identifier, username = number.identifier, number.username
             except ValueError as error:
                 errors.fail(column, str(error))
                 self.survey.missing(role, row)
@@ -169,3 +215,7 @@ class UserReader:
         else:
             context.counts.unchanged += 1
         return True
+
+
+def _hashed_positions(row: Row, columns: list[Column]) -> list[int]:
+    return [row.index[c.name] for c in columns if c.name not in UNHASHED]
