@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "portal",
     "support",
+    "dashboard",
     "demo",
 ]
 

@@ -1,0 +1,240 @@
+"""Claim figures, counted by the database: one grouped query per table, never a
+query per school, grade, class or person.
+
+Every person is in exactly one claim state, decided in this order:
+deactivated (left the district), claimed, waiting (inside the wait after first
+appearing, not yet claimable), unclaimed (could claim and has not). The claim rate
+is claimed over everyone still active: everyone enrolled must claim by the
+deadline.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from audit.models import AuditEvent, EventType, Outcome
+from directory.models import Enrollment, Org, Person, Status
+
+# How many days the claims and sign-ins charts show, today included.
+DAYS_SHOWN = 30
+
+
+class ClaimState(enum.Enum):
+    CLAIMED = "claimed"
+    UNCLAIMED = "unclaimed"
+    WAITING = "waiting"
+    DEACTIVATED = "deactivated"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    ClaimState.CLAIMED: _("Claimed"),
+    ClaimState.UNCLAIMED: _("Not claimed"),
+    ClaimState.WAITING: _("Not yet claimable"),
+    ClaimState.DEACTIVATED: _("Deactivated"),
+}
+
+
+def state_filter(state: ClaimState, now: datetime, prefix: str = "") -> Q:
+    """The condition for people (reached through `prefix`, e.g. "person__") in `state`."""
+    active = Q(**{f"{prefix}status": Status.ACTIVE})
+    claimed = Q(**{f"{prefix}account__claimed_at__isnull": False})
+    not_claimed = Q(**{f"{prefix}account__claimed_at__isnull": True})
+    if state is ClaimState.DEACTIVATED:
+        return ~active
+    if state is ClaimState.CLAIMED:
+        return active & claimed
+    if state is ClaimState.WAITING:
+        return active & not_claimed & Q(**{f"{prefix}claimable_at__gt": now})
+    return active & not_claimed & Q(**{f"{prefix}claimable_at__lte": now})
+
+
+@dataclass(frozen=True)
+class ClaimCounts:
+    claimed: int = 0
+    unclaimed: int = 0
+    waiting: int = 0
+    deactivated: int = 0
+
+    @property
+    def active(self) -> int:
+        return self.claimed + self.unclaimed + self.waiting
+
+    @property
+    def rate(self) -> float:
+        """Claimed as a share (0 to 1) of everyone active."""
+        return self.claimed / self.active if self.active else 0.0
+
+    @property
+    def percent(self) -> str:
+        return f"{self.rate * 100:.1f}"
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ClaimCounts:
+        return cls(**{state.value: int(row[state.value] or 0) for state in ClaimState})
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One line of a claim-rate table: what it counts (a school, role, grade or
+    class), its key for links, and the counts."""
+
+    key: str
+    label: str
+    counts: ClaimCounts
+
+
+def _aggregates(now: datetime, prefix: str = "") -> dict[str, Count]:
+    return {
+        state.value: Count("pk", filter=state_filter(state, now, prefix)) for state in ClaimState
+    }
+
+
+def population(school_ids: Collection[int] | None) -> QuerySet[Person]:
+    """Everyone (None) or the people whose primary school is one of `school_ids`."""
+    people = Person.objects.all()
+    return people if school_ids is None else people.filter(primary_org_id__in=school_ids)
+
+
+def totals(people: QuerySet[Person], now: datetime) -> ClaimCounts:
+    return ClaimCounts.from_row(people.aggregate(**_aggregates(now)))
+
+
+def _grouped(people: QuerySet[Person], field: str, now: datetime) -> dict[Any, ClaimCounts]:
+    rows = people.order_by().values(field).annotate(**_aggregates(now))
+    return {row[field]: ClaimCounts.from_row(row) for row in rows}
+
+
+def by_school(people: QuerySet[Person], schools: Iterable[Org], now: datetime) -> list[ClaimRow]:
+    """One row per school (those without people too), by name."""
+    counts = _grouped(people, "primary_org_id", now)
+    return [
+        ClaimRow(str(school.pk), school.name, counts.get(school.pk, ClaimCounts()))
+        for school in schools
+    ]
+
+
+def by_role(people: QuerySet[Person], now: datetime) -> list[ClaimRow]:
+    counts = _grouped(people, "role", now)
+    return [
+        ClaimRow(str(role.value), str(role.label), counts[role.value])
+        for role in Person.Role
+        if role.value in counts
+    ]
+
+
+_GRADE_ORDER = {"IT": -3, "PR": -2, "PK": -1, "TK": -1, "KG": 0}
+
+
+def grade_sort_key(grade: str) -> tuple[int, str]:
+    """Pre-kindergarten, kindergarten, then 1 to 12 in number order, then the rest."""
+    if grade in _GRADE_ORDER:
+        return _GRADE_ORDER[grade], grade
+    if re.fullmatch(r"\d+", grade):
+        return int(grade), grade
+    return 100, grade
+
+
+def by_grade(people: QuerySet[Person], now: datetime) -> list[ClaimRow]:
+    """Students by the grades the SIS gives them (one grade each, as a rule)."""
+    counts = _grouped(people.filter(role=Person.Role.STUDENT), "grades", now)
+    return [
+        ClaimRow(grade, grade or str(_("No grade")), counts[grade])
+        for grade in sorted(counts, key=grade_sort_key)
+    ]
+
+
+def by_class(school: Org, now: datetime) -> list[ClaimRow]:
+    """The school's active classes with their actively enrolled students."""
+    enrollments = Enrollment.objects.filter(
+        klass__school=school,
+        klass__status=Status.ACTIVE,
+        role=Enrollment.Role.STUDENT,
+        status=Status.ACTIVE,
+    )
+    rows = (
+        enrollments.order_by()
+        .values("klass_id", "klass__title")
+        .annotate(**_aggregates(now, prefix="person__"))
+        .order_by("klass__title", "klass_id")
+    )
+    return [
+        ClaimRow(str(row["klass_id"]), row["klass__title"], ClaimCounts.from_row(row))
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DailyCount:
+    day: date
+    count: int
+
+
+def _days(today: date) -> list[date]:
+    return [today - timedelta(days=back) for back in range(DAYS_SHOWN - 1, -1, -1)]
+
+
+def _fill(today: date, counted: Mapping[date, int]) -> list[DailyCount]:
+    return [DailyCount(day, counted.get(day, 0)) for day in _days(today)]
+
+
+def _window_start(today: date) -> datetime:
+    first = _days(today)[0]
+    return timezone.make_aware(datetime.combine(first, datetime.min.time()))
+
+
+def claims_per_day(school_ids: Collection[int] | None, today: date) -> list[DailyCount]:
+    """Accounts claimed each day (as they stand: a reset account's claim is gone)."""
+    accounts = Account.objects.filter(claimed_at__gte=_window_start(today))
+    if school_ids is not None:
+        accounts = accounts.filter(person__primary_org_id__in=school_ids)
+    rows = accounts.annotate(day=TruncDate("claimed_at")).values("day").annotate(n=Count("pk"))
+    return _fill(today, {row["day"]: row["n"] for row in rows})
+
+
+def sign_ins_per_day(school_ids: Collection[int] | None, today: date) -> list[DailyCount]:
+    """Successful sign-ins each day, from the audit log."""
+    events = AuditEvent.objects.filter(
+        event_type=EventType.LOGIN_SUCCEEDED,
+        outcome=Outcome.SUCCESS,
+        occurred_at__gte=_window_start(today),
+    )
+    if school_ids is not None:
+        events = events.filter(person__primary_org_id__in=school_ids)
+    rows = (
+        events.order_by().annotate(day=TruncDate("occurred_at")).values("day").annotate(n=Count("pk"))
+    )
+    return _fill(today, {row["day"]: row["n"] for row in rows})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    day: date
+    days_left: int
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+
+def deadline(today: date) -> Deadline | None:
+    """HALLPASS_CLAIM_DEADLINE and the days left before it, if one is set."""
+    day = settings.DISTRICT.get("claim_deadline")
+    if not isinstance(day, date):
+        return None
+    return Deadline(day, (day - today).days)
