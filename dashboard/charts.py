@@ -84,7 +84,8 @@ def _nice_top(highest: int) -> int:
 
 
 def daily_line(days: Sequence[DailyCount]) -> LineChart:
-    """A line through each day's count, with the axis labelled at 0, half and the top."""
+    """A line through each day's count, with the axis labelled at 0, the top and,
+    when it is a whole number, half way."""
     top = _nice_top(max((day.count for day in days), default=0))
     left, right = PLOT_LEFT, WIDTH - PLOT_RIGHT
     upper, lower = PLOT_TOP, LINE_HEIGHT - PLOT_BOTTOM
@@ -96,7 +97,9 @@ def daily_line(days: Sequence[DailyCount]) -> LineChart:
     points = " ".join(
         f"{round(left + index * step, 1)},{y(day.count)}" for index, day in enumerate(days)
     )
-    y_ticks = [Tick(y(value), f"{value:g}") for value in (0, top / 2, top)]
+    # Whole numbers only: a half of 1 or 5 would label a count no day can have.
+    marks = (0, top // 2, top) if top % 2 == 0 else (0, top)
+    y_ticks = [Tick(y(value), str(value)) for value in marks]
     x_ticks = []
     if days:
         x_ticks = [
