@@ -30,6 +30,7 @@ def test_the_page_shows_the_accounts_state_equipment_tickets_and_events(
     Account.objects.filter(pk=student.pk).update(recovery_locked_at=timezone.now())
     for _ in range(account_counter(student.username).limit.max_attempts):
         throttle.reserve(account_counter(student.username))
+    assert student.person is not None
     HandedOut.objects.create(
         person=student.person, item_id=_an_item(), asset_tag="CB-1234", serial_number="SN9"
     )

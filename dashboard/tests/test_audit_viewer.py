@@ -53,6 +53,7 @@ def test_each_filter_narrows_the_events(district: District) -> None:
     with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
         record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, account=district.claimed)
     client = client_for(district.technician)
+    assert district.claimed.person_id is not None
     by_person = shown(client.get(AUDIT, {"person": district.claimed.username.upper()}))
     assert set(by_person) == set(
         AuditEvent.objects.filter(person_id=district.claimed.person_id).values_list("pk", flat=True)

@@ -38,7 +38,7 @@ def test_a_letter_is_in_the_language_chosen_for_the_student(
     settings.DISTRICT = {**settings.DISTRICT, "portal_url": "https://my.example.org"}
     response = client_for(district.teacher).get(
         reverse("dashboard:letters"),
-        {"student": district.unclaimed.pk, f"language-{district.unclaimed.pk}": language},
+        {"student": str(district.unclaimed.pk), f"language-{district.unclaimed.pk}": language},
     )
     ((lang, text),) = letters_in(response.content)
     assert lang == language
@@ -53,7 +53,7 @@ def test_a_letter_is_in_the_language_chosen_for_the_student(
 def test_each_student_gets_a_page_in_their_own_language(district: District) -> None:
     unclaimed, waiting = district.unclaimed, district.waiting
     response = client_for(district.teacher).get(reverse("dashboard:letters"), {
-        "student": [unclaimed.pk, waiting.pk, district.claimed.person_id],
+        "student": [str(unclaimed.pk), str(waiting.pk), str(district.claimed.person_id)],
         f"language-{unclaimed.pk}": "vi",
         f"language-{waiting.pk}": "es",
     })

@@ -33,6 +33,7 @@ def test_each_record_page_leaves_one_event_naming_the_people_shown(district: Dis
          "claim-letters", {district.unclaimed.pk}),
     ]
     for client, url, query, view, people in visits:
+        assert isinstance(query, dict)
         before = len(viewed())
         assert client.get(url, query, REMOTE_ADDR="198.51.100.9").status_code == 200
         events = viewed()[before:]

@@ -104,7 +104,7 @@ def test_a_teachers_letters_are_for_their_own_unclaimed_students_only(district: 
     client = client_for(district.teacher)
     letters = reverse("dashboard:letters")
     assert client.get(letters, {"student": district.other_class.pk}).status_code == 404
-    assert client.get(letters, {"student": district.claimed.person_id}).status_code == 404
+    assert client.get(letters, {"student": str(district.claimed.person_id)}).status_code == 404
     assert client.get(letters, {"student": district.unclaimed.pk}).status_code == 200
 
 
