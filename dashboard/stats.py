@@ -1,5 +1,6 @@
-"""Claim figures, counted by the database: one grouped query per table, never a
-query per school, grade, class or person.
+"""Claim figures, counted by the database: one grouped query for the people (by
+school, role and grade, summed here into each table) and one for the classes, never
+a query per school, grade, class or person.
 
 Every person is in exactly one claim state, decided in this order:
 deactivated (left the district), claimed, waiting (inside the wait after first
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -84,6 +85,12 @@ class ClaimCounts:
     def percent(self) -> str:
         return f"{self.rate * 100:.1f}"
 
+    def __add__(self, other: ClaimCounts) -> ClaimCounts:
+        return ClaimCounts(
+            self.claimed + other.claimed, self.unclaimed + other.unclaimed,
+            self.waiting + other.waiting, self.deactivated + other.deactivated,
+        )
+
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ClaimCounts:
         return cls(**{state.value: int(row[state.value] or 0) for state in ClaimState})
@@ -111,30 +118,61 @@ def population(school_ids: Collection[int] | None) -> QuerySet[Person]:
     return people if school_ids is None else people.filter(primary_org_id__in=school_ids)
 
 
-def totals(people: QuerySet[Person], now: datetime) -> ClaimCounts:
-    return ClaimCounts.from_row(people.aggregate(**_aggregates(now)))
+@dataclass(frozen=True)
+class Cell:
+    """The counts of the people of one school, role and grade: the finest grouping
+    the pages show, from which every table sums its rows."""
+
+    school_id: int | None
+    role: str
+    grade: str
+    counts: ClaimCounts
 
 
-def _grouped(people: QuerySet[Person], field: str, now: datetime) -> dict[Any, ClaimCounts]:
-    rows = people.order_by().values(field).annotate(**_aggregates(now))
-    return {row[field]: ClaimCounts.from_row(row) for row in rows}
-
-
-def by_school(people: QuerySet[Person], schools: Iterable[Org], now: datetime) -> list[ClaimRow]:
-    """One row per school (those without people too), by name."""
-    counts = _grouped(people, "primary_org_id", now)
+def cells(people: QuerySet[Person], now: datetime) -> list[Cell]:
+    """One grouped query over the people: a district holds a few hundred cells."""
+    rows = (
+        people.order_by()
+        .values("primary_org_id", "role", "grades")
+        .annotate(**_aggregates(now))
+    )
     return [
-        ClaimRow(str(school.pk), school.name, counts.get(school.pk, ClaimCounts()))
+        Cell(row["primary_org_id"], row["role"], row["grades"], ClaimCounts.from_row(row))
+        for row in rows
+    ]
+
+
+def _sum(counts: Iterable[ClaimCounts]) -> ClaimCounts:
+    total = ClaimCounts()
+    for each in counts:
+        total = total + each
+    return total
+
+
+def totals(grid: Sequence[Cell]) -> ClaimCounts:
+    return _sum(cell.counts for cell in grid)
+
+
+def by_school(grid: Sequence[Cell], schools: Iterable[Org]) -> list[ClaimRow]:
+    """One row per school (those without people too), in the order given."""
+    return [
+        ClaimRow(
+            str(school.pk), school.name,
+            _sum(cell.counts for cell in grid if cell.school_id == school.pk),
+        )
         for school in schools
     ]
 
 
-def by_role(people: QuerySet[Person], now: datetime) -> list[ClaimRow]:
-    counts = _grouped(people, "role", now)
+def by_role(grid: Sequence[Cell]) -> list[ClaimRow]:
+    present = {cell.role for cell in grid}
     return [
-        ClaimRow(str(role.value), str(role.label), counts[role.value])
+        ClaimRow(
+            str(role.value), str(role.label),
+            _sum(cell.counts for cell in grid if cell.role == role.value),
+        )
         for role in Person.Role
-        if role.value in counts
+        if role.value in present
     ]
 
 
@@ -150,12 +188,16 @@ def grade_sort_key(grade: str) -> tuple[int, str]:
     return 100, grade
 
 
-def by_grade(people: QuerySet[Person], now: datetime) -> list[ClaimRow]:
+def by_grade(grid: Sequence[Cell]) -> list[ClaimRow]:
     """Students by the grades the SIS gives them (one grade each, as a rule)."""
-    counts = _grouped(people.filter(role=Person.Role.STUDENT), "grades", now)
+    students = [cell for cell in grid if cell.role == Person.Role.STUDENT]
+    grades = sorted({cell.grade for cell in students}, key=grade_sort_key)
     return [
-        ClaimRow(grade, grade or str(_("No grade")), counts[grade])
-        for grade in sorted(counts, key=grade_sort_key)
+        ClaimRow(
+            grade, grade or str(_("No grade")),
+            _sum(cell.counts for cell in students if cell.grade == grade),
+        )
+        for grade in grades
     ]
 
 

@@ -104,9 +104,10 @@ def _figures(request: HttpRequest, viewer: Viewer) -> dict[str, object] | HttpRe
     school_ids = None if viewer.sees_district else viewer.school_ids
     people = stats.population(school_ids)
     schools = list(schools_in_scope(viewer).only("pk", "name").order_by("name", "pk"))
-    school_rows = stats.by_school(people, schools, now)
-    role_rows = stats.by_role(people, now)
-    grade_rows = stats.by_grade(people, now)
+    grid = stats.cells(people, now)
+    school_rows = stats.by_school(grid, schools)
+    role_rows = stats.by_role(grid)
+    grade_rows = stats.by_grade(grid)
     claims = stats.claims_per_day(school_ids, today)
     sign_ins = stats.sign_ins_per_day(school_ids, today)
     download = request.GET.get("csv")
@@ -121,7 +122,7 @@ def _figures(request: HttpRequest, viewer: Viewer) -> dict[str, object] | HttpRe
     if download == "sign-ins":
         return daily_csv("sign-ins-per-day.csv", _("Sign-ins"), sign_ins)
     return {
-        "totals": stats.totals(people, now),
+        "totals": stats.totals(grid),
         "deadline": stats.deadline(today),
         "school_rows": school_rows,
         "school_chart": charts.claim_rate_bars(school_rows),
@@ -139,10 +140,10 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = require_viewer(request)
     org = access_school_by_viewer(pk, viewer)
     now, today = timezone.now(), _today()
-    people = stats.population([org.pk])
-    grade_rows = stats.by_grade(people, now)
+    grid = stats.cells(stats.population([org.pk]), now)
+    grade_rows = stats.by_grade(grid)
     class_rows = stats.by_class(org, now)
-    role_rows = stats.by_role(people, now)
+    role_rows = stats.by_role(grid)
     download = request.GET.get("csv")
     if download == "grades":
         return claim_rows_csv("claims-by-grade.csv", _("Grade"), grade_rows)
@@ -153,7 +154,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboard/school.html", {
         "viewer": viewer,
         "school": org,
-        "totals": stats.totals(people, now),
+        "totals": stats.totals(grid),
         "deadline": stats.deadline(today),
         "grade_rows": grade_rows,
         "grade_chart": charts.claim_rate_bars(grade_rows),
