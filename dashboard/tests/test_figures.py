@@ -110,18 +110,15 @@ def test_claims_and_sign_ins_per_day_count_each_day(district: District) -> None:
         for _ in range(2):
             record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, account=district.claimed)
         record(EventType.LOGIN_FAILED, Outcome.FAILURE, account=district.claimed)
-    Account.objects.filter(pk=district.south_claimed.pk).update(claimed_at=three_days_ago)
+        record(EventType.CLAIM_COMPLETED, Outcome.SUCCESS, account=district.south_claimed)
     record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, account=district.south_claimed)
+    record(EventType.CLAIM_COMPLETED, Outcome.SUCCESS, account=district.claimed)
 
     context = client_for(district.district_admin).get(reverse("dashboard:home")).context
     claims = {day.day: day.count for day in context["claims"]}
     sign_ins = {day.day: day.count for day in context["sign_ins"]}
     day = timezone.localtime(three_days_ago).date()
-    claimed_today = sum(
-        1 for a in Account.objects.all()
-        if a.claimed_at and timezone.localtime(a.claimed_at).date() == today
-    )
-    assert claims[day] == 1 and claims[today] == claimed_today
+    assert claims[day] == 1 and claims[today] == 1
     assert sign_ins[day] == 2 and sign_ins[today] == 1
     assert len(claims) == 30 and min(claims) == today - timedelta(days=29)
     assert isinstance(min(claims), date)
