@@ -179,12 +179,12 @@ def measure(district: Path, views: int, audit_count: int) -> dict[str, Any]:
     some_student = Person.objects.filter(role=Person.Role.STUDENT).values_list(
         "username", flat=True
     ).first()
-    pages = {
+    pages: dict[str, tuple[str, dict[str, str]]] = {
         "district dashboard": ("/dashboard/", {}),
         "school drill-down": (f"/dashboard/schools/{biggest}/", {}),
         "school's unclaimed people": (f"/dashboard/schools/{biggest}/people/", {}),
         "audit log, first page": ("/dashboard/audit/", {}),
-        "audit log, one person": ("/dashboard/audit/", {"person": some_student}),
+        "audit log, one person": ("/dashboard/audit/", {"person": str(some_student)}),
         "audit log, failures": ("/dashboard/audit/", {"event": "login.failed"}),
     }
     results = {}
