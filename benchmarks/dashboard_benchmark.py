@@ -24,7 +24,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_servers import postgres_urls, recreate_database
+from bench_pages import time_page
+from bench_servers import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -152,7 +152,6 @@ def measure(district: Path, views: int, audit_count: int) -> dict[str, Any]:
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Account
     from directory.models import Org, Person
@@ -187,25 +186,9 @@ def measure(district: Path, views: int, audit_count: int) -> dict[str, Any]:
         "audit log, one person": ("/dashboard/audit/", {"person": str(some_student)}),
         "audit log, failures": ("/dashboard/audit/", {"event": "login.failed"}),
     }
-    results = {}
-    for name, (url, params) in pages.items():
-        client.get(url, params)  # warm the caches once
-        timings = []
-        for _ in range(views):
-            begin = time.perf_counter()
-            response = client.get(url, params)
-            timings.append((time.perf_counter() - begin) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{name}: answered {response.status_code}")
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url, params)
-        timings.sort()
-        results[name] = {
-            "median_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-            "max_ms": round(timings[-1], 1),
-            "queries": len(queries),
-        }
+    results = {
+        name: time_page(client, url, params, views) for name, (url, params) in pages.items()
+    }
     return {
         "people": Person.objects.count(),
         "accounts": len(accounts),
@@ -262,18 +245,13 @@ def main() -> None:
                 env = {**base_env, "DATABASE_URL": f"sqlite:///{work}/bench.sqlite3"}
                 report["SQLite"] = run_in_subprocess(env, work / "district", args)
             else:
-                urls = postgres_urls(os.environ.get("DATABASE_URL"), args.pg_database)
-                if urls is None:
-                    print("PostgreSQL: no server answered; skipped")
-                    continue
-                maintenance, url = urls
-                recreate_database(maintenance, args.pg_database)
-                try:
+                with throwaway_postgres(args.pg_database) as url:
+                    if url is None:
+                        print("PostgreSQL: no server answered; skipped")
+                        continue
                     report["PostgreSQL"] = run_in_subprocess(
                         {**base_env, "DATABASE_URL": url}, work / "district", args
                     )
-                finally:
-                    recreate_database(maintenance, args.pg_database, create=False)
             print(f"{backend}: measured", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
