@@ -246,7 +246,8 @@ def _per_day(events: QuerySet[AuditEvent], today: date) -> list[DailyCount]:
         .order_by()
         .annotate(day=Value(index))
         .values("day")
-        .annotate(n=Count("pk"))
+        # COUNT(*): the index alone answers it (PostgreSQL's index-only scan).
+        .annotate(n=Count("*"))
         for index in range(len(days))
     ]
     rows = counts[0].union(*counts[1:], all=True)
