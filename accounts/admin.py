@@ -22,11 +22,18 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import admin_groups  # noqa: F401  (registers the groups' admin)
+from accounts import (
+    acceptable_use,
+    admin_groups,  # noqa: F401  (registers the groups' admin)
+    admin_people,  # noqa: F401  (adds claim status to the People list)
+    admin_policy,  # noqa: F401  (registers the policy's admin)
+)
 from accounts.models import Account, ChallengeQuestion
 from accounts.privileges import (
     PRIVILEGE_FIELDS,
@@ -117,6 +124,7 @@ class AccountAdmin(admin.ModelAdmin[Account]):
         "language",
         "recovery_failures",
         "recovery_locked_at",
+        "accepted_policy",
         "is_staff",
         "is_superuser",
         "groups",
@@ -131,6 +139,7 @@ class AccountAdmin(admin.ModelAdmin[Account]):
         "date_joined",
         "recovery_failures",
         "recovery_locked_at",
+        "accepted_policy",
     ]
     filter_horizontal = ["groups", "user_permissions"]
 
@@ -141,6 +150,17 @@ class AccountAdmin(admin.ModelAdmin[Account]):
     @admin.display(description=_("role"), ordering="person__role")
     def role(self, obj: Account) -> str:
         return obj.person.get_role_display() if obj.person is not None else str(_("IT staff"))
+
+    @admin.display(description=_("Acceptable Use Policy accepted"))
+    def accepted_policy(self, obj: Account) -> str:
+        accepted = acceptable_use.accepted_policy(obj)
+        if accepted is None:
+            return str(_("none"))
+        return _("version %(version)s, %(when)s (%(language)s)") % {
+            "version": accepted.version,
+            "when": date_format(localtime(accepted.accepted_at), "DATETIME_FORMAT"),
+            "language": accepted.language,
+        }
 
     @admin.display(description=_("claimed"), boolean=True, ordering="claimed_at")
     def claimed(self, obj: Account) -> bool:

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
+from accounts.role_policies import default_question_count
 from common.text import fold, legacy_fold
-
-REQUIRED_ANSWERS = 3
 
 # A hash of a random value that no answer matches; checked in place of missing
 # answers so a check costs the same whether or not the account has any.
@@ -41,16 +40,18 @@ def normalize_answer(text: str) -> str:
     return fold(text)
 
 
-def do_set_answers(account: Account, answers: dict[int, str]) -> None:
+def do_set_answers(account: Account, answers: dict[int, str], count: int | None = None) -> None:
     """Replace the account's answers with these (question id -> answer text).
 
-    Exactly three different questions and three different normalised answers;
-    a ValueError otherwise (forms validate first, so this guards programming errors)."""
+    Exactly `count` different questions (the role's, accounts.role_policies; the
+    students' count when not given) and as many different normalised answers; a
+    ValueError otherwise (forms validate first, so this guards programming errors)."""
+    count = count if count is not None else default_question_count()
     normalized = {int(qid): normalize_answer(text) for qid, text in answers.items()}
-    if len(normalized) != REQUIRED_ANSWERS:
-        raise ValueError("Exactly three different questions are required.")
-    if len(set(normalized.values())) != REQUIRED_ANSWERS or "" in normalized.values():
-        raise ValueError("Three different, non-empty answers are required.")
+    if len(normalized) != count:
+        raise ValueError(f"Exactly {count} different questions are required.")
+    if len(set(normalized.values())) != count or "" in normalized.values():
+        raise ValueError(f"{count} different, non-empty answers are required.")
     known = set(ChallengeQuestion.objects.filter(pk__in=normalized).values_list("pk", flat=True))
     if known != set(normalized):
         raise ValueError("Unknown challenge question.")
@@ -64,11 +65,11 @@ def do_set_answers(account: Account, answers: dict[int, str]) -> None:
 
 
 def check_answers(account: Account, answers: dict[int, str]) -> bool:
-    """True when all three answers match the account's stored answers.
+    """True when the answers are to exactly the account's questions and all match.
 
-    Always runs exactly three hash checks, whatever the account has stored and
-    however many answers were given, so timing does not tell an account with
-    answers from one without."""
+    Runs one hash check per answer given (one per question the page asked, which
+    the visitor sees anyway; at least the students' count), whatever the account has
+    stored, so timing does not tell an account with answers from one without."""
     global _DUMMY_ANSWER_HASH
     if _DUMMY_ANSWER_HASH is None:
         _DUMMY_ANSWER_HASH = make_password(None)  # unusable, but hashed like the rest
@@ -78,10 +79,8 @@ def check_answers(account: Account, answers: dict[int, str]) -> bool:
         rows = ChallengeAnswer.objects.filter(account=account)
         stored = dict(rows.values_list("question_id", "answer_hash"))
     given = {int(qid): (normalize_answer(text), legacy_fold(text)) for qid, text in answers.items()}
-    pairs = list(given.items())[:REQUIRED_ANSWERS]
-    pairs += [(0, ("", ""))] * (REQUIRED_ANSWERS - len(pairs))
-    ok = len(stored) == REQUIRED_ANSWERS and len(given) == REQUIRED_ANSWERS
-    for qid, (text, legacy) in pairs:
+    ok = bool(stored) and set(stored) == set(given)
+    for qid, (text, legacy) in given.items():
         encoded = stored.get(qid) or _DUMMY_ANSWER_HASH
         matched = check_password(text, encoded)
         if legacy != text:
@@ -90,5 +89,7 @@ def check_answers(account: Account, answers: dict[int, str]) -> bool:
             # runs depends on the text typed only, never on the account, so its
             # time tells nothing.
             matched = check_password(legacy, encoded) or matched
-        ok = ok and qid in stored and bool(text) and matched
+        ok = ok and bool(text) and matched
+    for _missing in range(default_question_count() - len(given)):
+        check_password("", _DUMMY_ANSWER_HASH)  # the same work as for a full set
     return ok

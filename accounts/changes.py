@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from accounts.challenges import do_set_answers
 from accounts.models import Account
 from accounts.passwords import do_set_password, notify_password_changed
+from accounts.role_policies import challenge_rule_for
 from audit.models import EventType, Outcome
 from audit.services import record
 
@@ -24,7 +25,7 @@ def do_change_password(request: HttpRequest, account: Account, raw_password: str
 
 
 def do_change_challenges(request: HttpRequest, account: Account, answers: dict[int, str]) -> None:
-    """Replace the three questions and answers (current password checked by the form)."""
+    """Replace the questions and answers (current password checked by the form)."""
     with transaction.atomic():
-        do_set_answers(account, answers)
+        do_set_answers(account, answers, challenge_rule_for(account).count)
         record(EventType.CHALLENGES_CHANGED, Outcome.SUCCESS, request=request, account=account)

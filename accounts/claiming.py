@@ -35,6 +35,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from accounts.acceptable_use import PolicyChoice, do_accept_policy
 from accounts.challenges import do_set_answers
 from accounts.forms_common import NewPasswordForm
 from accounts.models import Account
@@ -332,9 +333,13 @@ def do_complete_claim(
     password_hash: str,
     answers: dict[int, str],
     *,
+    question_count: int | None = None,
+    policy: PolicyChoice | None = None,
     request: HttpRequest | None = None,
 ) -> ClaimResult:
-    """Write the claim in one transaction: the account, its password and answers.
+    """Write the claim in one transaction: the account, its password, its answers
+    (`question_count` of them, or none when the person's role lets them skip the
+    questions) and the acceptance of the Acceptable Use Policy agreed to in the wizard.
 
     The person row is locked and "still claimable and unclaimed" re-checked, so
     two browsers finishing at once produce one claim; the unique person on
@@ -358,8 +363,17 @@ def do_complete_claim(
             account.recovery_failures = 0
             account.recovery_locked_at = None
             do_set_password_hash(account, password_hash)
-            do_set_answers(account, answers)
-            record(EventType.CLAIM_COMPLETED, Outcome.SUCCESS, request=request, account=account)
+            if answers:
+                do_set_answers(account, answers, question_count)
+            record(
+                EventType.CLAIM_COMPLETED,
+                Outcome.SUCCESS,
+                request=request,
+                account=account,
+                details={} if answers else {"questions": "skipped"},
+            )
+            if policy is not None:
+                do_accept_policy(account, policy, request=request)
     except IntegrityError:
         person = Person.objects.get(pk=person_id)
         return _failed(person, "already_claimed", request)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import login as login_service
 from accounts.forms_common import AnswerInput, ChallengeAnswersForm, NewPasswordForm
 from accounts.models import Account, ChallengeQuestion
+from accounts.role_policies import challenge_rule_for
 
 
 def username_field() -> forms.CharField:
@@ -134,7 +135,8 @@ class ChangePasswordForm(CurrentPasswordMixin, NewPasswordForm):
 
 
 class ChangeChallengesForm(CurrentPasswordMixin, ChallengeAnswersForm):
-    """Current password, then three new questions and answers."""
+    """Current password, then new questions and answers, as many as the account's
+    role answers (also for a person who skipped them at the claim)."""
 
     purpose = "change_challenges"
 
@@ -142,7 +144,7 @@ class ChangeChallengesForm(CurrentPasswordMixin, ChallengeAnswersForm):
         self, account: Account, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> None:
         self.account, self.request = account, request
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, count=challenge_rule_for(account).count, **kwargs)
         self.order_fields(["current_password"])
 
 

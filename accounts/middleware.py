@@ -7,13 +7,17 @@ the language cookie the switcher sets, then Accept-Language (the last two are
 Django's LocaleMiddleware, which runs before authentication).
 """
 
+import functools
 import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 
+from accounts.acceptable_use import PENDING_SESSION_KEY
 from accounts.models import Account
 
 
@@ -69,3 +73,28 @@ class AccountLanguageMiddleware:
                     Account.objects.filter(pk=user.pk, language="").update(language=current)
                     user.language = current
         return self.get_response(request)
+
+
+class PolicyAcceptanceMiddleware:
+    """Keeps a person who signed in with a new version of the Acceptable Use Policy
+    to accept on the policy page until they accept or decline it
+    (accounts.acceptable_use): any other page, an app's sign-in through single sign-on
+    included, sends them there and back afterwards. Signing out and switching the
+    language stay open. Only the session is read, so other requests cost nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if PENDING_SESSION_KEY in request.session and request.path not in _open_paths():
+            return redirect_to_login(
+                request.get_full_path(), reverse("accounts:policy"), redirect_field_name="next"
+            )
+        return self.get_response(request)
+
+
+@functools.cache
+def _open_paths() -> frozenset[str]:
+    names = ("accounts:policy", "accounts:logout", "set-language", "common:branding-stylesheet",
+             "common:favicon")
+    return frozenset(reverse(name) for name in names)

@@ -115,6 +115,16 @@ class Account(AbstractBaseUser, PermissionsMixin):
         return frozenset(self.groups.values_list("name", flat=True))
 
 
+class TextPerLanguage:
+    """For records with a text per language (text_en, text_es, text_vi)."""
+
+    text_en: Any
+
+    def text_for(self, language: str) -> str:
+        """The text in `language`, English when there is none in it."""
+        return str(getattr(self, f"text_{language[:2]}", "") or self.text_en)
+
+
 class PasswordHistory(models.Model):
     """Hashes of an account's earlier passwords, for "Passwords cannot be reused"."""
 
@@ -130,7 +140,7 @@ class PasswordHistory(models.Model):
         return f"{self.account_id} @ {self.created_at:%Y-%m-%d}"
 
 
-class ChallengeQuestion(models.Model):
+class ChallengeQuestion(TextPerLanguage, models.Model):
     """A question in the catalog administrators keep; one text per language."""
 
     text_en = models.CharField(_("question (English)"), max_length=255)
@@ -145,8 +155,6 @@ class ChallengeQuestion(models.Model):
     def __str__(self) -> str:
         return self.text_en
 
-    def text_for(self, language: str) -> str:
-        return str(getattr(self, f"text_{language[:2]}", "") or self.text_en)
 
 
 class ChallengeAnswer(models.Model):
@@ -163,3 +171,56 @@ class ChallengeAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"answer of {self.account_id} to {self.question_id}"
+
+
+class AcceptableUsePolicy(TextPerLanguage, models.Model):
+    """A version of the district's Acceptable Use Policy, as IT publishes it.
+
+    Once published its text is fixed (the admin shows it read-only): what a person
+    accepted must stay what they read. A change is a new version, which everyone it
+    applies to is asked to accept at their next sign-in."""
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    text_en = models.TextField(_("text (English)"), help_text=_("Markdown."))
+    text_es = models.TextField(_("text (Spanish)"), blank=True, help_text=_("Markdown."))
+    text_vi = models.TextField(_("text (Vietnamese)"), blank=True, help_text=_("Markdown."))
+    # accounts.role_policies roles: the directory's four, and "it" for IT staff.
+    roles = models.JSONField(_("roles it applies to"), default=list)
+    guardian_note_under_13 = models.BooleanField(
+        _("students under 13 note a parent's or guardian's acceptance"), default=False
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("Acceptable Use Policy")
+        verbose_name_plural = _("Acceptable Use Policies")
+
+    def __str__(self) -> str:
+        return self.version
+
+
+
+class PolicyAcceptance(models.Model):
+    """A person's acceptance of one version: when, from where, in which language."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="policy_acceptances"
+    )
+    policy = models.ForeignKey(AcceptableUsePolicy, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    language = models.CharField(max_length=10)
+    # A student's own statement that a parent or guardian read it with them (the
+    # directory holds no birth dates, so this is asked, not derived).
+    guardian_noted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "policy"], name="one_acceptance_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} accepted {self.policy_id}"

@@ -3,12 +3,12 @@ reused" is checked against (accounts.password_validation.PasswordHistoryValidato
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.hooks import AccessEnded, AccessEndedReason, call_access_ended_hooks
 from accounts.models import Account, PasswordHistory
+from accounts.role_policies import longest_history_kept
 from audit.models import EventType, Outcome
 from audit.services import record
 from common.mail import language_for, send_templated_email
@@ -23,9 +23,9 @@ def do_set_password(
 ) -> None:
     """Replace the password, pushing the previous usable hash into the history.
 
-    Callers validate first with validate_password(raw_password, user=account).
-    Only the last PASSWORD_HISTORY_COUNT hashes are kept: older ones are deleted so
-    hashes of long-abandoned passwords do not pile up in the database.
+    Callers validate first against the account's role's rules (NewPasswordForm).
+    Only as many hashes as the longest history rule of any role checks are kept:
+    older ones are deleted so hashes of long-abandoned passwords do not pile up.
 
     What the apps were given on the old password (single sign-on tokens) ends with
     it: whoever knew the old password may have used it to sign in to them."""
@@ -57,7 +57,7 @@ def do_set_password_hash(account: Account, encoded: str) -> None:
 
 
 def trim_history(account: Account) -> None:
-    keep = max(settings.PASSWORD_HISTORY_COUNT, 0)
+    keep = longest_history_kept()
     stale = list(
         PasswordHistory.objects.filter(account=account).values_list("pk", flat=True)[keep:]
     )

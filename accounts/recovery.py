@@ -31,6 +31,7 @@ from accounts import login as login_service
 from accounts.challenges import check_answers, questions_in_use
 from accounts.models import Account, ChallengeAnswer, ChallengeQuestion
 from accounts.passwords import do_set_password, notify_password_changed
+from accounts.role_policies import default_question_count
 from audit.models import EventType, Outcome
 from audit.services import record
 from common import throttle
@@ -202,7 +203,8 @@ def find_recoverable_account(username: str) -> Account | None:
 
 
 def questions_for(username: str, account: Account | None) -> list[ChallengeQuestion]:
-    """The three questions to ask: the account's own; for any other username, the
+    """The questions to ask: the account's own; for any other username (or an
+    account whose person skipped the questions, where their role allows it), the
     questions of one account that has answers, chosen by a keyed hash of the typed
     username (so a reload shows the same ones).
 
@@ -221,11 +223,12 @@ def questions_for(username: str, account: Account | None) -> list[ChallengeQuest
     holder = holders.filter(account_id__gte=start)[:1]
     held = ChallengeAnswer.objects.filter(account_id__in=holder).values("question_id")
     questions = list(ChallengeQuestion.objects.filter(pk__in=held).order_by("position", "id"))
-    if len(questions) == 3:
+    if questions:
         return questions
     catalog = questions_in_use()
+    count = min(default_question_count(), len(catalog))
     # A stable pick, not a secret.
-    drawn = random.Random(_stand_in_digest(username)).sample(catalog, min(3, len(catalog)))
+    drawn = random.Random(_stand_in_digest(username)).sample(catalog, count)
     return sorted(drawn, key=lambda question: (question.position, question.pk))
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from accounts import views_auth
+from accounts import views_auth, views_policy
 
 urlpatterns: list[URLPattern] = [
     path("login/", views_auth.login_view, name="login"),
@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path(
         "help/password/done/", views_auth.forgot_password_done_view, name="forgot-password-done"
     ),
+    path("policy/", views_policy.policy_view, name="policy"),
     path("password/", views_auth.change_password_view, name="change-password"),
     path("questions/", views_auth.change_challenges_view, name="change-challenges"),
 ]

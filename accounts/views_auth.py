@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import update_session_auth_hash
@@ -23,7 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import changes, recovery
+from accounts import acceptable_use, changes, recovery
 from accounts import login as login_service
 from accounts.forms_auth import (
     ChangeChallengesForm,
@@ -36,10 +37,22 @@ from accounts.forms_auth import (
 )
 from accounts.languages import keep_language_cookie
 from accounts.models import Account, ChallengeQuestion
+from accounts.role_policies import some_role_may_skip_questions
+from common.form_replay import redirect_with_form, replayed_form
 from common.net import client_ip
 
 RECOVERY_SESSION_KEY = "password_recovery"
 RECOVERY_DONE_SESSION_KEY = "password_recovery_done"
+
+# Names under which a form with errors waits in the session for the page after the
+# redirect (common.form_replay), and the outcomes a POST can name: a page answering
+# a POST would make Back ask to post again.
+FORGOT_USERNAME_FORM = "forgot-username"
+FORGOT_PASSWORD_FORM = "forgot-password"  # noqa: S105 (a form's name)
+RECOVERY_ANSWERS_FORM = "forgot-password-questions"
+RESET_PASSWORD_FORM = "forgot-password-new"  # noqa: S105 (a form's name)
+CHANGE_CHALLENGES_FORM = "change-challenges"
+SENT, THROTTLED, LOCKED, WRONG = "sent", "throttled", "locked", "wrong"
 
 
 def _example_username(role: str, identifier: str) -> tuple[str, str]:
@@ -93,6 +106,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
             if result.succeeded:
+                assert result.account is not None
+                # A new version of the Acceptable Use Policy is asked first
+                # (accounts.middleware.PolicyAcceptanceMiddleware).
+                acceptable_use.mark_pending_at_sign_in(request, result.account)
                 return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
             failed, throttled = True, result.throttled
             # Keep the typed username, never the password.
@@ -147,24 +164,38 @@ def help_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/help.html")
 
 
+def _refused_request(
+    request: HttpRequest, name: str, form: forms.Form, counter: Any
+) -> HttpResponse | None:
+    """The redirect back to a recovery request's page with the form's errors, or
+    saying the address has asked too often (its attempt reserved before any work);
+    None when the request goes on."""
+    if not form.is_valid():
+        return redirect_with_form(request, name, form)
+    if not recovery.reserve_request(request, counter):
+        return redirect_with_form(request, name, form, outcome=THROTTLED)
+    return None
+
+
 @never_cache
 @csrf_protect
 def forgot_username_view(request: HttpRequest) -> HttpResponse:
-    sent = throttled = False
-    form = ForgotUsernameForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not recovery.reserve_request(
-            request, recovery.username_request_counter(client_ip(request))
-        ):
-            throttled = True
-        else:
-            recovery.do_send_username(request, form.cleaned_data["email"])
-            sent = True
-            form = ForgotUsernameForm()
+    if request.method == "POST":
+        form = ForgotUsernameForm(request.POST)
+        counter = recovery.username_request_counter(client_ip(request))
+        if refused := _refused_request(request, FORGOT_USERNAME_FORM, form, counter):
+            return refused
+        recovery.do_send_username(request, form.cleaned_data["email"])
+        return redirect_with_form(request, FORGOT_USERNAME_FORM, outcome=SENT)
+    replay = replayed_form(request, FORGOT_USERNAME_FORM, ForgotUsernameForm)
     return render(
         request,
         "accounts/forgot_username.html",
-        {"form": form, "sent": sent, "throttled": throttled},
+        {
+            "form": replay.form,
+            "sent": replay.outcome == SENT,
+            "throttled": replay.outcome == THROTTLED,
+        },
     )
 
 
@@ -191,40 +222,48 @@ def _state_account(state: dict[str, Any]) -> Account | None:
 
 
 def _locked_response(request: HttpRequest) -> HttpResponse:
+    """The page saying self-service is locked, shown by the first step's address."""
     request.session.pop(RECOVERY_SESSION_KEY, None)
-    return render(request, "accounts/forgot_password_locked.html")
+    return redirect_with_form(
+        request, FORGOT_PASSWORD_FORM, outcome=LOCKED, to=reverse("accounts:forgot-password")
+    )
 
 
 @never_cache
 @csrf_protect
 def forgot_password_view(request: HttpRequest) -> HttpResponse:
-    form = ForgotPasswordUsernameForm(request.POST or None)
-    throttled = False
-    if request.method == "POST" and form.is_valid():
-        if not recovery.reserve_request(
-            request, recovery.password_request_counter(client_ip(request))
-        ):
-            throttled = True
-        else:
-            typed = form.cleaned_data["username"]
-            key = login_service.normalize_username(typed)
-            account = recovery.find_recoverable_account(key)
-            if recovery.is_recovery_locked(key, account):
-                return _locked_response(request)
-            questions = recovery.questions_for(key, account)
-            request.session.cycle_key()
-            request.session.pop(RECOVERY_DONE_SESSION_KEY, None)
-            request.session[RECOVERY_SESSION_KEY] = {
-                "username": key,
-                "account_id": account.pk if account is not None else None,
-                "question_ids": [q.pk for q in questions],
-                "verified": False,
-                "attempt": secrets.token_urlsafe(16),
-            }
-            return redirect("accounts:forgot-password-questions")
-    return render(
-        request, "accounts/forgot_password.html", {"form": form, "throttled": throttled}
-    )
+    if request.method != "POST":
+        replay = replayed_form(request, FORGOT_PASSWORD_FORM, ForgotPasswordUsernameForm)
+        if replay.outcome == LOCKED:
+            return render(request, "accounts/forgot_password_locked.html")
+        return render(
+            request,
+            "accounts/forgot_password.html",
+            {
+                "form": replay.form,
+                "throttled": replay.outcome == THROTTLED,
+                "questions_optional": some_role_may_skip_questions(),
+            },
+        )
+    form = ForgotPasswordUsernameForm(request.POST)
+    counter = recovery.password_request_counter(client_ip(request))
+    if refused := _refused_request(request, FORGOT_PASSWORD_FORM, form, counter):
+        return refused
+    key = login_service.normalize_username(form.cleaned_data["username"])
+    account = recovery.find_recoverable_account(key)
+    if recovery.is_recovery_locked(key, account):
+        return _locked_response(request)
+    questions = recovery.questions_for(key, account)
+    request.session.cycle_key()
+    request.session.pop(RECOVERY_DONE_SESSION_KEY, None)
+    request.session[RECOVERY_SESSION_KEY] = {
+        "username": key,
+        "account_id": account.pk if account is not None else None,
+        "question_ids": [q.pk for q in questions],
+        "verified": False,
+        "attempt": secrets.token_urlsafe(16),
+    }
+    return redirect("accounts:forgot-password-questions")
 
 
 @sensitive_post_parameters()
@@ -241,9 +280,11 @@ def forgot_password_questions_view(request: HttpRequest) -> HttpResponse:
     questions = [by_id[pk] for pk in ids if pk in by_id]
     account = _state_account(state)
     username = str(state["username"])
-    wrong = False
-    form = RecoveryAnswersForm(questions, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = RecoveryAnswersForm(questions, request.POST)
+        if not form.is_valid():
+            # Answers are never kept, nor shown again: only the errors.
+            return redirect_with_form(request, RECOVERY_ANSWERS_FORM, form, forget=form.fields)
         outcome = recovery.do_check_recovery_answers(request, username, account, form.answers())
         if outcome is recovery.AnswerOutcome.LOCKED:
             return _locked_response(request)
@@ -251,14 +292,21 @@ def forgot_password_questions_view(request: HttpRequest) -> HttpResponse:
             state["verified"] = recovery.verification_stamp(account)
             request.session[RECOVERY_SESSION_KEY] = state
             return redirect("accounts:forgot-password-new")
-        wrong = True
-        form = RecoveryAnswersForm(questions)
-    elif request.method == "GET" and recovery.is_recovery_locked(username, account):
+        return redirect_with_form(request, RECOVERY_ANSWERS_FORM, outcome=WRONG)
+    if recovery.is_recovery_locked(username, account):
         return _locked_response(request)
+    replay = replayed_form(
+        request, RECOVERY_ANSWERS_FORM, lambda **kwargs: RecoveryAnswersForm(questions, **kwargs)
+    )
     return render(
         request,
         "accounts/forgot_password_questions.html",
-        {"form": form, "wrong": wrong, "username": login_service.shown_username(username)},
+        {
+            "form": replay.form,
+            "wrong": replay.outcome == WRONG,
+            "username": login_service.shown_username(username),
+            "questions_optional": some_role_may_skip_questions(),
+        },
     )
 
 
@@ -280,14 +328,21 @@ def forgot_password_new_view(request: HttpRequest) -> HttpResponse:
             request.session[RECOVERY_DONE_SESSION_KEY] = done_for
             return redirect("accounts:forgot-password-done")
         return redirect("accounts:forgot-password")
-    form = ResetPasswordForm(account, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = ResetPasswordForm(account, request.POST)
+        if not form.is_valid():
+            return redirect_with_form(
+                request, RESET_PASSWORD_FORM, form, forget=("password1", "password2")
+            )
         recovery.do_reset_password(
             request, account, form.cleaned_data["password1"], attempt=state.get("attempt", "")
         )
         request.session.pop(RECOVERY_SESSION_KEY, None)
         request.session[RECOVERY_DONE_SESSION_KEY] = account.display_username
         return redirect("accounts:forgot-password-done")
+    form = replayed_form(
+        request, RESET_PASSWORD_FORM, lambda **kwargs: ResetPasswordForm(account, **kwargs)
+    ).form
     return render(
         request,
         "accounts/forgot_password_new.html",
@@ -336,9 +391,18 @@ def change_password_view(request: HttpRequest) -> HttpResponse:
 def change_challenges_view(request: HttpRequest) -> HttpResponse:
     account = request.user
     assert isinstance(account, Account)
-    form = ChangeChallengesForm(account, request, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = ChangeChallengesForm(account, request, request.POST)
+        if not form.is_valid():
+            # The chosen questions and the answers without an error are shown again.
+            forget = {"current_password", *form.answers_with_errors()}
+            return redirect_with_form(request, CHANGE_CHALLENGES_FORM, form, forget=forget)
         changes.do_change_challenges(request, account, form.answers)
         messages.success(request, _("Your challenge questions were successfully updated."))
         return redirect(settings.LOGIN_REDIRECT_URL)
+    form = replayed_form(
+        request,
+        CHANGE_CHALLENGES_FORM,
+        lambda **kwargs: ChangeChallengesForm(account, request, **kwargs),
+    ).form
     return render(request, "accounts/change_challenges.html", {"form": form})

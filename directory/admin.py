@@ -3,32 +3,27 @@ read-only and nothing can be added or deleted here (a sync would undo it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import PurePath
+from typing import Any, ClassVar
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import AcademicSession, Class, Enrollment, Org, Person, SyncRun
-from directory.sync.report import Problem
+from directory.run_report import build_run_report, short_summary
 from directory.sync.review import (
     ReviewRefused,
     can_review,
     do_approve_held_run,
     do_discard_held_run,
-)
-
-COUNT_LABELS = (
-    ("created", _("created")),
-    ("updated", _("updated")),
-    ("deactivated", _("deactivated")),
-    ("reactivated", _("reactivated")),
-    ("unchanged", _("unchanged")),
-    ("ignored", _("ignored")),
-    ("rejected", _("held back")),
 )
 
 
@@ -71,7 +66,7 @@ class PersonAdmin(SyncedAdmin):
     # An IT administrator may let someone claim before the waiting period ends
     # (technicians view the directory only).
     editable_fields = ("claimable_at",)
-    list_display = (
+    list_display: tuple[str, ...] = (
         "username",
         "family_name",
         "given_name",
@@ -82,7 +77,7 @@ class PersonAdmin(SyncedAdmin):
         "source_system",
         "claimable_at",
     )
-    list_filter = (
+    list_filter: ClassVar[tuple[Any, ...]] = (
         "role",
         "status",
         "source_system",
@@ -97,7 +92,7 @@ class PersonAdmin(SyncedAdmin):
         "email",
         "sourced_id",
     )
-    list_select_related = ("primary_org",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("primary_org",)
 
 
 @admin.register(Class)
@@ -124,67 +119,68 @@ class EnrollmentAdmin(SyncedAdmin):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(SyncedAdmin):
-    """Every run with its report. A refused run waits for an IT administrator, who
-    reads what it would change and approves (applies) or discards it."""
+    """Every run with its report, read-only: the change page is the report
+    (``run_report.py``). A refused run waits for an IT administrator, who reads what it
+    would change and approves (applies) or discards it."""
 
-    list_display = (
-        "started_at", "kind", "result", "review", "source", "changes", "held_back", "problems",
-    )  # fmt: skip
+    # Few, short columns, so the summary is never cut off beside the filters.
+    list_display = ("started", "kind", "outcome", "source_name", "summary")
     list_filter = ("kind", "result", "review", "scheduled")
     search_fields = ("source",)
     actions = ["approve_runs", "discard_runs"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["summary", "held_back_rows", *super().get_readonly_fields(request, obj)]
-
     def has_review_permission(self, request: HttpRequest) -> bool:
         return can_review(request.user)
 
-    @admin.display(description=_("changes"))
-    def changes(self, run: SyncRun) -> int:
-        counts = run.report.get("counts", {})
-        return sum(
-            c.get(k, 0)
-            for c in counts.values()
-            for k in ("created", "updated", "deactivated", "reactivated")
-        )
+    @admin.display(description=_("started"), ordering="started_at")
+    def started(self, run: SyncRun) -> str:
+        return f"{timezone.localtime(run.started_at):%Y-%m-%d %H:%M}"
 
-    @admin.display(description=_("held back"))
-    def held_back(self, run: SyncRun) -> int:
-        return int(run.report.get("held_back", 0))
+    @admin.display(description=_("result"), ordering="result")
+    def outcome(self, run: SyncRun) -> str:
+        if not run.review:
+            return run.get_result_display()
+        return f"{run.get_result_display()}: {run.get_review_display()}"
 
-    @admin.display(description=_("problems"))
-    def problems(self, run: SyncRun) -> int:
-        return len(run.report.get("problems", [])) + int(run.report.get("problems_not_stored", 0))
+    @admin.display(description=_("source"), ordering="source")
+    def source_name(self, run: SyncRun) -> str:
+        # The folder or file, not the whole path: the report page gives the path.
+        return PurePath(run.source).name or run.source
 
-    @admin.display(description=_("what this run does"))
+    @admin.display(description=_("summary"))
     def summary(self, run: SyncRun) -> str:
-        headings = [_("file"), *(label for _name, label in COUNT_LABELS)]
-        rows = [
-            [entity, *(str(counts.get(name, 0)) for name, _label in COUNT_LABELS)]
-            for entity, counts in run.report.get("counts", {}).items()
-        ]
-        head = format_html_join("", "<th scope='col'>{}</th>", ((h,) for h in headings))
-        body = format_html_join(
-            "",
-            "<tr>{}</tr>",
-            ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows),
-        )
-        return format_html(
-            "<p>{}</p><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
-            run.report.get("message", ""),
-            head,
-            body,
-        )
+        return short_summary(run)
 
-    @admin.display(description=_("rows held back and problems"))
-    def held_back_rows(self, run: SyncRun) -> str:
-        lines = [str(Problem(**problem)) for problem in run.report.get("problems", [])]
-        if not lines:
-            return "-"
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((x,) for x in lines))
-        )
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The run's report; there is nothing to edit, so no form and no Save."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        run = self.get_object(request, unquote(object_id))
+        if run is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, run):
+            raise PermissionDenied
+        started = timezone.localtime(run.started_at)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("%(kind)s sync of %(when)s")
+            % {"kind": run.get_kind_display(), "when": f"{started:%Y-%m-%d %H:%M}"},
+            "run": run,
+            "report": build_run_report(run),
+            "message": run.report.get("message", ""),
+            "can_review": run.review == SyncRun.Review.PENDING
+            and self.has_review_permission(request),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/directory/syncrun/report.html", context)
 
     @admin.action(description=_("Approve the selected refused runs (apply them)"),
                   permissions=["review"])  # fmt: skip

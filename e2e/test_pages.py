@@ -111,13 +111,16 @@ class Visit:
         self.page.keyboard.type(text)
 
     def choose_question(self, number: int, *, downs: int) -> None:
-        """Tab to question `number`'s list and press ArrowDown `downs` times."""
-        selector = f"#id_question_{number}"
-        self.tab_to(selector)
+        """Tab into question `number`'s radio list (one stop) and press ArrowDown
+        `downs` times, which moves the choice down the list."""
+        self.tab_to(f"input[name='question_{number}']")
         for _ in range(downs):
             self.page.keyboard.press("ArrowDown")
-        chosen = self.page.eval_on_selector(selector, "el => el.value")
-        assert chosen, f"ArrowDown chose nothing in {selector}"
+        assert self.chosen_question(number), f"ArrowDown chose nothing for question {number}"
+
+    def chosen_question(self, number: int) -> str:
+        checked = self.page.locator(f"input[name='question_{number}']:checked")
+        return str(checked.get_attribute("value")) if checked.count() else ""
 
     def press_and_wait(self, key: str) -> None:
         with self.page.expect_navigation():
@@ -210,11 +213,13 @@ def test_claim_wizard_with_the_keyboard_alone(visit: Visit) -> None:
     assert v.page.url.endswith(reverse("accounts:claim-challenges"))
     assert t(v.lang, "Choose question %(number)s.") % {"number": 2} in v.main_text()
     v.check("claim-3-questions-error")
+    # The chosen questions and the answers, none of which had an error, are kept.
+    assert v.chosen_question(1) and v.chosen_question(3)
+    assert [v.page.input_value(f"#id_answer_{n}") for n in (1, 2, 3)] == [
+        "Blue", "Rex", "Springfield",
+    ]
     v.choose_question(2, downs=2)
-    # Answers are never written back into the page: all three are typed again.
-    v.type_into("#id_answer_3", "Springfield")
-    v.type_into("#id_answer_2", "Rex", backwards=True)
-    v.type_into("#id_answer_1", "Blue", backwards=True)
+    v.tab_to("#id_answer_2")
     v.press_and_wait("Enter")
     assert v.page.url.endswith(reverse("accounts:claim-done"))
     assert person.username.casefold() in v.main_text().casefold()
@@ -226,18 +231,27 @@ def test_claim_wizard_with_the_keyboard_alone(visit: Visit) -> None:
     assert account.challenge_answers.count() == 3
 
 
-def test_claim_wizard_back_from_the_questions(visit: Visit) -> None:
-    person = make_person(given_name="Ana", family_name="Nguyễn", identifier="123456")
-    v = visit
+def identify_ana(v: Visit, identifier: str = "123456") -> None:
+    """Step 1 of the claim wizard for Ana Nguyễn (make_person), typed as on a letter."""
     v.go("accounts:claim")
     v.fill("family_name", "Nguyen")
     v.fill("given_name", "Ana")
-    v.fill("identifier", "123456")
+    v.fill("identifier", identifier)
     v.submit()
+
+
+def claim_to_the_questions(v: Visit) -> None:
+    identify_ana(v)
     v.fill("password1", NEW_PASSWORD)
     v.fill("password2", NEW_PASSWORD)
     v.submit()
     assert v.page.url.endswith(reverse("accounts:claim-challenges"))
+
+
+def test_claim_wizard_back_from_the_questions(visit: Visit) -> None:
+    person = make_person(given_name="Ana", family_name="Nguyễn", identifier="123456")
+    v = visit
+    claim_to_the_questions(v)
 
     # The browser's Back button: step 2 says a password is chosen and how to keep it.
     v.page.go_back()
@@ -372,7 +386,7 @@ def test_portal_home_change_password_and_sign_out(visit: Visit) -> None:
     visit.check("change-challenges-error")
     visit.fill("current_password", OTHER_PASSWORD)
     for n, answer in enumerate(("Green", "Max", "Elm Street"), start=1):
-        visit.page.select_option(f"#id_question_{n}", index=n + 3)  # 0 is "Choose a question"
+        visit.page.check(f"#id_question_{n}_{n + 3}")
         visit.fill(f"answer_{n}", answer)
     visit.submit()
     assert visit.page.locator("main [role=status]").count() >= 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
 import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -154,6 +155,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.PolicyAcceptanceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -254,18 +256,108 @@ PASSWORD_HASHERS = [
 ]
 PASSWORD_MIN_LENGTH = envint("PASSWORD_MIN_LENGTH", 8)
 PASSWORD_HISTORY_COUNT = envint("PASSWORD_HISTORY_COUNT", 5)
-AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "accounts.password_validation.NoPersonalInformationValidator"},
-    {
-        "NAME": "accounts.password_validation.PasswordHistoryValidator",
-        "OPTIONS": {"history_count": PASSWORD_HISTORY_COUNT},
-    },
-]
+
+# --- Claim policies per role: password rules and challenge questions ------------------
+# The roles a policy is set for: the directory's four, and "it" for IT staff accounts
+# (staff status in the admin, or no directory person), which can change everyone's.
+POLICY_ROLES = ("student", "teacher", "staff", "administrator", "it")
+PASSWORD_RULE_NAMES = ("min_length", "character_classes", "history_count")
+CHALLENGE_RULE_NAMES = ("count", "required")
+
+
+def envrolemap(name: str, defaults: dict[str, dict[str, Any]], rules: tuple[str, ...]) -> dict[
+    str, dict[str, Any]
+]:
+    """A JSON object of rules per role (`{"staff": {"min_length": 12}}`) over `defaults`:
+    a role or rule left out keeps its default; an unknown role or rule, or a value of
+    the wrong type, stops the start rather than being ignored."""
+    raw = os.environ.get(name, "").strip()
+    merged = {role: dict(values) for role, values in defaults.items()}
+    if not raw:
+        return merged
+    try:
+        given = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object ({error})") from None
+    if not isinstance(given, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object of roles")
+    for role, values in given.items():
+        if role not in merged or not isinstance(values, dict):
+            raise ImproperlyConfigured(
+                f"{name}: {role!r} is not one of {', '.join(POLICY_ROLES)} with its rules"
+            )
+        for rule, value in values.items():
+            default = merged[role].get(rule)
+            if rule not in rules or type(value) is not type(default):
+                raise ImproperlyConfigured(f"{name}: {role}.{rule} = {value!r} is not a rule")
+            merged[role][rule] = value
+    return merged
+
+
+def password_validators(min_length: int, character_classes: int, history_count: int) -> list[
+    dict[str, Any]
+]:
+    """One role's password rules as Django password validators, one class per rule.
+    NIST SP 800-63B: a length and the common-password list; a composition rule only
+    where the district asks for one (character_classes, 0 for none)."""
+    if not 1 <= min_length <= 128 or not 0 <= character_classes <= 4 or history_count < 0:
+        raise ImproperlyConfigured(
+            "HALLPASS_PASSWORD_POLICIES: min_length 1 to 128, character_classes 0 to 4, "
+            "history_count 0 or more"
+        )
+    validators: list[dict[str, Any]] = [
+        {
+            "NAME": "accounts.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": min_length},
+        },
+    ]
+    if character_classes:
+        validators.append(
+            {
+                "NAME": "accounts.password_validation.CharacterClassesValidator",
+                "OPTIONS": {"min_classes": character_classes},
+            }
+        )
+    validators += [
+        {"NAME": "accounts.password_validation.CommonPasswordValidator"},
+        {"NAME": "accounts.password_validation.NoPersonalInformationValidator"},
+        {
+            "NAME": "accounts.password_validation.PasswordHistoryValidator",
+            "OPTIONS": {"history_count": history_count},
+        },
+    ]
+    return validators
+
+
+def _password_defaults(role: str) -> dict[str, Any]:
+    # IT staff accounts can change everyone's: NIST SP 800-63B-4 asks 15 characters of
+    # a password that is the only factor. Everyone else: the district's letters' 8.
+    length = max(PASSWORD_MIN_LENGTH, 15) if role == "it" else PASSWORD_MIN_LENGTH
+    return {"min_length": length, "character_classes": 0, "history_count": PASSWORD_HISTORY_COUNT}
+
+
+# HALLPASS_PASSWORD_POLICIES='{"staff": {"min_length": 12, "character_classes": 3}}'
+PASSWORD_POLICY_RULES = envrolemap(
+    "HALLPASS_PASSWORD_POLICIES",
+    {role: _password_defaults(role) for role in POLICY_ROLES},
+    PASSWORD_RULE_NAMES,
+)
+PASSWORD_POLICIES = {
+    role: password_validators(**rules) for role, rules in PASSWORD_POLICY_RULES.items()
+}
+# Django's own commands (createsuperuser, changepassword) make IT staff accounts.
+AUTH_PASSWORD_VALIDATORS = PASSWORD_POLICIES["it"]
+
+# HALLPASS_CHALLENGE_QUESTIONS='{"staff": {"count": 2, "required": false}}': how many
+# questions a role answers, and whether they may skip them (and with them recovery by
+# the questions). The letters: three, for everyone.
+CHALLENGE_QUESTION_POLICIES = envrolemap(
+    "HALLPASS_CHALLENGE_QUESTIONS",
+    {role: {"count": 3, "required": True} for role in POLICY_ROLES},
+    CHALLENGE_RULE_NAMES,
+)
+if any(not 1 <= rules["count"] <= 5 for rules in CHALLENGE_QUESTION_POLICIES.values()):
+    raise ImproperlyConfigured("HALLPASS_CHALLENGE_QUESTIONS: count must be 1 to 5")
 
 # --- Sessions: shared devices, so short idle timeout ------------------------------
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
@@ -508,6 +600,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("vi", _("Vietnamese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats that differ from Django's for a language (Vietnamese dates in a sentence).
+FORMAT_MODULE_PATH = ["hallpass.formats"]
 USE_I18N = True
 TIME_ZONE = envstr("TIME_ZONE", "America/New_York")
 USE_TZ = True

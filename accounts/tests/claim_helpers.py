@@ -25,7 +25,7 @@ def identify(client: FormClient, person: Person, **overrides: str):
         "identifier": person.identifier,
     }
     data.update(overrides)
-    return client.post(CLAIM_URL, data)
+    return client.submit(CLAIM_URL, data)
 
 
 def wizard_token(client: FormClient) -> str:
@@ -35,7 +35,7 @@ def wizard_token(client: FormClient) -> str:
 
 
 def choose_password(client: FormClient, password: str = PASSWORD, again: str | None = None):
-    return client.post(
+    return client.submit(
         PASSWORD_URL,
         {
             "password1": password,
@@ -55,7 +55,7 @@ def answer_data(answers: dict[int, str] | None = None) -> dict[str, str]:
 
 
 def answer(client: FormClient, answers: dict[int, str] | None = None):
-    return client.post(CHALLENGES_URL, {**answer_data(answers), "wizard": wizard_token(client)})
+    return client.submit(CHALLENGES_URL, {**answer_data(answers), "wizard": wizard_token(client)})
 
 
 def claim(client: FormClient, person: Person, password: str = PASSWORD, **overrides: str):

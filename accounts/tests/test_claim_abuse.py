@@ -45,7 +45,7 @@ THROTTLED = "Too many attempts, please try again later."
 def _attempt(
     family: str = "Okafor", given: str = "Chidi", identifier: str = "246810", ip: str = "10.0.0.1"
 ) -> Any:
-    return FormClient(REMOTE_ADDR=ip).post(
+    return FormClient(REMOTE_ADDR=ip).submit(
         CLAIM_URL, {"family_name": family, "given_name": given, "identifier": identifier}
     )
 
@@ -208,10 +208,10 @@ def test_the_ip_throttle_counts_an_ipv6_clients_whole_64(settings):
 def test_later_steps_need_the_earlier_ones():
     client = FormClient()
     assert client.get(PASSWORD_URL)["Location"] == CLAIM_URL
-    assert client.post(CHALLENGES_URL, answer_data())["Location"] == CLAIM_URL
+    assert client.submit(CHALLENGES_URL, answer_data())["Location"] == CLAIM_URL
     identify(client, make_person())
     assert client.get(CHALLENGES_URL)["Location"] == PASSWORD_URL
-    assert client.post(CHALLENGES_URL, answer_data())["Location"] == PASSWORD_URL
+    assert client.submit(CHALLENGES_URL, answer_data())["Location"] == PASSWORD_URL
     assert not Account.objects.exists()
 
 
@@ -322,9 +322,9 @@ def test_a_stale_tab_of_a_restarted_wizard_cannot_post_into_the_new_one():
 
     # The first tab's pages still carry the first wizard's token: their answers (meant
     # for the first child) and password must not land in the second child's claim.
-    stale = tab.post(CHALLENGES_URL, {**answer_data(), "wizard": first_wizard})
+    stale = tab.submit(CHALLENGES_URL, {**answer_data(), "wizard": first_wizard})
     assert stale["Location"] == CHALLENGES_URL
-    stale = tab.post(
+    stale = tab.submit(
         PASSWORD_URL, {"password1": PASSWORD, "password2": PASSWORD, "wizard": first_wizard}
     )
     assert stale["Location"] == CHALLENGES_URL
@@ -339,7 +339,7 @@ def test_a_wizard_token_that_is_not_ascii_is_refused_like_a_stale_one():
     tab = FormClient()
     identify(tab, make_person())
     choose_password(tab)
-    forged = tab.post(CHALLENGES_URL, {**answer_data(), "wizard": "wizard-ü"})
+    forged = tab.submit(CHALLENGES_URL, {**answer_data(), "wizard": "wizard-ü"})
     assert forged["Location"] == CHALLENGES_URL
     assert not Account.objects.exists()
 

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -44,14 +43,14 @@ DO_NOT_MATCH = "Those answers do not match"
 class Visitor:
     """Someone at one browser going through Forgot My Password."""
 
-    client: Client
+    client: FormClient
     capture_on_commit_callbacks: Any
 
     def start(self, username: str):
-        return self.client.post(START, {"username": username})
+        return self.client.submit(START, {"username": username})
 
     def answer(self, answers: dict[int, str]):
-        return self.client.post(
+        return self.client.submit(
             QUESTIONS, {f"answer_{qid}": text for qid, text in answers.items()}
         )
 
@@ -62,7 +61,7 @@ class Visitor:
     def set_new_password(self, password: str = NEW_PASSWORD):
         """Runs what waits for the commit (the email) too."""
         with self.capture_on_commit_callbacks(execute=True):
-            return self.client.post(NEW, {"password1": password, "password2": password})
+            return self.client.submit(NEW, {"password1": password, "password2": password})
 
 
 def normalized(response) -> str:
@@ -91,7 +90,7 @@ def new_visitor(django_capture_on_commit_callbacks) -> Callable[[], Visitor]:
 
 
 @pytest.fixture
-def visitor(client: Client, django_capture_on_commit_callbacks) -> Visitor:
+def visitor(client: FormClient, django_capture_on_commit_callbacks) -> Visitor:
     return Visitor(client, django_capture_on_commit_callbacks)
 
 
@@ -164,7 +163,7 @@ def test_the_new_password_step_needs_correct_answers_first(visitor, account):
     visitor.start(account.username)
     assertRedirects(visitor.client.get(NEW), START)
     assertRedirects(
-        visitor.client.post(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}), START
+        visitor.client.submit(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}), START
     )
     account.refresh_from_db()
     assert account.check_password(DEFAULT_PASSWORD)

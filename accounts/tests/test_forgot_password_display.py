@@ -36,12 +36,12 @@ def current_step(body: bytes) -> str:
 def recover(client: FormClient, account: Account, typed: str) -> list[bytes]:
     """Every page of the way through, as a person typing `typed` sees them."""
     pages = [client.get(START).content]
-    assert client.post(START, {"username": typed}).status_code == 302
+    assert client.submit(START, {"username": typed}).status_code == 302
     pages.append(client.get(QUESTIONS).content)
     answers = {f"answer_{qid}": text for qid, text in answers_for().items()}
-    assert client.post(QUESTIONS, answers)["Location"] == NEW
+    assert client.submit(QUESTIONS, answers)["Location"] == NEW
     pages.append(client.get(NEW).content)
-    response = client.post(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.submit(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response["Location"] == DONE
     pages.append(client.get(DONE).content)
     return pages
@@ -59,7 +59,7 @@ def test_every_step_shows_a_students_username_as_the_portal_does(client, typed):
 
 
 def test_a_username_nobody_has_is_shown_the_same_way(client):
-    client.post(START, {"username": "s0999999"})
+    client.submit(START, {"username": "s0999999"})
     page = client.get(QUESTIONS).content
     assert b"S0999999" in page
     assert b"s0999999" not in page

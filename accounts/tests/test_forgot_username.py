@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Account
 from accounts.tests.builders import make_claimed_account, make_person
 from audit.models import AuditEvent, EventType, Outcome
+from common.tests.client import FormClient
 from directory.models import Person, Status
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +51,13 @@ def email(account: Account) -> str:
 
 
 @pytest.fixture
-def ask(client: Client, django_capture_on_commit_callbacks) -> Ask:
+def ask(client: FormClient, django_capture_on_commit_callbacks) -> Ask:
     """Asks for the username sent to an address, running what waits for the commit
     (the email)."""
 
     def submit(address: str, **extra: Any):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(URL, {"email": address}, **extra)
+            return client.submit(URL, {"email": address}, **extra)
 
     return submit
 

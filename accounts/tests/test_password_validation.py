@@ -44,12 +44,15 @@ def test_it_must_be_at_least_eight_characters():
 
 
 def test_the_minimum_length_comes_from_settings(settings):
-    settings.AUTH_PASSWORD_VALIDATORS = [
-        {
-            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-            "OPTIONS": {"min_length": 12},
-        }
-    ]
+    settings.PASSWORD_POLICIES = {
+        **settings.PASSWORD_POLICIES,
+        "student": [
+            {
+                "NAME": "accounts.password_validation.MinimumLengthValidator",
+                "OPTIONS": {"min_length": 12},
+            }
+        ],
+    }
     errors = _errors(_unsaved(), "Ab3$xyzAb3$")
     assert "at least 12 characters" in errors["password1"][0]
 

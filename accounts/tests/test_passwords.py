@@ -63,7 +63,11 @@ def test_after_a_reset_the_last_five_come_from_the_history(settings):
 
 
 def test_the_history_length_comes_from_settings(settings):
-    settings.PASSWORD_HISTORY_COUNT = 2
+    history = {
+        "NAME": "accounts.password_validation.PasswordHistoryValidator",
+        "OPTIONS": {"history_count": 2},
+    }
+    settings.PASSWORD_POLICIES = {role: [history] for role in settings.PASSWORD_POLICIES}
     account = make_claimed_account()
     for n in range(4):
         do_set_password(account, f"Rotation-Pass-{n}-y")

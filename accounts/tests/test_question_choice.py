@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.challenges import active_questions
 from accounts.tests.builders import DEFAULT_PASSWORD, make_claimed_account, make_person
@@ -40,41 +39,34 @@ def signed_in_client() -> FormClient:
     return client
 
 
-def question_selects(body: str) -> list[str]:
-    return re.findall(r'<select name="question_\d".*?</select>', body, re.S)
+def question_lists(body: str) -> list[str]:
+    return re.findall(r'<fieldset class="form-field question-field">.*?</fieldset>', body, re.S)
 
 
 def assert_nothing_chosen(body: str) -> None:
-    selects = question_selects(body)
-    assert len(selects) == 3
-    for select in selects:
-        options = re.findall(r"<option[^>]*>[^<]*</option>", select)
-        assert options[0] == '<option value="" selected>Choose a question</option>'
-        assert all(" selected" not in option for option in options[1:])
-        assert len(options) == 1 + active_questions().count()
+    lists = question_lists(body)
+    assert len(lists) == 3
+    for n, radios in enumerate(lists, start=1):
+        assert f"<legend>Question {n}</legend>" in radios
+        inputs = re.findall(r'<input type="radio"[^>]*>', radios)
+        assert len(inputs) == active_questions().count()
+        assert all(" checked" not in radio for radio in inputs)
 
 
 def test_the_claim_wizard_chooses_no_question_in_advance(claim_client):
-    body = claim_client.get(CHALLENGES_URL).content.decode()
-    assert_nothing_chosen(body)
-    for n in (1, 2, 3):
-        assert f'<label for="id_question_{n}">Question {n}</label>' in body
+    assert_nothing_chosen(claim_client.get(CHALLENGES_URL).content.decode())
 
 
 def test_the_change_page_chooses_no_question_in_advance(signed_in_client):
-    body = signed_in_client.get(CHANGE_URL).content.decode()
-    assert_nothing_chosen(body)
-    for n in (1, 2, 3):
-        assert f'<label for="id_question_{n}">Question {n}</label>' in body
+    assert_nothing_chosen(signed_in_client.get(CHANGE_URL).content.decode())
 
 
-def test_the_empty_choice_is_offered_in_the_visitors_language(claim_client):
+def test_every_question_is_a_label_in_the_visitors_language(claim_client):
     body = claim_client.get(CHALLENGES_URL, headers={"accept-language": "es"}).content.decode()
-    english = "Choose a question"
-    with translation.override("es"):
-        prompt = translation.gettext(english)
-    assert prompt != english
-    assert body.count(f'<option value="" selected>{prompt}</option>') == 3
+    first = active_questions().first()
+    assert first is not None
+    assert f'<label for="id_question_1_0">{first.text_es}</label>' in body
+    assert first.text_en not in body
 
 
 def answers_leaving_out(number: int) -> dict[str, str]:
@@ -88,7 +80,7 @@ def answers_leaving_out(number: int) -> dict[str, str]:
 
 def test_an_empty_choice_in_the_claim_wizard_is_named_and_linked(claim_client):
     data = {**answers_leaving_out(2), "wizard": wizard_token(claim_client)}
-    response = claim_client.post(CHALLENGES_URL, data)
+    response = claim_client.submit(CHALLENGES_URL, data)
     assert response.status_code == 200
     body = response.content.decode()
     assert '<li><a href="#id_question_2">Choose question 2.</a></li>' in body
@@ -101,7 +93,7 @@ def test_an_empty_choice_in_the_claim_wizard_is_named_and_linked(claim_client):
 def test_every_empty_choice_on_the_change_page_gets_its_own_error(signed_in_client):
     data = {"current_password": DEFAULT_PASSWORD, **answers_leaving_out(1)}
     data["question_3"] = ""
-    response = signed_in_client.post(CHANGE_URL, data)
+    response = signed_in_client.submit(CHANGE_URL, data)
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "question_1": ["Choose question 1."],

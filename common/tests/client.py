@@ -9,6 +9,8 @@ from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 from django.utils.http import urlencode
 
+from common.form_replay import SESSION_KEY as REPLAY_KEY
+
 FORM_CONTENT = "application/x-www-form-urlencoded"
 
 __all__ = ["FORM_CONTENT", "MULTIPART_CONTENT", "FormClient"]
@@ -53,6 +55,17 @@ class FormClient(Client):
             query_params=query_params,
             **extra,
         )
+
+
+    def submit(self, path: Any, data: Any = None, **extra: Any) -> Any:
+        """Post a form as a browser does and, when the page answered with its errors
+        by a redirect (common.form_replay), load the page that shows them, as the
+        browser does next. Any other answer (a redirect to the next step) is
+        returned as it came."""
+        response = self.post(path, data, **extra)
+        if response.status_code == 302 and REPLAY_KEY in self.session:
+            return self.get(response.url, **extra)
+        return response
 
 
 def _is_file(value: Any) -> bool:

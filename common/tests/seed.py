@@ -12,6 +12,7 @@ from django.apps import apps as django_apps
 
 SEED_MIGRATIONS = [
     ("accounts.migrations.0002_seed_challenge_questions", "seed"),
+    ("accounts.migrations.0004_impersonal_spanish_questions", "reword"),
     ("sso.migrations.0002_demo_apps", "seed"),
     ("support.migrations.0002_categories", "seed"),
     ("support.migrations.0006_equipment_catalog", "seed"),

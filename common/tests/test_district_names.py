@@ -18,7 +18,7 @@ ENGLISH = ("the student information system", "Technology Support Center")
 
 def claim_failure_page(client, language: str) -> str:
     """The first step's failure page, which names the SIS and the support center."""
-    response = client.post(
+    response = client.submit(
         CLAIM,
         {"family_name": "Nobody", "given_name": "Here", "identifier": "999999"},
         headers={"accept-language": language},

@@ -213,3 +213,34 @@ def test_the_checks_find_untranslated_fuzzy_changed_and_stale_entries(tmp_path: 
     assert missing_plural_forms(po) == [describe(plural)]
     po.metadata_is_fuzzy = True
     assert fuzzy(po) == ["the header is marked fuzzy", describe(sign_out)]
+
+
+def forbidden_terms() -> list[tuple[str, str]]:
+    """(language, term) from the "Words we do not use" table of locale/README.md,
+    the glossary translators read: the table is the rule, this test enforces it."""
+    text = (LOCALE_DIR / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Words we do not use", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] in LANGUAGES:
+            rows.append((cells[0], cells[1]))
+    return rows
+
+
+def test_the_glossary_names_words_not_to_use_in_both_languages() -> None:
+    assert {language for language, _term in forbidden_terms()} == set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_translation_uses_a_word_the_glossary_rules_out(language: str) -> None:
+    terms = [term for lang, term in forbidden_terms() if lang == language]
+    patterns = {term: re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.I) for term in terms}
+    found = [
+        f"{describe(entry)} says {term!r}"
+        for entry in entries(polib.pofile(str(po_path(language))))
+        for text in translations(entry).values()
+        for term, pattern in patterns.items()
+        if pattern.search(text)
+    ]
+    assert not found, "\n".join(found)

@@ -15,7 +15,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from django.db import models
 
 from directory.models import Status
-from directory.sync.report import Counts
+from directory.sync.report import Counts, IgnoredReason
 from directory.sync.writes import in_batches, insert_rows, update_rows
 
 # One entity's compared values: a NamedTuple per entity (foreign keys as sourcedIds).
@@ -78,7 +78,7 @@ def plan_entity(
     for sid in removed_set:
         current = existing.get(sid)
         if current is None:
-            counts.ignored += 1
+            counts.ignore(IgnoredReason.REMOVED_BEFORE_IMPORT)
         elif current.active:
             plan.deactivate.add(sid)
             counts.deactivated += 1

@@ -6,6 +6,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 ENTITIES = ("orgs", "academicSessions", "courses", "classes", "users", "enrollments", "roles")
 
 
@@ -32,6 +36,46 @@ class Problem:
         return f"{place}: {self.reason}"
 
 
+class IgnoredReason(models.TextChoices):
+    """Why a row changed nothing without being wrong. Stored as the code, so the admin
+    shows the reason in the reader's language."""
+
+    LEFT_BEFORE_IMPORT = "left_before_import", _("left before ever being imported")
+    REMOVED_BEFORE_IMPORT = (
+        "removed_before_import",
+        _("deleted or disabled in the source before ever being imported"),
+    )
+    NOT_A_DIRECTORY_ROLE = (
+        "not_a_directory_role",
+        _("not a student or an employee (a guardian, parent, relative or vendor's own role)"),
+    )
+    USER_IGNORED = (
+        "user_ignored",
+        _("the enrollment of a user who is ignored (not in the directory)"),
+    )
+    ROLE_WITHOUT_USER_ROW = (
+        "role_without_user_row",
+        _("a role of a user whose row this delta did not send (a role alone changes nobody)"),
+    )
+
+
+# Lines kept per reason, enough to find the rows in the file.
+IGNORED_LINES_KEPT = 20
+
+
+@dataclass
+class IgnoredRows:
+    """The rows of one file ignored for one reason: how many, and the first lines."""
+
+    reason: str
+    count: int = 0
+    lines: list[int] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(IgnoredReason(self.reason).label)
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -41,9 +85,53 @@ class Counts:
     unchanged: int = 0
     ignored: int = 0
     rejected: int = 0  # held back: the row's record stays as the directory holds it
+    # Why the ``ignored`` rows were ignored, by reason (every ignored row has one).
+    why_ignored: dict[str, IgnoredRows] = field(default_factory=dict)
 
     def changes(self) -> int:
         return self.created + self.updated + self.deactivated + self.reactivated
+
+    def ignore(self, reason: IgnoredReason, line: int | None = None) -> None:
+        """Count one ignored row and say why (``line`` when the row has one)."""
+        self.ignored += 1
+        rows = self.why_ignored.get(reason.value)
+        if rows is None:
+            rows = self.why_ignored[reason.value] = IgnoredRows(reason.value)
+        rows.count += 1
+        if line is not None and len(rows.lines) < IGNORED_LINES_KEPT:
+            rows.lines.append(line)
+
+
+# The outcomes a row can have, in the order reports show them: (Counts field, heading).
+OUTCOMES = (
+    ("created", pgettext_lazy("sync outcome", "created")),
+    ("updated", pgettext_lazy("sync outcome", "updated")),
+    ("deactivated", pgettext_lazy("sync outcome", "deactivated")),
+    ("reactivated", pgettext_lazy("sync outcome", "reactivated")),
+    ("unchanged", pgettext_lazy("sync outcome", "unchanged")),
+    ("ignored", pgettext_lazy("sync outcome", "ignored")),
+    ("rejected", pgettext_lazy("sync outcome", "held back")),
+)
+
+
+@dataclass(frozen=True)
+class HeldBackPerson:
+    """A person already in the directory whose row was held back (left as they were)."""
+
+    file: str
+    line: int
+    person_id: int
+
+
+@dataclass
+class PeopleConcerned:
+    """The directory people a run changes, or would change, in ways staff ask about:
+    by primary key, for links to their admin pages."""
+
+    deactivated: list[int] = field(default_factory=list)
+    reactivated: list[int] = field(default_factory=list)
+    renamed: list[int] = field(default_factory=list)
+    held_back: list[HeldBackPerson] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +162,7 @@ class SyncReport:
     notes: list[str] = field(default_factory=list)
     # Seconds per step: load (the directory), read (the files), compare, write.
     timings: dict[str, float] = field(default_factory=dict)
+    people: PeopleConcerned = field(default_factory=PeopleConcerned)
     sync_run_id: int | None = None
 
     def timed(self, step: str, started: float) -> float:
@@ -126,4 +215,5 @@ class SyncReport:
             "held_back": self.held_back,
             "notes": list(self.notes),
             "timings": {step: round(seconds, 3) for step, seconds in self.timings.items()},
+            "people": asdict(self.people),
         }

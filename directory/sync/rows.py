@@ -9,7 +9,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from directory.sync.reader import Row
-from directory.sync.report import Counts, Problem
+from directory.sync.report import Counts, IgnoredReason, Problem
 from directory.sync.values import check_email, check_text, parse_bool, parse_date
 
 
@@ -39,6 +39,10 @@ class FileContext:
         self.problems.append(
             Problem(self.filename, line, column, reason, fatal=False, warning=True)
         )
+
+    def ignore(self, line: int, reason: IgnoredReason) -> None:
+        """The row is fine but not ours to apply; the report says why."""
+        self.counts.ignore(reason, line)
 
     def reject(self, key: str, line: int) -> None:
         """The row is held back: counted, remembered for the rows that refer to it,

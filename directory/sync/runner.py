@@ -28,7 +28,7 @@ from directory.sync.held import keep_package
 from directory.sync.hooks import SyncChanges, UsernameChange, call_sync_hooks
 from directory.sync.notify import notify_it_contacts
 from directory.sync.reader import FileProblem, Package
-from directory.sync.report import Problem, SyncReport
+from directory.sync.report import HeldBackPerson, PeopleConcerned, Problem, SyncReport
 from directory.sync.safety import check_thresholds
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 # The stored report keeps this many problems; the command prints them all.
 STORED_PROBLEMS = 5000
+# The stored report names at most this many people per kind of change.
+STORED_PEOPLE = 1000
 LOCK_KEY = "directory-sync-running"
 LOCK_SECONDS = 2 * 60 * 60
 
@@ -49,6 +51,7 @@ class Prepared:
     reactivated_people: list[int] = field(default_factory=list)
     # (person pk, old username, new username)
     renamed_people: list[tuple[int, str, str]] = field(default_factory=list)
+    held_back_people: list[HeldBackPerson] = field(default_factory=list)
 
 
 Prepare = Callable[[Package, SyncReport, datetime, Progress], Prepared | None]
@@ -138,6 +141,8 @@ def _run(
         finally:
             package.close()
 
+    if prepared is not None:
+        report.people = people_concerned(prepared)
     if report.fatal or prepared is None:
         report.result = SyncRun.Result.FAILED
         report.message = _("Nothing was applied: fix the errors and run the sync again.")
@@ -204,6 +209,17 @@ def _run(
         raise
     logger.info("%s sync of %s applied (%d rows held back)", kind, path, report.held_back)
     return report, run
+
+
+def people_concerned(prepared: Prepared) -> PeopleConcerned:
+    """Who the run changes, for the report's links; a long list is cut (the counts
+    stay whole)."""
+    return PeopleConcerned(
+        deactivated=prepared.deactivated_people[:STORED_PEOPLE],
+        reactivated=prepared.reactivated_people[:STORED_PEOPLE],
+        renamed=[pk for pk, _old, _new in prepared.renamed_people[:STORED_PEOPLE]],
+        held_back=prepared.held_back_people[:STORED_PEOPLE],
+    )
 
 
 def _no_progress(done: int, total: int) -> None:

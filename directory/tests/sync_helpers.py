@@ -6,6 +6,10 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from django.test import Client
+
+from accounts.models import Account
+from common.tests.client import FormClient
 from directory.sync import SyncReport
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -44,3 +48,10 @@ def remove_line(path: Path, startswith: str) -> None:
 
 def problem_places(report: SyncReport) -> set[tuple[str, int | None, str | None]]:
     return {(p.file, p.line, p.field) for p in report.problems}
+
+
+def client_for(account: Account) -> Client:
+    """A browser-like client signed in as ``account``."""
+    client = FormClient()
+    client.force_login(account)
+    return client

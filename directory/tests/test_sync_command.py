@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from io import StringIO
@@ -109,17 +110,14 @@ def test_the_hr_subcommand_imports_employees():
 
 @pytest.mark.parametrize("args", [[], ["ldap", "x"], ["oneroster"]])
 def test_usage_errors_exit_2(args):
-    manage = Path(django_settings.BASE_DIR) / "manage.py"
-
-    result = subprocess.run(
-        [sys.executable, str(manage), "sync", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage("sync", *args)
 
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+def progress_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "directory.sync.progress"]
 
 
 class Terminal(StringIO):
@@ -127,10 +125,92 @@ class Terminal(StringIO):
         return True
 
 
-def test_a_terminal_gets_a_progress_bar(capsys):
+def test_a_terminal_gets_a_progress_bar(capsys, caplog):
     out = Terminal()
 
-    call_command("sync", "oneroster", str(FIXTURES / "oneroster11"), stdout=out)
+    with caplog.at_level(logging.INFO, logger="directory.sync.progress"):
+        call_command("sync", "oneroster", str(FIXTURES / "oneroster11"), stdout=out)
 
     assert "Applied." in out.getvalue()
     assert "oneroster" in capsys.readouterr().err  # tqdm draws on stderr
+    assert not progress_lines(caplog)
+
+
+def test_a_run_without_a_terminal_logs_a_progress_line_every_tenth(capsys, caplog):
+    with caplog.at_level(logging.INFO, logger="directory.sync.progress"):
+        run("oneroster", str(FIXTURES / "oneroster11"))
+
+    lines = progress_lines(caplog)
+    percents = [int(line.split(": ")[1].split("%")[0]) for line in lines]
+    assert lines[0].startswith("oneroster sync: ") and percents[-1] == 100
+    assert percents == sorted(set(percents)) and all(p % 10 == 0 for p in percents)
+    assert capsys.readouterr().err == ""  # no bar drawn
+
+
+def test_verbosity_zero_prints_only_the_outcome_and_no_progress(caplog):
+    with caplog.at_level(logging.INFO, logger="directory.sync.progress"):
+        output = run("oneroster", str(FIXTURES / "oneroster11"), "--verbosity", "0")
+
+    assert output == "Applied.\n"
+    assert not progress_lines(caplog)
+
+
+def test_verbosity_two_adds_the_ignored_rows_lines_and_the_steps_times():
+    normal = run("oneroster", str(FIXTURES / "oneroster11"), "--dry-run")
+    detailed = run("oneroster", str(FIXTURES / "oneroster11"), "--dry-run", "--verbosity", "2")
+
+    guardian = "users: 1 — not a student or an employee"
+    assert guardian in normal and "(line 7)" not in normal
+    assert guardian in detailed and "(line 7)" in detailed
+    assert "Seconds per step: read" in detailed and "Seconds per step" not in normal
+
+
+def test_hr_output_says_why_rows_were_ignored():
+    run("oneroster", str(FIXTURES / "oneroster11"))
+
+    output = run("hr", str(FIXTURES / "hr.csv"))
+
+    assert "employees: 1 — left before ever being imported" in output
+
+
+def manage(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(Path(django_settings.BASE_DIR) / "manage.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("source", ["oneroster", "hr"])
+def test_help_lists_the_exit_codes(source):
+    result = manage("sync", source, "--help")
+
+    assert result.returncode == 0
+    codes = ("0  applied clean", "1  errors", "2  usage error", "3  refused", "4  applied with")
+    assert all(code in result.stdout for code in codes)
+    assert "--verbosity" in result.stdout
+
+
+@pytest.mark.parametrize("source", ["oneroster", "hr"])
+def test_a_path_that_does_not_exist_is_one_line_and_exit_2(tmp_path, source):
+    missing = tmp_path / "nowhere"
+
+    result = manage("sync", source, str(missing))
+
+    assert result.returncode == 2
+    expected = f"CommandError: {missing}: no such file or folder."
+    assert result.stderr.strip().splitlines() == [expected]
+    assert result.stdout == ""
+
+
+def test_verbosity_is_accepted_before_and_after_the_source(tmp_path):
+    missing = str(tmp_path / "nowhere")
+
+    before = manage("sync", "-v", "2", "hr", missing)
+    after = manage("sync", "hr", missing, "-v", "2")
+    wrong = manage("sync", "hr", missing, "-v", "7")
+
+    assert before.returncode == after.returncode == 2
+    assert "no such file" in before.stderr and "no such file" in after.stderr
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr

@@ -7,6 +7,7 @@ import pytest
 
 from directory.models import Org, Person, SourceSystem, Status
 from directory.sync import sync_hr, sync_oneroster
+from directory.sync.report import HeldBackPerson
 from directory.tests.sync_helpers import FIXTURES, append, copy_set, edit, remove_line
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,26 @@ def test_a_person_missing_from_the_hr_file_or_terminated_is_deactivated(tmp_path
         assert gone.status == Status.INACTIVE and gone.left_at == later
     back = sync_hr(FIXTURES / "hr.csv", now=later)
     assert back.counts["employees"].reactivated == 2
+
+
+def test_an_hr_row_of_someone_who_left_before_being_imported_says_why(orgs):
+    report = sync_hr(FIXTURES / "hr.csv", now=NOW)
+
+    assert report.counts["employees"].ignored == 1
+    (rows,) = report.counts["employees"].why_ignored.values()
+    assert (rows.label, rows.count, rows.lines) == ("left before ever being imported", 1, [5])
+
+
+def test_a_held_back_hr_row_names_the_employee_it_left_as_they_were(tmp_path, orgs):
+    sync_hr(FIXTURES / "hr.csv", now=NOW)
+    path = hr_copy(tmp_path)
+    edit(path, "pat.romero@example.org", "not-an-email")
+
+    report = sync_hr(path, now=NOW)
+
+    pat = Person.objects.get(sourced_id="hr:005150")
+    assert pat.email == "pat.romero@example.org"
+    assert report.people.held_back == [HeldBackPerson("hr.csv", 4, pat.pk)]
 
 
 def test_a_future_termination_date_keeps_the_person_active(tmp_path, orgs):

@@ -21,6 +21,7 @@ from directory.models import (
     SyncRun,
 )
 from directory.sync import sync_hr, sync_oneroster
+from directory.sync.report import IgnoredReason
 from directory.sync.runner import LOCK_KEY
 from directory.tests.sync_helpers import (
     FIXTURES,
@@ -475,22 +476,48 @@ def test_a_disabled_user_is_deactivated_and_a_new_disabled_user_ignored(tmp_path
     assert report.counts["users"].deactivated == 1
     assert report.counts["users"].ignored == 2  # the guardian and the new disabled user
     assert report.counts["enrollments"].ignored == 1
+    # Every ignored row says why: the guardian by its line, the others by reason.
+    why = {
+        (entity, rows.reason): (rows.count, rows.lines)
+        for entity, counts in report.counts.items()
+        for rows in counts.why_ignored.values()
+    }
+    assert why == {
+        ("users", IgnoredReason.NOT_A_DIRECTORY_ROLE): (1, [7]),
+        ("users", IgnoredReason.REMOVED_BEFORE_IMPORT): (1, []),
+        ("enrollments", IgnoredReason.USER_IGNORED): (1, [7]),
+    }
+    stored = SyncRun.objects.get(result=SyncRun.Result.APPLIED, report__counts__users__ignored=2)
+    assert stored.report["counts"]["users"]["why_ignored"]["not_a_directory_role"] == {
+        "reason": "not_a_directory_role",
+        "count": 1,
+        "lines": [7],
+    }
     assert person("u-s3").status == Status.INACTIVE
     assert not Person.objects.filter(sourced_id="u-s8").exists()
 
 
-def test_a_12_delta_may_update_a_user_without_resending_roles(tmp_path):
-    sync_oneroster(FIXTURES / "oneroster12", now=NOW)
+def delta_12(tmp_path: Path, entity: str, row: str) -> Path:
+    """A 1.2 delta package sending one row of ``entity`` (users or roles) alone."""
+    other = "roles" if entity == "users" else "users"
     folder = tmp_path / "delta12"
     folder.mkdir()
     (folder / "manifest.csv").write_text(
         "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
-        "file.users,delta\nfile.roles,absent\n"
+        f"file.{entity},delta\nfile.{other},absent\n"
     )
-    header = (FIXTURES / "oneroster12" / "users.csv").read_text().splitlines()[0]
-    (folder / "users.csv").write_text(
-        header + "\nu-t1,active,2025-09-01T00:00:00Z,true,e77777,,Dana,Whitfield-Ray,,"
-        "77777,,,,,,,,,,,org-es,\n"
+    header = (FIXTURES / "oneroster12" / f"{entity}.csv").read_text().splitlines()[0]
+    (folder / f"{entity}.csv").write_text(f"{header}\n{row}\n")
+    return folder
+
+
+def test_a_12_delta_may_update_a_user_without_resending_roles(tmp_path):
+    sync_oneroster(FIXTURES / "oneroster12", now=NOW)
+    folder = delta_12(
+        tmp_path,
+        "users",
+        "u-t1,active,2025-09-01T00:00:00Z,true,e77777,,Dana,Whitfield-Ray,,"
+        "77777,,,,,,,,,,,org-es,",
     )
 
     report = sync_oneroster(folder, now=NOW)
@@ -500,6 +527,20 @@ def test_a_12_delta_may_update_a_user_without_resending_roles(tmp_path):
     assert teacher.family_name == "Whitfield-Ray"
     assert teacher.role == Person.Role.TEACHER
     assert {o.sourced_id for o in teacher.orgs.all()} == {"org-hs", "org-es"}
+
+
+def test_a_12_delta_role_for_a_user_it_did_not_send_is_ignored_with_the_reason(tmp_path):
+    sync_oneroster(FIXTURES / "oneroster12", now=NOW)
+    folder = delta_12(
+        tmp_path, "roles", "r-9,active,2025-09-01T00:00:00Z,u-t1,secondary,aide,,,org-hs,"
+    )
+
+    report = sync_oneroster(folder, now=NOW)
+
+    assert report.result == "applied", report.problems
+    rows = report.counts["roles"].why_ignored[IgnoredReason.ROLE_WITHOUT_USER_ROW]
+    assert (rows.count, rows.lines) == (1, [2])
+    assert "a role alone changes nobody" in rows.label
 
 
 def test_a_12_user_without_a_role_or_a_role_for_an_unknown_user_is_an_error(tmp_path):

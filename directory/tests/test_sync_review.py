@@ -10,37 +10,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Account
 from accounts.roles import IT_ADMINISTRATOR, TECHNICIAN
 from accounts.tests.builders import make_staff_account
 from audit.models import AuditEvent, EventType, Outcome
-from common.tests.client import FormClient
 from directory.models import Enrollment, Person, SyncRun
-from directory.sync import sync_oneroster
-from directory.tests.sync_helpers import append, copy_set
+from directory.tests.sync_helpers import client_for
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
 CHANGELIST = reverse("admin:directory_syncrun_changelist")
-
-
-@pytest.fixture
-def refused_run(tmp_path, settings) -> SyncRun:
-    settings.SYNC_MAX_HELD_BACK_ROWS = 0
-    settings.SYNC_HELD_DIR = tmp_path / "held"
-    folder = copy_set(tmp_path)
-    append(folder / "enrollments.csv", "e-8,,,cl-ghost,org-hs,u-s1,student,,,")
-    report = sync_oneroster(folder, now=NOW)
-    assert report.result == "refused" and report.sync_run_id is not None
-    # The drop folder's files are replaced by the next export: review reads the copy.
-    (folder / "users.csv").unlink()
-    return SyncRun.objects.get(pk=report.sync_run_id)
-
-
-def client_for(account: Account) -> Client:
-    client = FormClient()
-    client.force_login(account)
-    return client
 
 
 def act(client: Client, action: str, run: SyncRun):

@@ -4,7 +4,7 @@ signing in. Technicians edit them, and add others, in the admin."""
 
 from django.db import migrations
 
-from support.markdown import render_markdown
+from common.markdown import render_markdown
 
 LOG_IN = {
     "en": ("How do I log in and prevent future login issues?", """\

@@ -63,7 +63,7 @@ class Article(models.Model):
 
 class ArticleVersion(models.Model):
     """The article in one language. body_html is rendered from the Markdown and
-    sanitised (support.markdown) whenever the version is saved."""
+    sanitised (common.markdown) whenever the version is saved."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
@@ -87,7 +87,7 @@ class ArticleVersion(models.Model):
         return f"{self.article_id} [{self.language}] {self.title}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from support.markdown import render_markdown
+        from common.markdown import render_markdown
 
         self.body_html = render_markdown(self.body_markdown)
         super().save(*args, **kwargs)

@@ -4,42 +4,64 @@
 drop folder DIR, skipped when its content was already taken (exit 0), with the IT
 contacts emailed when it needs attention (directory/sync/nightly.py).
 
-Exit codes: 0 applied clean (or a dry run that would), 1 errors (nothing applied),
-2 usage error, 3 refused by a safety threshold (too many deactivations or held-back
-rows; nothing applied, the run waits for review), or a dry run that would be refused,
-4 applied with rows held back (or a dry run that would be).
+Exit codes (EXIT_CODES, also in --help): 0 applied clean (or a dry run that would),
+1 errors (nothing applied), 2 usage error (a PATH that does not exist too), 3 refused
+by a safety threshold (too many deactivations or held-back rows; nothing applied, the
+run waits for review), or a dry run that would be refused, 4 applied with rows held
+back (or a dry run that would be).
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    DjangoHelpFormatter,
+)
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directory.models import SyncRun
 from directory.sync import SyncReport, sync_hr, sync_oneroster
 from directory.sync.nightly import sync_latest
-from directory.sync.progress import TerminalProgress
-from directory.sync.report import Counts
+from directory.sync.progress import progress_for
+from directory.sync.report import OUTCOMES, Counts
 
+EXIT_USAGE = 2
 EXIT_REFUSED = 3
 EXIT_HELD_BACK = 4
-# (Counts attribute, column heading)
-COUNT_COLUMNS = (
-    ("created", "created"),
-    ("updated", "updated"),
-    ("deactivated", "deactivated"),
-    ("reactivated", "reactivated"),
-    ("unchanged", "unchanged"),
-    ("ignored", "ignored"),
-    ("rejected", "held back"),
-)
+EXIT_CODES = """\
+exit codes:
+  0  applied clean (a dry run: would apply clean; --latest: nothing new to take)
+  1  errors: nothing was applied
+  2  usage error, or PATH does not exist
+  3  refused by a safety threshold (too many deactivations or rows held back):
+     nothing was applied, the run waits in the admin for review (--force applies it)
+  4  applied with rows held back (the records they name were left as they were)
+
+verbosity (-v):
+  0  only the problems and the outcome; no progress
+  1  the counts per file, why rows were ignored, the problems and the outcome (default)
+  2  also the lines of the ignored rows and the time each step took
+"""
+
+
+class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Django's option order, with the exit codes laid out as written."""
 
 
 class Command(BaseCommand):
     help = "Sync the directory from a OneRoster CSV package or an HR CSV file."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        return super().create_parser(
+            prog_name, subcommand, epilog=EXIT_CODES, formatter_class=HelpFormatter, **kwargs
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sources = parser.add_subparsers(dest="source", required=True, metavar="{oneroster,hr}")
@@ -47,7 +69,12 @@ class Command(BaseCommand):
             ("oneroster", "a OneRoster 1.0/1.1/1.2 CSV folder or .zip"),
             ("hr", "the HR employee CSV file"),
         ):
-            sub = sources.add_parser(name, help=text)
+            sub = sources.add_parser(
+                name,
+                help=text,
+                epilog=EXIT_CODES,
+                formatter_class=HelpFormatter,
+            )
             where = sub.add_mutually_exclusive_group(required=True)
             where.add_argument("path", type=Path, nargs="?", help=text)
             where.add_argument(
@@ -64,10 +91,28 @@ class Command(BaseCommand):
                 action="store_true",
                 help="apply even if more than the threshold share of people would be deactivated",
             )
+            # Django's option, accepted after the source too (`sync hr PATH -v 2`);
+            # unset here, the command's own default stands.
+            sub.add_argument(
+                "-v",
+                "--verbosity",
+                type=int,
+                choices=[0, 1, 2, 3],
+                default=argparse.SUPPRESS,
+                help="0 quiet, 1 the report (default), 2 and 3 the report in detail",
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         oneroster = options["source"] == "oneroster"
-        bar = TerminalProgress(options["source"], self.stdout.isatty())
+        verbosity = int(options["verbosity"])
+        path: Path | None = options["path"]
+        if path is not None and not path.exists():
+            raise CommandError(
+                _("%(path)s: no such file or folder.") % {"path": path}, returncode=EXIT_USAGE
+            )
+        progress = progress_for(
+            options["source"], terminal=self.stdout.isatty(), quiet=verbosity == 0
+        )
         try:
             if options["latest"] is not None:
                 kind = SyncRun.Kind.ONEROSTER if oneroster else SyncRun.Kind.HR
@@ -76,18 +121,18 @@ class Command(BaseCommand):
                     options["latest"],
                     dry_run=options["dry_run"],
                     force=options["force"],
-                    progress=bar,
+                    progress=progress,
                 )
             else:
                 report = (sync_oneroster if oneroster else sync_hr)(
                     options["path"],
                     dry_run=options["dry_run"],
                     force=options["force"],
-                    progress=bar,
+                    progress=progress,
                 )
         finally:
-            bar.close()
-        self.print_report(report)
+            progress.close()
+        self.print_report(report, verbosity)
         if report.result == "refused" or report.over_threshold:
             raise CommandError(report.message, returncode=EXIT_REFUSED)
         if report.result == "failed":
@@ -103,20 +148,15 @@ class Command(BaseCommand):
                 returncode=EXIT_HELD_BACK,
             )
 
-    def print_report(self, report: SyncReport) -> None:
-        out = self.stdout
-        header = f"{'':<18}" + "".join(f"{label:>12}" for _name, label in COUNT_COLUMNS)
-        out.write(header)
-        for entity, counts in report.counts.items():
-            if counts == Counts():
-                continue
-            out.write(
-                f"{entity:<18}"
-                + "".join(f"{getattr(counts, name):>12}" for name, _label in COUNT_COLUMNS)
-            )
-        for note in report.notes:
-            out.write("")
-            out.write(note)
+    def print_report(self, report: SyncReport, verbosity: int) -> None:
+        """Sections separated by a blank line; the outcome always, last."""
+        sections: list[list[str]] = []
+        counted = {entity: c for entity, c in report.counts.items() if c != Counts()}
+        if verbosity >= 1 and counted:
+            sections.append(count_table(counted))
+            sections.append(ignored_rows(counted, with_lines=verbosity >= 2))
+        if verbosity >= 1:
+            sections.extend([note] for note in report.notes)
         fatal = [p for p in report.problems if p.fatal]
         for title, problems in (
             (_("Errors (nothing was applied):"), fatal),
@@ -127,13 +167,44 @@ class Command(BaseCommand):
             (_("Warnings (applied as described):"), report.warnings),
         ):
             if problems:
-                out.write("")
-                out.write(title)
-                for problem in problems:
-                    out.write(f"  {problem}")
-        out.write("")
+                sections.append([title, *(f"  {problem}" for problem in problems)])
+        if verbosity >= 2 and report.timings:
+            steps = ", ".join(f"{step} {seconds:.2f}" for step, seconds in report.timings.items())
+            sections.append([_("Seconds per step: %(steps)s") % {"steps": steps}])
+        for section in sections:
+            if section:
+                self.stdout.write("\n".join(section))
+                self.stdout.write("")
         result = (
             _("Applied.") if report.result == "applied" and not report.held_back else report.message
         )
         style = self.style.SUCCESS if report.ok and not report.over_threshold else self.style.ERROR
-        out.write(style(result))
+        self.stdout.write(style(result))
+
+
+def count_table(counted: dict[str, Counts]) -> list[str]:
+    """One line per file, one column per outcome."""
+    lines = [f"{'':<18}" + "".join(f"{label!s:>12}" for _name, label in OUTCOMES)]
+    for entity, counts in counted.items():
+        lines.append(
+            f"{entity:<18}"
+            + "".join(f"{getattr(counts, name):>12}" for name, _label in OUTCOMES)
+        )
+    return lines
+
+
+def ignored_rows(counted: dict[str, Counts], *, with_lines: bool) -> list[str]:
+    """Why each file's ignored rows were ignored (with their first lines, if asked)."""
+    lines = []
+    for entity, counts in counted.items():
+        for rows in counts.why_ignored.values():
+            line = f"  {entity}: {rows.count} — {rows.label}"
+            if with_lines and rows.lines:
+                numbers = ", ".join(str(n) for n in rows.lines)
+                if rows.count > len(rows.lines):
+                    numbers += ", …"
+                line += " (" + ngettext(
+                    "line %(lines)s", "lines %(lines)s", len(rows.lines)
+                ) % {"lines": numbers} + ")"
+            lines.append(line)
+    return [_("Ignored rows (they change nothing):"), *lines] if lines else []

@@ -22,10 +22,13 @@ from directory.sync.hr.schema import (
 from directory.sync.hr.snapshot import load_existing
 from directory.sync.plan import EntityPlan, Existing, plan_entity, username_changes
 from directory.sync.reader import CsvFile, FileProblem, Package, Row, overlong_reason
-from directory.sync.report import Problem, SyncReport
+from directory.sync.report import HeldBackPerson, IgnoredReason, Problem, SyncReport
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.runner import Prepared, Progress, RunOptions, run_sync
 from directory.sync.values import EMPLOYEE_ROLES, IdRules, normalise_employee_id
+
+# Rows read between two progress calls (an HR file is thousands of rows, not millions).
+PROGRESS_ROWS = 1000
 
 
 def sync_hr(
@@ -87,6 +90,7 @@ class HrImport:
         self.desired: dict[str, EmployeeRecord] = {}
         self.removed: set[str] = set()
         self.held: set[str] = set()  # keys of people whose rows are held back
+        self.held_back_people: list[HeldBackPerson] = []
         self.plan: EntityPlan[EmployeeRecord] = EntityPlan()
         self.takeover: list[int] = []
 
@@ -112,6 +116,7 @@ class HrImport:
             deactivated_people=[self.existing[s].pk for s in self.plan.deactivate],
             reactivated_people=[self.existing[s].pk for s in self.plan.reactivate],
             renamed_people=username_changes(self.plan, self.existing),
+            held_back_people=self.held_back_people,
         )
 
     def read(self) -> None:
@@ -120,9 +125,12 @@ class HrImport:
         context = FileContext(self.filename, "bulk", self.report.entity("employees"), problems)
         gone: set[str] = set()  # employee IDs of rows that have left
         pending: list[Pending] = []
+        total = self.package.count_lines(self.filename)
         with CsvFile(self.package, self.filename, COLUMNS, header_map) as csv_file:
             for row in csv_file.rows(problems, fatal_rows=False):
                 context.rows += 1
+                if context.rows % PROGRESS_ROWS == 0:
+                    self.progress(context.rows, max(total, context.rows))
                 if row.overlong:
                     context.fail(
                         row.line, None, overlong_reason(row.overlong, csv_file.table.width)
@@ -224,7 +232,7 @@ class HrImport:
                 self.removed.add(key)
                 self.existing.setdefault(key, current)
             else:
-                context.counts.ignored += 1
+                context.ignore(row.line, IgnoredReason.LEFT_BEFORE_IMPORT)
             return
         owner = self.username_owner.get(username)
         if owner is not None and owner != key:
@@ -273,7 +281,11 @@ class HrImport:
             return
         context.reject(identifier, line)
         if identifier:
-            self.held.add(self.by_identifier.get(identifier) or f"hr:{identifier}")
+            key = self.by_identifier.get(identifier) or f"hr:{identifier}"
+            self.held.add(key)
+            current = self.candidates.get(key)
+            if current is not None:
+                self.held_back_people.append(HeldBackPerson(context.filename, line, current.pk))
 
     def resolve_supervisors(
         self, context: FileContext, pending: list[Pending], gone: set[str]

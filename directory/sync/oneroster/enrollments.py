@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import COLUMNS, ENROLLMENT_ROLES, EnrollmentRecord
 from directory.sync.reader import Row
+from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
 
 SHORT_PATH_COLUMNS = (
@@ -90,7 +91,7 @@ def _checked(
     elif school not in universe.orgs:
         reading.reference(errors, "schoolSourcedId", school, "orgs", universe.orgs)
     if user in reading.ignored_users:
-        context.counts.ignored += 1
+        context.ignore(row.line, IgnoredReason.USER_IGNORED)
         return None
     if not user:
         errors.fail("userSourcedId", _("A value is required."))

@@ -21,7 +21,7 @@ from directory.sync.oneroster.snapshot import load_enrollments, load_snapshot
 from directory.sync.oneroster.users import UserReader
 from directory.sync.plan import username_changes
 from directory.sync.reader import Package
-from directory.sync.report import SyncReport
+from directory.sync.report import HeldBackPerson, SyncReport
 from directory.sync.runner import Prepared, Progress, RunOptions, run_sync
 
 # Steps that write (orgs, sessions, classes, people, enrollments) and the end, for the
@@ -116,4 +116,18 @@ def prepare(package: Package, report: SyncReport, now: datetime, tick: Progress)
         deactivated_people=[people[sid].pk for sid in plans.users.deactivate],
         reactivated_people=[people[sid].pk for sid in plans.users.reactivate],
         renamed_people=username_changes(plans.users, people),
+        held_back_people=held_back_people(reading),
     )
+
+
+def held_back_people(reading: Reading) -> list[HeldBackPerson]:
+    """People in the directory whose users.csv row was held back."""
+    users = reading.contexts.get("users")
+    if users is None:
+        return []
+    people = reading.snapshot.people
+    return [
+        HeldBackPerson(users.filename, line, people[sid].pk)
+        for sid, line in users.rejected.items()
+        if sid in people
+    ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import COLUMNS, ROLE_MAP, RoleEntry
 from directory.sync.reader import Row
+from directory.sync.report import IgnoredReason
 from directory.sync.rows import RowErrors
 from directory.sync.values import split_list
 
@@ -113,7 +114,8 @@ def check_roles(reading: Reading) -> None:
             continue
         if user in snapshot.people or user in snapshot.hr_by_sid:
             # The user row was not sent (delta): roles alone do not change a person.
-            context.counts.ignored += len(entries)
+            for entry in entries:
+                context.ignore(entry.line, IgnoredReason.ROLE_WITHOUT_USER_ROW)
             continue
         users_context = reading.contexts.get("users")
         for entry in entries:

@@ -11,6 +11,7 @@ from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_1
 from directory.sync.oneroster.schema import COLUMNS, USERS_11, PersonRecord
 from directory.sync.oneroster.sources import SourceSurvey, read_source, setting_for
 from directory.sync.reader import Row
+from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.values import EMPLOYEE_ROLES, IdRules, split_list
 
@@ -65,7 +66,7 @@ class UserReader:
             user_role = role_from_roles_12(reading, errors, row)
         if user_role is None:
             reading.ignored_users.add(sid)
-            context.counts.ignored += 1
+            context.ignore(row.line, IgnoredReason.NOT_A_DIRECTORY_ROLE)
             return
         role = user_role.role
         given = errors.text(row, "givenName", required=True)

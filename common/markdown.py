@@ -1,7 +1,7 @@
-"""Markdown to safe HTML for the knowledge base: Python-Markdown renders, nh3 (the
-Rust ammonia sanitiser) keeps only the tags, attributes and link schemes listed
-here. Raw HTML in the Markdown goes through the same filter, so no script, event
-handler, style or javascript: link reaches a page."""
+"""Markdown to safe HTML (the knowledge base, the Acceptable Use Policy):
+Python-Markdown renders, nh3 (the Rust ammonia sanitiser) keeps only the tags,
+attributes and link schemes listed here. Raw HTML in the Markdown goes through the
+same filter, so no script, event handler, style or javascript: link reaches a page."""
 
 from __future__ import annotations
 
