@@ -1,4 +1,5 @@
-"""Technicians' actions on an account: reset (must claim again), disable, enable.
+"""Technicians' actions on an account: reset (must claim again), disable, enable,
+unlock self-service recovery.
 
 Each takes the actor and refuses, audited, what their role does not allow
 (accounts.privileges.may_act_on): a technician acts on students' and non-staff
@@ -146,6 +147,33 @@ def _set_enabled(
                 details=details,
             )
             changed = True
+    if refusal is not None:
+        raise refusal
+    _refresh(account, locked)
+    return changed
+
+
+def do_unlock_recovery(
+    account: Account, *, actor: Actor, request: HttpRequest | None = None
+) -> bool:
+    """Let the person answer their challenge questions again after too many wrong
+    tries (accounts.recovery locked it). False if it was not locked. Raises
+    ActionRefused (audited) when the actor may not act on the account."""
+    with transaction.atomic():
+        locked = Account.objects.select_for_update().get(pk=account.pk)
+        refusal = _refusal(locked, "unlock_recovery", actor=actor, request=request)
+        changed = refusal is None and locked.recovery_locked_at is not None
+        if changed:
+            locked.recovery_failures = 0
+            locked.recovery_locked_at = None
+            locked.save(update_fields=["recovery_failures", "recovery_locked_at"])
+            record(
+                EventType.RECOVERY_UNLOCKED,
+                Outcome.SUCCESS,
+                request=request,
+                account=locked,
+                actor=as_account(actor),
+            )
     if refusal is not None:
         raise refusal
     _refresh(account, locked)

@@ -43,6 +43,8 @@ class EventType(models.TextChoices):
     SYNC_DISCARDED = "sync.discarded", _("Refused directory sync discarded")
     POLICY_ACCEPTED = "policy.accepted", _("Acceptable Use Policy accepted")
     POLICY_DECLINED = "policy.declined", _("Acceptable Use Policy declined")
+    RECORDS_VIEWED = "records.viewed", _("Records viewed")
+    RECOVERY_UNLOCKED = "recovery.unlocked", _("Self-service recovery unlocked")
 
 
 class Outcome(models.TextChoices):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 
@@ -36,6 +39,22 @@ def recreate_database(maintenance: str, database: str, *, create: bool = True) -
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         if create:
             conn.execute(f'CREATE DATABASE "{database}"')
+
+
+@contextmanager
+def throwaway_postgres(database: str) -> Iterator[str | None]:
+    """The DATABASE_URL of `database`, made anew and empty and dropped afterwards, on
+    the server postgres_urls finds; None when no server answers."""
+    urls = postgres_urls(os.environ.get("DATABASE_URL"), database)
+    if urls is None:
+        yield None
+        return
+    maintenance, url = urls
+    recreate_database(maintenance, database)
+    try:
+        yield url
+    finally:
+        recreate_database(maintenance, database, create=False)
 
 
 def redis_reachable(url: str) -> bool:

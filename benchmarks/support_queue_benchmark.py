@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_servers import postgres_urls, recreate_database
+from bench_pages import time_page
+from bench_servers import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "support_queue.json"
@@ -118,9 +118,7 @@ def measure(views: int, tickets: int) -> dict[str, Any]:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -140,25 +138,10 @@ def measure(views: int, tickets: int) -> dict[str, Any]:
         "every status, first page": {"status": "all"},
         "closed, page 100": {"status": "closed", "page": "100"},
     }
-    results = {}
-    for name, params in scenarios.items():
-        client.get("/support/queue/", params)  # warm the caches once
-        timings = []
-        for _ in range(views):
-            begin = time.perf_counter()
-            response = client.get("/support/queue/", params)
-            timings.append((time.perf_counter() - begin) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{name}: the queue answered {response.status_code}")
-        with CaptureQueriesContext(connection) as queries:
-            client.get("/support/queue/", params)
-        timings.sort()
-        results[name] = {
-            "median_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
-            "max_ms": round(timings[-1], 1),
-            "queries": len(queries),
-        }
+    results = {
+        name: time_page(client, "/support/queue/", params, views)
+        for name, params in scenarios.items()
+    }
     return {"tickets": tickets, "open": data["open"], "fill_seconds": round(fill_seconds, 1),
             "load_average": [round(x, 2) for x in os.getloadavg()], "views": results}
 
@@ -194,18 +177,13 @@ def main() -> None:
                        "HALLPASS_VAR_DIR": folder}
                 report["SQLite"] = run_in_subprocess(backend, env, args)
         else:
-            urls = postgres_urls(os.environ.get("DATABASE_URL"), args.pg_database)
-            if urls is None:
-                print("PostgreSQL: no server answered; skipped")
-                continue
-            maintenance, url = urls
-            recreate_database(maintenance, args.pg_database)
-            try:
+            with throwaway_postgres(args.pg_database) as url:
+                if url is None:
+                    print("PostgreSQL: no server answered; skipped")
+                    continue
                 report["PostgreSQL"] = run_in_subprocess(
                     backend, {**base_env, "DATABASE_URL": url}, args
                 )
-            finally:
-                recreate_database(maintenance, args.pg_database, create=False)
 
     worst = 0.0
     for backend, result in report.items():

@@ -7,8 +7,7 @@ clicks and typing.
 
 Pages that only need to be opened (by a visitor or a signed-in student) are listed
 in `PAGES` and checked by `test_every_listed_page`; pages that need a flow get a
-walk of their own below. Pages from later issues (the dashboard) are named in
-`PAGES_ADDED_LATER` and join `PAGES` (or get a walk) when they land."""
+walk of their own below; the district dashboard's are walked in test_dashboard.py."""
 
 from __future__ import annotations
 
@@ -44,12 +43,6 @@ PAGES = [
     ("support-ticket-new", "support:ticket-new", True),
     ("support-equipment-not-supervisor", "support:equipment-request", True),
     ("support-kb", "support:kb", True),
-]
-
-# Pages from later issues. Each one joins PAGES (or gets a walk) in all three
-# languages and both widths when its issue lands; none is faked meanwhile.
-PAGES_ADDED_LATER = [
-    "dashboard: district dashboard (dashboard issue)",
 ]
 
 NEW_PASSWORD = "Violet-Harbor-2718"
@@ -509,7 +502,7 @@ def test_a_teachers_reset_request_approved_by_a_technician(visit: Visit) -> None
     make_class(teacher.person, [student.person])
     Account.objects.create_superuser("itadmin", OTHER_PASSWORD)
     sign_in(visit, teacher)
-    visit.go("support:students")
+    visit.go("dashboard:students")
     assert student.person.display_username in visit.main_text()
     visit.check("support-students")
     visit.go("support:reset-request", person_pk=student.person.pk)

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "portal",
     "support",
+    "dashboard",
     "demo",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("outbox/", include("outbox.urls")),
     path("support/", include("support.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/", views_language.set_language, name="set-language"),
     path("", include("common.urls")),

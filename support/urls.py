@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from support import views, views_equipment, views_kb, views_queue, views_resets
 
@@ -10,7 +11,12 @@ urlpatterns = [
     path("queue/", views_queue.queue, name="queue"),
     path("kb/", views_kb.kb_index, name="kb"),
     path("kb/<slug:slug>/", views_kb.kb_article, name="kb-article"),
-    path("students/", views_resets.my_students, name="students"),
+    # "My students" is one page with the claim campaign's, on the dashboard.
+    path(
+        "students/",
+        RedirectView.as_view(pattern_name="dashboard:students"),
+        name="students",
+    ),
     path("equipment/", views_equipment.request_equipment, name="equipment-request"),
     path(
         "tickets/<int:pk>/equipment/handout/",

@@ -1,13 +1,13 @@
-"""Teachers' account-reset requests: their students, the request, and the
-technician's approve or decline. A student who is not the teacher's, or a page a
-person's role does not open, answers 404."""
+"""Teachers' account-reset requests: the request for one of their students (from
+"My students", on the dashboard) and the technician's approve or decline. A
+student who is not the teacher's, or a page a person's role does not open,
+answers 404."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -50,15 +50,6 @@ def _teacher(request: HttpRequest) -> tuple[Account, Person]:
     ):
         raise Http404
     return account, account.person
-
-
-@login_required
-def my_students(request: HttpRequest) -> HttpResponse:
-    """The teacher's students with their username and whether they have claimed."""
-    _account, teacher = _teacher(request)
-    claimed = Account.objects.filter(person=OuterRef("pk"), claimed_at__isnull=False)
-    students = students_of(teacher).annotate(claimed=Exists(claimed))
-    return render(request, "support/students.html", {"students": students})
 
 
 @login_required

@@ -1,0 +1,290 @@
+"""Claim figures, counted by the database: one grouped query for the people (by
+school, role and grade, summed here into each table) and one for the classes, never
+a query per school, grade, class or person.
+
+Every person is in exactly one claim state, decided in this order:
+deactivated (left the district), claimed, waiting (inside the wait after first
+appearing, not yet claimable), unclaimed (could claim and has not). The claim rate
+is claimed over everyone still active: everyone enrolled must claim by the
+deadline.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEvent, EventType
+from directory.models import Enrollment, Org, Person, Status
+
+# How many days the claims and sign-ins charts show, today included.
+DAYS_SHOWN = 30
+
+
+class ClaimState(enum.Enum):
+    CLAIMED = "claimed"
+    UNCLAIMED = "unclaimed"
+    WAITING = "waiting"
+    DEACTIVATED = "deactivated"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    ClaimState.CLAIMED: _("Claimed"),
+    ClaimState.UNCLAIMED: _("Not claimed"),
+    ClaimState.WAITING: _("Not yet claimable"),
+    ClaimState.DEACTIVATED: _("Deactivated"),
+}
+
+
+def state_filter(state: ClaimState, now: datetime, prefix: str = "") -> Q:
+    """The condition for people (reached through `prefix`, e.g. "person__") in `state`."""
+    active = Q(**{f"{prefix}status": Status.ACTIVE})
+    claimed = Q(**{f"{prefix}account__claimed_at__isnull": False})
+    not_claimed = Q(**{f"{prefix}account__claimed_at__isnull": True})
+    if state is ClaimState.DEACTIVATED:
+        return ~active
+    if state is ClaimState.CLAIMED:
+        return active & claimed
+    if state is ClaimState.WAITING:
+        return active & not_claimed & Q(**{f"{prefix}claimable_at__gt": now})
+    return active & not_claimed & Q(**{f"{prefix}claimable_at__lte": now})
+
+
+@dataclass(frozen=True)
+class ClaimCounts:
+    claimed: int = 0
+    unclaimed: int = 0
+    waiting: int = 0
+    deactivated: int = 0
+
+    @property
+    def active(self) -> int:
+        return self.claimed + self.unclaimed + self.waiting
+
+    @property
+    def rate(self) -> float:
+        """Claimed as a share (0 to 1) of everyone active."""
+        return self.claimed / self.active if self.active else 0.0
+
+    @property
+    def percent(self) -> str:
+        return f"{self.rate * 100:.1f}"
+
+    def __add__(self, other: ClaimCounts) -> ClaimCounts:
+        return ClaimCounts(
+            self.claimed + other.claimed, self.unclaimed + other.unclaimed,
+            self.waiting + other.waiting, self.deactivated + other.deactivated,
+        )
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ClaimCounts:
+        return cls(**{state.value: int(row[state.value] or 0) for state in ClaimState})
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One line of a claim-rate table: what it counts (a school, role, grade or
+    class), its key for links, and the counts."""
+
+    key: str
+    label: str
+    counts: ClaimCounts
+
+
+def _aggregates(now: datetime, prefix: str = "") -> dict[str, Count]:
+    return {
+        state.value: Count("pk", filter=state_filter(state, now, prefix)) for state in ClaimState
+    }
+
+
+def population(school_ids: Collection[int] | None) -> QuerySet[Person]:
+    """Everyone (None) or the people whose primary school is one of `school_ids`."""
+    people = Person.objects.all()
+    return people if school_ids is None else people.filter(primary_org_id__in=school_ids)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The counts of the people of one school, role and grade: the finest grouping
+    the pages show, from which every table sums its rows."""
+
+    school_id: int | None
+    role: str
+    grade: str
+    counts: ClaimCounts
+
+
+def cells(people: QuerySet[Person], now: datetime) -> list[Cell]:
+    """One grouped query over the people: a district holds a few hundred cells."""
+    rows = (
+        people.order_by()
+        .values("primary_org_id", "role", "grades")
+        .annotate(**_aggregates(now))
+    )
+    return [
+        Cell(row["primary_org_id"], row["role"], row["grades"], ClaimCounts.from_row(row))
+        for row in rows
+    ]
+
+
+def _sum(counts: Iterable[ClaimCounts]) -> ClaimCounts:
+    total = ClaimCounts()
+    for each in counts:
+        total = total + each
+    return total
+
+
+def totals(grid: Sequence[Cell]) -> ClaimCounts:
+    return _sum(cell.counts for cell in grid)
+
+
+def by_school(grid: Sequence[Cell], schools: Iterable[Org]) -> list[ClaimRow]:
+    """One row per school (those without people too), in the order given."""
+    return [
+        ClaimRow(
+            str(school.pk), school.name,
+            _sum(cell.counts for cell in grid if cell.school_id == school.pk),
+        )
+        for school in schools
+    ]
+
+
+def by_role(grid: Sequence[Cell]) -> list[ClaimRow]:
+    present = {cell.role for cell in grid}
+    return [
+        ClaimRow(
+            str(role.value), str(role.label),
+            _sum(cell.counts for cell in grid if cell.role == role.value),
+        )
+        for role in Person.Role
+        if role.value in present
+    ]
+
+
+_GRADE_ORDER = {"IT": -3, "PR": -2, "PK": -1, "TK": -1, "KG": 0}
+
+
+def grade_sort_key(grade: str) -> tuple[int, str]:
+    """Pre-kindergarten, kindergarten, then 1 to 12 in number order, then the rest."""
+    if grade in _GRADE_ORDER:
+        return _GRADE_ORDER[grade], grade
+    if re.fullmatch(r"\d+", grade):
+        return int(grade), grade
+    return 100, grade
+
+
+def by_grade(grid: Sequence[Cell]) -> list[ClaimRow]:
+    """Students by the grades the SIS gives them (one grade each, as a rule)."""
+    students = [cell for cell in grid if cell.role == Person.Role.STUDENT]
+    grades = sorted({cell.grade for cell in students}, key=grade_sort_key)
+    return [
+        ClaimRow(
+            grade, grade or str(_("No grade")),
+            _sum(cell.counts for cell in students if cell.grade == grade),
+        )
+        for grade in grades
+    ]
+
+
+def by_class(school: Org, now: datetime) -> list[ClaimRow]:
+    """The school's active classes with their actively enrolled students."""
+    enrollments = Enrollment.objects.filter(
+        klass__school=school,
+        klass__status=Status.ACTIVE,
+        role=Enrollment.Role.STUDENT,
+        status=Status.ACTIVE,
+    )
+    rows = (
+        enrollments.order_by()
+        .values("klass_id", "klass__title")
+        .annotate(**_aggregates(now, prefix="person__"))
+        .order_by("klass__title", "klass_id")
+    )
+    return [
+        ClaimRow(str(row["klass_id"]), row["klass__title"], ClaimCounts.from_row(row))
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DailyCount:
+    day: date
+    count: int
+
+
+def _days(today: date) -> list[date]:
+    return [today - timedelta(days=back) for back in range(DAYS_SHOWN - 1, -1, -1)]
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _per_day(events: QuerySet[AuditEvent], today: date) -> list[DailyCount]:
+    """Events per day of the district's time zone, counted by the database.
+
+    One range count per day, sent as one UNION ALL: each count reads only the
+    (event type, time) index, where grouping by a computed day would convert every
+    row's time (a Python function per row on SQLite)."""
+    days = _days(today)
+    bounds = [_start_of(day) for day in days] + [_start_of(today + timedelta(days=1))]
+    counts = [
+        events.filter(occurred_at__gte=bounds[index], occurred_at__lt=bounds[index + 1])
+        .order_by()
+        .annotate(day=Value(index))
+        .values("day")
+        # COUNT(*): the index alone answers it (PostgreSQL's index-only scan).
+        .annotate(n=Count("*"))
+        for index in range(len(days))
+    ]
+    rows = counts[0].union(*counts[1:], all=True)
+    found = {row["day"]: row["n"] for row in rows}
+    return [DailyCount(day, found.get(index, 0)) for index, day in enumerate(days)]
+
+
+def _events(event_type: EventType, school_ids: Collection[int] | None) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.filter(event_type=event_type)
+    if school_ids is not None:
+        events = events.filter(person__primary_org_id__in=school_ids)
+    return events
+
+
+def claims_per_day(school_ids: Collection[int] | None, today: date) -> list[DailyCount]:
+    """Claims completed each day (an account reset and claimed again counts again)."""
+    return _per_day(_events(EventType.CLAIM_COMPLETED, school_ids), today)
+
+
+def sign_ins_per_day(school_ids: Collection[int] | None, today: date) -> list[DailyCount]:
+    """Successful sign-ins each day, from the audit log."""
+    return _per_day(_events(EventType.LOGIN_SUCCEEDED, school_ids), today)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    day: date
+    days_left: int
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+
+def deadline(today: date) -> Deadline | None:
+    """HALLPASS_CLAIM_DEADLINE and the days left before it, if one is set."""
+    day = settings.DISTRICT.get("claim_deadline")
+    if not isinstance(day, date):
+        return None
+    return Deadline(day, (day - today).days)
