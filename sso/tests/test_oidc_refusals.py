@@ -186,5 +186,5 @@ def test_an_unapproved_app_asks_first_and_cancel_refuses(site, signed_in):
 def test_a_successful_exchange_gives_its_attempt_back(signed_in, rp):
     login = rp.authorization_request()
     login.fetch_token(login.callback_from(signed_in.follow_until_leaving(login.url)))
-    assert throttle.count(limits.client_counter(rp.client_id)) == 0
+    assert throttle.count(limits.client_counter(rp.client_id, "127.0.0.1")) == 0
     assert throttle.count(limits.address_counter("127.0.0.1")) == 0
