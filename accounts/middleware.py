@@ -95,6 +95,8 @@ class PolicyAcceptanceMiddleware:
 
 @functools.cache
 def _open_paths() -> frozenset[str]:
-    names = ("accounts:policy", "accounts:logout", "set-language", "common:branding-stylesheet",
-             "common:favicon")
+    # The admin's "Log out" (served by the portal's sign-out) and Django's own language
+    # switch are sign-outs and language switches too.
+    names = ("accounts:policy", "accounts:logout", "admin:logout", "set-language",
+             "set_language", "common:branding-stylesheet", "common:favicon")
     return frozenset(reverse(name) for name in names)

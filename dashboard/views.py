@@ -273,7 +273,9 @@ def school_people(request: HttpRequest, pk: int) -> HttpResponse:
 def class_people(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = require_viewer(request)
     klass = access_class_by_viewer(pk, viewer)
-    people = Person.objects.filter(role=Person.Role.STUDENT).filter(
+    # Only the students the viewer may see: a class can hold students whose own
+    # school is another (a school administrator sees their school's people only).
+    people = people_in_scope(viewer).filter(role=Person.Role.STUDENT).filter(
         enrolled_in(Class.objects.filter(pk=klass.pk))
     )
     school_org: Org = klass.school

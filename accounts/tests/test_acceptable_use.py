@@ -156,6 +156,18 @@ def test_the_page_returns_to_where_the_person_was_going(client: FormClient):
     assert back["Location"] == target
 
 
+@pytest.mark.parametrize("path", ["/admin/logout/", "/i18n/setlang/"])
+def test_signing_out_and_switching_language_stay_open_while_a_version_is_pending(
+    client: FormClient, path: str
+):
+    account = make_claimed_account()
+    publish("2026-2")
+    _sign_in(client, account)
+    assert PENDING_SESSION_KEY in client.session
+    answer = client.post(path, {"language": "es"})
+    assert not answer["Location"].startswith(SIGN_IN_POLICY_URL)
+
+
 def test_declining_signs_out_with_who_to_contact(client: FormClient):
     account = make_claimed_account()
     publish("2026-2")

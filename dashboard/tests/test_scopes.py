@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.builders import make_claimed_account, make_person
-from dashboard.tests.builders import District, client_for
-from directory.models import Person
+from dashboard.tests.builders import District, client_for, student
+from directory.models import Enrollment, Person, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,18 @@ def test_the_support_centers_my_students_leads_to_the_one_page(district: Distric
     response = client_for(district.teacher).get(reverse("support:students"))
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard:students")
+
+
+def test_a_class_list_shows_a_school_administrator_only_their_schools_students(
+    district: District,
+) -> None:
+    visitor = student(district.south, "09", given_name="Zed", family_name="Southerner")
+    Enrollment.objects.create(
+        person=visitor, klass=district.math, role=Enrollment.Role.STUDENT, status=Status.ACTIVE
+    )
+    url = reverse("dashboard:class-people", args=[district.math.pk])
+    for viewer, sees in ((district.school_admin, False), (district.district_admin, True)):
+        client = client_for(viewer)
+        page = client.get(url, {"state": "all"}).content.decode()
+        csv = client.get(url, {"state": "all", "csv": "people"}).content.decode()
+        assert ("Southerner" in page, "Southerner" in csv) == (sees, sees)
