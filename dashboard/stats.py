@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent, EventType
-from directory.models import Enrollment, Org, Person, Status
+from directory.models import Class, Enrollment, Org, Person, Status
 
 # How many days the claims and sign-ins charts show, today included.
 DAYS_SHOWN = 30
@@ -203,22 +203,26 @@ def by_grade(grid: Sequence[Cell]) -> list[ClaimRow]:
 
 
 def by_class(school: Org, now: datetime) -> list[ClaimRow]:
-    """The school's active classes with their actively enrolled students."""
+    """The school's active classes with their actively enrolled students.
+
+    The counts are grouped by class alone and named from the classes' own query
+    (in the database's title order): grouping the enrollments by title too would
+    sort every enrollment by its text."""
+    active_classes = Class.objects.filter(school=school, status=Status.ACTIVE)
+    classes = list(active_classes.order_by("title", "pk").values_list("pk", "title"))
     enrollments = Enrollment.objects.filter(
-        klass__school=school,
-        klass__status=Status.ACTIVE,
+        klass__in=active_classes.values("pk"),
         role=Enrollment.Role.STUDENT,
         status=Status.ACTIVE,
     )
-    rows = (
-        enrollments.order_by()
-        .values("klass_id", "klass__title")
+    counted = {
+        row["klass_id"]: ClaimCounts.from_row(row)
+        for row in enrollments.order_by()
+        .values("klass_id")
         .annotate(**_aggregates(now, prefix="person__"))
-        .order_by("klass__title", "klass_id")
-    )
+    }
     return [
-        ClaimRow(str(row["klass_id"]), row["klass__title"], ClaimCounts.from_row(row))
-        for row in rows
+        ClaimRow(str(pk), title, counted[pk]) for pk, title in classes if pk in counted
     ]
 
 
