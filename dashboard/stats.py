@@ -1,6 +1,8 @@
 """Claim figures, counted by the database: one grouped query for the people (by
-school, role and grade, summed here into each table) and one for the classes, never
-a query per school, grade, class or person.
+school, role and grade, summed here into each table), one for the classes'
+enrollments (by class) and one naming the classes, never a query per school, grade,
+class or person. Covering indexes on the people, their accounts and the class
+rosters answer these counts without visiting the tables.
 
 Every person is in exactly one claim state, decided in this order:
 deactivated (left the district), claimed, waiting (inside the wait after first
