@@ -108,8 +108,8 @@ def _figures(request: HttpRequest, viewer: Viewer) -> dict[str, object] | HttpRe
     school_rows = stats.by_school(grid, schools)
     role_rows = stats.by_role(grid)
     grade_rows = stats.by_grade(grid)
-    claims = stats.claims_per_day(school_ids, today)
-    sign_ins = stats.sign_ins_per_day(school_ids, today)
+    activity = stats.daily_activity(school_ids, today)
+    claims, sign_ins = activity.claims, activity.sign_ins
     download = request.GET.get("csv")
     if download == "schools":
         return claim_rows_csv("claims-by-school.csv", _("School"), school_rows)

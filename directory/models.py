@@ -128,7 +128,17 @@ class Person(models.Model):
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["role", "identifier"])]
+        indexes = [
+            models.Index(fields=["role", "identifier"]),
+            # Every column the dashboard's claim figures group and count by, in
+            # grouping order, and the key they join accounts on: the figures read
+            # this index alone, in order, without sorting and without visiting the
+            # table.
+            models.Index(
+                fields=["primary_org", "role", "grades", "status", "claimable_at", "id"],
+                name="person_claim_figures_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.username})"
@@ -191,6 +201,15 @@ class Enrollment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     # As Person.source_fingerprint: the hash of the row last written here, 0 for none.
     source_fingerprint = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        indexes = [
+            # A class's active students, read from the index alone (the dashboard's
+            # claim figures per class).
+            models.Index(
+                fields=["klass", "role", "status", "person"], name="enrollment_roster_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.klass_id} as {self.role}"
