@@ -1,11 +1,35 @@
 """Timing a page through Django's test client: the whole request (middleware,
-session, the view's queries, the template), after one warm-up."""
+session, the view's queries, the template), after one warm-up; and running a page
+benchmark again as a child process, once per database."""
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment a measuring child runs in: the demo's settings without
+    debugging, Redis or chatty logs, plus `extra` (the database's address)."""
+    return {**os.environ, "DEBUG": "false", "HALLPASS_ENV": "demo", "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "hallpass.settings", "REDIS_URL": "", **extra}
+
+
+def measure_in_child(script: str, arguments: list[str], env: dict[str, str]) -> Any:
+    """Run `script --child ARGUMENTS` in `env` and read the JSON its last line prints."""
+    output = subprocess.run(
+        [sys.executable, script, "--child", *arguments],
+        env=env, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def time_page(client: Any, url: str, params: dict[str, str], views: int) -> dict[str, Any]:

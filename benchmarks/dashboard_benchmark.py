@@ -25,7 +25,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_pages import time_page
+from bench_pages import child_env, measure_in_child, time_page
 from bench_servers import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,12 +203,9 @@ def measure(district: Path, views: int, audit_count: int) -> dict[str, Any]:
 
 
 def run_in_subprocess(env: dict[str, str], district: Path, args: argparse.Namespace) -> Any:
-    command = [sys.executable, __file__, "--child", "--district", str(district),
-               "--views", str(args.views), "--audit-rows", str(args.audit_rows)]
-    output = subprocess.run(
-        command, env=env, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    arguments = ["--district", str(district), "--views", str(args.views),
+                 "--audit-rows", str(args.audit_rows)]
+    return measure_in_child(__file__, arguments, env)
 
 
 def main() -> None:
@@ -231,9 +227,7 @@ def main() -> None:
     from demo.generator import write_demo_district
 
     work = Path(tempfile.mkdtemp(prefix="hallpass-dashboard-bench-"))
-    base_env = {**os.environ, "DEBUG": "false", "HALLPASS_ENV": "demo", "LOG_LEVEL": "WARNING",
-                "DJANGO_SETTINGS_MODULE": "hallpass.settings", "REDIS_URL": "",
-                "HALLPASS_VAR_DIR": str(work / "var")}
+    base_env = child_env(HALLPASS_VAR_DIR=str(work / "var"))
     report: dict[str, Any] = {}
     try:
         made = write_demo_district(

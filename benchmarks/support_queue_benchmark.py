@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_pages import time_page
+from bench_pages import child_env, measure_in_child, time_page
 from bench_servers import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,12 +146,8 @@ def measure(views: int, tickets: int) -> dict[str, Any]:
 
 
 def run_in_subprocess(backend: str, env: dict[str, str], args: argparse.Namespace) -> Any:
-    command = [sys.executable, __file__, "--child", "--tickets", str(args.tickets),
-               "--views", str(args.views)]
-    output = subprocess.run(
-        command, env=env, check=True, capture_output=True, text=True, cwd=ROOT
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    arguments = ["--tickets", str(args.tickets), "--views", str(args.views)]
+    return measure_in_child(__file__, arguments, env)
 
 
 def main() -> None:
@@ -167,8 +162,7 @@ def main() -> None:
         print(json.dumps(measure(args.views, args.tickets)))
         return
 
-    base_env = {**os.environ, "DEBUG": "false", "HALLPASS_ENV": "demo", "LOG_LEVEL": "WARNING",
-                "DJANGO_SETTINGS_MODULE": "hallpass.settings", "REDIS_URL": ""}
+    base_env = child_env()
     report: dict[str, Any] = {}
     for backend in args.backends:
         if backend == "sqlite":
