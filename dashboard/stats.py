@@ -54,8 +54,9 @@ STATE_LABELS = {
 def state_filter(state: ClaimState, now: datetime, prefix: str = "") -> Q:
     """The condition for people (reached through `prefix`, e.g. "person__") in `state`."""
     active = Q(**{f"{prefix}status": Status.ACTIVE})
-    claimed = Q(**{f"{prefix}account__claimed_at__isnull": False})
-    not_claimed = Q(**{f"{prefix}account__claimed_at__isnull": True})
+    # The person's copy of their account's claim (Person.account_claimed): no join.
+    claimed = Q(**{f"{prefix}account_claimed": True})
+    not_claimed = Q(**{f"{prefix}account_claimed": False})
     if state is ClaimState.DEACTIVATED:
         return ~active
     if state is ClaimState.CLAIMED:
