@@ -79,7 +79,7 @@ def claim_accounts(rng: random.Random) -> list[tuple[int, int]]:
     """Accounts for 70% of the people, claimed over 30 days; returns (account, person)."""
     from django.utils import timezone
 
-    from accounts.models import Account
+    from accounts.models import Account, copy_claims_to_people
     from directory.models import Person, Status
 
     now = timezone.now()
@@ -101,6 +101,8 @@ def claim_accounts(rng: random.Random) -> list[tuple[int, int]]:
             last_login=last_login,
         ))
     Account.objects.bulk_create(accounts, batch_size=5_000)
+    # bulk_create skips Account.save, which copies each claim to its person.
+    copy_claims_to_people(None)
     Person.objects.filter(pk__in=waiting).update(claimable_at=now + timedelta(hours=12))
     Person.objects.filter(pk__in=left).update(status=Status.INACTIVE, left_at=now)
     return list(Account.objects.filter(person__isnull=False).values_list("pk", "person_id"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -58,25 +58,41 @@ def _row_links(link: str, rows: Sequence[ClaimRow], school: Org | None) -> list[
     return [pattern.replace(_KEY_MARK, row.key) for row in rows]
 
 
-def _row(row: ClaimRow, address: str | None, first_column: str, labels: ColumnLabels) -> SafeString:
+def _row_format(first_column: str, labels: ColumnLabels) -> str:
+    """format_html's format string for a row: the labels, the same in every row, are
+    escaped once here and the row's own values by format_html."""
+
+    def label(text: str) -> str:
+        return _literal(conditional_escape(text))
+
+    return (
+        f'    <tr>\n      <th scope="row" data-label="{label(first_column)}">{{}}</th>\n'
+        f'      <td data-label="{label(labels.rate)}">{{}}%</td>\n'
+        f'      <td data-label="{label(labels.claimed)}">{{}}</td>\n'
+        f'      <td data-label="{label(labels.unclaimed)}">{{}}</td>\n'
+        f'      <td data-label="{label(labels.waiting)}">{{}}</td>\n'
+        f'      <td data-label="{label(labels.deactivated)}">{{}}</td>\n    </tr>\n'
+    )
+
+
+def _row(row: ClaimRow, address: str | None, row_format: str) -> SafeString:
     name = format_html('<a href="{}">{}</a>', address, row.label) if address else row.label
     counts = row.counts
     return format_html(
-        '    <tr>\n      <th scope="row" data-label="{}">{}</th>\n'
-        '      <td data-label="{}">{}%</td>\n      <td data-label="{}">{}</td>\n'
-        '      <td data-label="{}">{}</td>\n      <td data-label="{}">{}</td>\n'
-        '      <td data-label="{}">{}</td>\n    </tr>\n',
-        first_column, name, labels.rate, counts.percent, labels.claimed, counts.claimed,
-        labels.unclaimed, counts.unclaimed, labels.waiting, counts.waiting,
-        labels.deactivated, counts.deactivated,
+        row_format, name, counts.percent, counts.claimed, counts.unclaimed, counts.waiting,
+        counts.deactivated,
     )
+
+
+def _literal(text: str) -> str:
+    """`text` as a format string that writes it as it is."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _as_format(translated: str, placeholder: str) -> str:
     """A translation with one %(placeholder)s as format_html's format string, so the
     value is escaped and the (trusted) translation is not."""
-    literal = translated.replace("{", "{{").replace("}", "}}")
-    return literal.replace(f"%({placeholder})s", "{}")
+    return _literal(translated).replace(f"%({placeholder})s", "{}")
 
 
 @register.simple_tag
@@ -97,8 +113,9 @@ def claim_table(
         labels.unclaimed, labels.waiting, labels.deactivated,
     )
     addresses = _row_links(link, rows, school)
+    row_format = _row_format(first_column, labels)
     body = format_html_join(
-        "", "{}", ((_row(row, address, first_column, labels),) for row, address in zip(
+        "", "{}", ((_row(row, address, row_format),) for row, address in zip(
             rows, addresses, strict=True
         ))
     ) or format_html('    <tr><td colspan="6">{}</td></tr>\n', gettext("No one to count."))
