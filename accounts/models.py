@@ -3,6 +3,11 @@
 An Account belongs to a directory Person (district IT staff created with
 createsuperuser have none). Its username is the Person's, in lower case, so
 sign-in is case-insensitive: S0123456 and s0123456 are the same account.
+
+Whether the account is claimed is copied to its person (Person.account_claimed, what
+the dashboard counts) by Account.save and when an account is deleted, whichever way.
+Writing claims around them (bulk_create, a queryset's update of claimed_at or
+person) must call copy_claims_to_people afterwards.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Claim figures, counted by the database: one grouped query for the people (by
 school, role and grade, summed here into each table), one for the classes'
 enrollments (by class) and one naming the classes, never a query per school, grade,
-class or person. Covering indexes on the people, their accounts and the class
-rosters answer these counts without visiting the tables.
+class or person. Whether a person claimed is read from their own row
+(Person.account_claimed, the accounts app's copy of the account's claim), so the
+people are counted without joining their accounts; covering indexes on the people
+and the class rosters answer these counts without visiting the tables.
 
 Every person is in exactly one claim state, decided in this order:
 deactivated (left the district), claimed, waiting (inside the wait after first
