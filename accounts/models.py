@@ -3,15 +3,24 @@
 An Account belongs to a directory Person (district IT staff created with
 createsuperuser have none). Its username is the Person's, in lower case, so
 sign-in is case-insensitive: S0123456 and s0123456 are the same account.
+
+Whether the account is claimed is copied to its person (Person.account_claimed, what
+the dashboard counts) by Account.save and when an account is deleted, whichever way.
+Writing claims around them (bulk_create, a queryset's update of claimed_at or
+person) must call copy_claims_to_people afterwards.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +33,10 @@ SIGN_IN_FIELDS = (
     "id", "username", "password", "last_login", "is_active", "is_staff", "is_superuser",
     "claimed_at", "language", "person", "person__id", "person__status",
 )
+
+
+# The account fields that decide whether its person has claimed.
+CLAIM_FIELDS = frozenset({"claimed_at", "person"})
 
 
 class AccountManager(BaseUserManager["Account"]):
@@ -81,18 +94,25 @@ class Account(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
-        indexes = [
-            # Whether each person claimed, read from the index alone (the dashboard's
-            # claim figures join every person to their account).
-            models.Index(fields=["person", "claimed_at"], name="account_claimed_idx"),
-        ]
 
     def __str__(self) -> str:
         return self.username
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.username = self.username.casefold()
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and CLAIM_FIELDS.isdisjoint(update_fields):
+            # A sign-in's last_login, a language: the claim is as it was.
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            # The person this account belonged to before, should that change.
+            before = (
+                Account.objects.filter(pk=self.pk).values_list("person_id", flat=True).first()
+                if self.pk is not None else None
+            )
+            super().save(*args, **kwargs)
+            copy_claims_to_people([pk for pk in (self.person_id, before) if pk is not None])
 
     @property
     def email(self) -> str:
@@ -118,6 +138,27 @@ class Account(AbstractBaseUser, PermissionsMixin):
         accounts.roles on every permission check of a page, and a request's user is
         a new instance on every request."""
         return frozenset(self.groups.values_list("name", flat=True))
+
+
+def copy_claims_to_people(person_ids: Collection[int] | None) -> None:
+    """Set Person.account_claimed of these people (everyone for None) from their
+    accounts as they now are: claimed, or not (no account, reset, deleted). Read
+    from the accounts in the same statement, so it holds whatever changed before."""
+    people = Person.objects.all()
+    if person_ids is not None:
+        if not person_ids:
+            return
+        people = people.filter(pk__in=person_ids)
+    people.update(account_claimed=Exists(
+        Account.objects.filter(person=OuterRef("pk"), claimed_at__isnull=False)
+    ))
+
+
+@receiver(post_delete, sender=Account)
+def _unclaim_person_of_deleted_account(instance: Account, **kwargs: Any) -> None:
+    # Sent for each account a queryset's delete() removes too.
+    if instance.person_id is not None:
+        copy_claims_to_people([instance.person_id])
 
 
 class TextPerLanguage:

@@ -13,8 +13,10 @@ the last 30 days (most in the first week), 1% are inside the wait, 2% left; and
 password changes), then ANALYZE (VACUUM ANALYZE on PostgreSQL, as autovacuum keeps a
 log that grew for months). A signed-in IT administrator opens each page through
 Django's test client (the whole request: middleware, session, the page, the
-template) --views times after one warm-up. Reports the median, p95 and worst in
-milliseconds and the queries per view. Target: every page's median ≤ 200 ms.
+template) --views times after one warm-up; then the district dashboard again with the
+cache emptied before each view (the first view of a day, which counts the ended
+days' claims and sign-ins). Reports the median, p95 and worst in milliseconds and
+the queries per view. Target: every page's median ≤ 200 ms.
 Results: a table on stdout and benchmarks/results/dashboard.json.
 """
 
@@ -79,7 +81,7 @@ def claim_accounts(rng: random.Random) -> list[tuple[int, int]]:
     """Accounts for 70% of the people, claimed over 30 days; returns (account, person)."""
     from django.utils import timezone
 
-    from accounts.models import Account
+    from accounts.models import Account, copy_claims_to_people
     from directory.models import Person, Status
 
     now = timezone.now()
@@ -101,6 +103,8 @@ def claim_accounts(rng: random.Random) -> list[tuple[int, int]]:
             last_login=last_login,
         ))
     Account.objects.bulk_create(accounts, batch_size=5_000)
+    # bulk_create skips Account.save, which copies each claim to its person.
+    copy_claims_to_people(None)
     Person.objects.filter(pk__in=waiting).update(claimable_at=now + timedelta(hours=12))
     Person.objects.filter(pk__in=left).update(status=Status.INACTIVE, left_at=now)
     return list(Account.objects.filter(person__isnull=False).values_list("pk", "person_id"))
@@ -148,6 +152,7 @@ def measure(district: Path, views: int, audit_count: int) -> dict[str, Any]:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -191,6 +196,10 @@ def measure(district: Path, views: int, audit_count: int) -> dict[str, Any]:
     results = {
         name: time_page(client, url, params, views) for name, (url, params) in pages.items()
     }
+    # The first view of the day, when the ended days' sign-ins and claims are counted.
+    results["district dashboard, first view of the day"] = time_page(
+        client, "/dashboard/", {}, views, before_each=cache.clear
+    )
     return {
         "people": Person.objects.count(),
         "accounts": len(accounts),
@@ -258,10 +267,10 @@ def main() -> None:
         print(f"\n{backend}: {result['people']:,} people, {result['accounts']:,} accounts, "
               f"{result['audit_rows']:,} audit rows; filled in {result['fill_seconds']} s; "
               f"load average {result['load_average']}")
-        print(f"{'page':28} {'median':>8} {'p95':>8} {'max':>8} {'queries':>8}")
+        print(f"{'page':42} {'median':>8} {'p95':>8} {'max':>8} {'queries':>8}")
         for name, row in result["views"].items():
             worst = max(worst, row["median_ms"])
-            print(f"{name:28} {row['median_ms']:8.1f} {row['p95_ms']:8.1f} "
+            print(f"{name:42} {row['median_ms']:8.1f} {row['p95_ms']:8.1f} "
                   f"{row['max_ms']:8.1f} {row['queries']:8d}")
     verdict = "met" if worst <= TARGET_MS else "NOT met"
     print(f"\nTarget median ≤ {TARGET_MS:.0f} ms: {verdict} (worst median {worst:.1f} ms)")

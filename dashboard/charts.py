@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 
-from dashboard.stats import ClaimRow, DailyCount
+from dashboard.daily import DailyCount
+from dashboard.stats import ClaimRow
 
 WIDTH = 600
 BAR_ROW_HEIGHT = 44

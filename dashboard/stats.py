@@ -1,8 +1,10 @@
 """Claim figures, counted by the database: one grouped query for the people (by
 school, role and grade, summed here into each table), one for the classes'
 enrollments (by class) and one naming the classes, never a query per school, grade,
-class or person. Covering indexes on the people, their accounts and the class
-rosters answer these counts without visiting the tables.
+class or person. Whether a person claimed is read from their own row
+(Person.account_claimed, the accounts app's copy of the account's claim), so the
+people are counted without joining their accounts; covering indexes on the people
+and the class rosters answer these counts without visiting the tables.
 
 Every person is in exactly one claim state, decided in this order:
 deactivated (left the district), claimed, waiting (inside the wait after first
@@ -17,19 +19,14 @@ import enum
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Value
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AuditEvent, EventType
 from directory.models import Class, Enrollment, Org, Person, Status
-
-# How many days the claims and sign-ins charts show, today included.
-DAYS_SHOWN = 30
 
 
 class ClaimState(enum.Enum):
@@ -54,8 +51,9 @@ STATE_LABELS = {
 def state_filter(state: ClaimState, now: datetime, prefix: str = "") -> Q:
     """The condition for people (reached through `prefix`, e.g. "person__") in `state`."""
     active = Q(**{f"{prefix}status": Status.ACTIVE})
-    claimed = Q(**{f"{prefix}account__claimed_at__isnull": False})
-    not_claimed = Q(**{f"{prefix}account__claimed_at__isnull": True})
+    # The person's copy of their account's claim (Person.account_claimed): no join.
+    claimed = Q(**{f"{prefix}account_claimed": True})
+    not_claimed = Q(**{f"{prefix}account_claimed": False})
     if state is ClaimState.DEACTIVATED:
         return ~active
     if state is ClaimState.CLAIMED:
@@ -226,64 +224,6 @@ def by_class(school: Org, now: datetime) -> list[ClaimRow]:
     return [
         ClaimRow(str(pk), title, counted[pk]) for pk, title in classes if pk in counted
     ]
-
-
-@dataclass(frozen=True)
-class DailyCount:
-    day: date
-    count: int
-
-
-def _days(today: date) -> list[date]:
-    return [today - timedelta(days=back) for back in range(DAYS_SHOWN - 1, -1, -1)]
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-@dataclass(frozen=True)
-class DailyActivity:
-    """Claims completed and successful sign-ins, each day shown."""
-
-    claims: list[DailyCount]
-    sign_ins: list[DailyCount]
-
-
-def daily_activity(school_ids: Collection[int] | None, today: date) -> DailyActivity:
-    """Claims completed (an account reset and claimed again counts again) and
-    successful sign-ins per day of the district's time zone, from the audit log.
-
-    One range count per day for both event types, sent as one UNION ALL: each count
-    reads only the (event type, time) index, where grouping by a computed day would
-    convert every row's time (a Python function per row on SQLite). Asking for both
-    types in each count halves the queries to build, which costs more than counting."""
-    days = _days(today)
-    bounds = [_start_of(day) for day in days] + [_start_of(today + timedelta(days=1))]
-    events = AuditEvent.objects.filter(
-        event_type__in=[EventType.CLAIM_COMPLETED, EventType.LOGIN_SUCCEEDED]
-    )
-    if school_ids is not None:
-        events = events.filter(person__primary_org_id__in=school_ids)
-    per_type = events.order_by().values("event_type")
-    counts = [
-        per_type.filter(occurred_at__gte=bounds[index], occurred_at__lt=bounds[index + 1])
-        # COUNT(*): the index alone answers it (PostgreSQL's index-only scan).
-        .annotate(day=Value(index), n=Count("*"))
-        for index in range(len(days))
-    ]
-    found = {
-        (row["event_type"], row["day"]): row["n"]
-        for row in counts[0].union(*counts[1:], all=True)
-    }
-
-    def series(event_type: EventType) -> list[DailyCount]:
-        return [
-            DailyCount(day, found.get((event_type.value, index), 0))
-            for index, day in enumerate(days)
-        ]
-
-    return DailyActivity(series(EventType.CLAIM_COMPLETED), series(EventType.LOGIN_SUCCEEDED))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from common.csv_export import csv_response
 from dashboard import charts, stats
+from dashboard.daily import DailyCount, daily_activity
 from dashboard.scope import (
     Viewer,
     access_class_by_viewer,
@@ -59,7 +60,7 @@ def claim_rows_csv(filename: str, first_column: str, rows: Sequence[ClaimRow]) -
     )
 
 
-def daily_csv(filename: str, column: str, days: Sequence[stats.DailyCount]) -> HttpResponse:
+def daily_csv(filename: str, column: str, days: Sequence[DailyCount]) -> HttpResponse:
     return csv_response(filename, [_("Day"), column], ([d.day.isoformat(), d.count] for d in days))
 
 
@@ -108,7 +109,7 @@ def _figures(request: HttpRequest, viewer: Viewer) -> dict[str, object] | HttpRe
     school_rows = stats.by_school(grid, schools)
     role_rows = stats.by_role(grid)
     grade_rows = stats.by_grade(grid)
-    activity = stats.daily_activity(school_ids, today)
+    activity = daily_activity(school_ids, now)
     claims, sign_ins = activity.claims, activity.sign_ins
     download = request.GET.get("csv")
     if download == "schools":

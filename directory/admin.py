@@ -38,6 +38,11 @@ class SyncedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Only the fields edited here: a whole-row save would write back the rest as
+        # loaded, over what the sync or a claim changed meanwhile.
+        obj.save(update_fields=[name for name in form.changed_data if name in self.editable_fields])
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Concrete fields include many-to-many ones (a person's orgs, a class's terms).
         return [

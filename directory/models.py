@@ -122,6 +122,10 @@ class Person(models.Model):
     # (directory/sync/fingerprint.py): a sync skips the checks of a row whose hash is
     # unchanged. 0: none, the row is checked in full.
     source_fingerprint = models.BigIntegerField(default=0, editable=False)
+    # Whether this person's account is claimed: a copy of the account's claimed_at
+    # (accounts.models.copy_claims_to_people writes it whenever an account is saved
+    # or deleted), so the claim figures count the people without joining accounts.
+    account_claimed = models.BooleanField(default=False, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -131,12 +135,15 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["role", "identifier"]),
             # Every column the dashboard's claim figures group and count by, in
-            # grouping order, and the key they join accounts on: the figures read
-            # this index alone, in order, without sorting and without visiting the
-            # table.
+            # grouping order, and the key a class's enrollments join on: the figures
+            # read this index alone, in order, without sorting and without visiting
+            # the table.
             models.Index(
-                fields=["primary_org", "role", "grades", "status", "claimable_at", "id"],
-                name="person_claim_figures_idx",
+                fields=[
+                    "primary_org", "role", "grades", "status", "account_claimed",
+                    "claimable_at", "id",
+                ],
+                name="person_claim_counts_idx",
             ),
         ]
 

@@ -1,0 +1,149 @@
+"""Person.account_claimed, the copy of each account's claim the figures count, follows
+every change of a claim: claiming, a reset, claiming again, an account deleted (one
+by one or a whole queryset), an account moved to another person; and nothing else
+(a disabled account stays claimed, a sign-in writes no person, the directory admin
+keeps it)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.sites import site
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.claiming import do_complete_claim
+from accounts.models import Account, copy_claims_to_people
+from accounts.resetting import do_disable_account, do_reset_account
+from accounts.roles import IT_ADMINISTRATOR
+from accounts.tests.builders import (
+    answers_for,
+    make_claimed_account,
+    make_person,
+    make_staff_account,
+)
+from dashboard.tests.builders import District, client_for
+from dashboard.tests.test_figures import as_dict, counted
+from directory.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def flag_of(person: Person | None) -> bool:
+    assert person is not None
+    return Person.objects.values_list("account_claimed", flat=True).get(pk=person.pk)
+
+
+def claim(person: Person) -> Account:
+    result = do_complete_claim(person.pk, make_password("A long new passphrase 7"), answers_for())
+    assert result.ok and result.account is not None
+    return result.account
+
+
+def test_claiming_sets_the_flag() -> None:
+    person = make_person()
+    assert not flag_of(person)
+
+    claim(person)
+
+    assert flag_of(person)
+
+
+def test_a_reset_clears_the_flag_and_claiming_again_sets_it() -> None:
+    person = make_person()
+    account = claim(person)
+
+    do_reset_account(account, actor=None)
+    assert not flag_of(person)
+
+    claim(person)
+    assert flag_of(person)
+
+
+def test_a_disabled_account_stays_claimed() -> None:
+    account = make_claimed_account()
+    admin = make_staff_account(IT_ADMINISTRATOR, given_name="Dina")
+
+    assert do_disable_account(account, actor=admin)
+
+    assert flag_of(account.person)
+
+
+def test_deleting_an_account_clears_the_flag() -> None:
+    account = make_claimed_account()
+
+    account.delete()
+
+    assert not flag_of(account.person)
+
+
+def test_deleting_accounts_through_a_queryset_clears_their_flags() -> None:
+    accounts = [make_claimed_account() for _ in range(2)]
+
+    Account.objects.filter(pk__in=[account.pk for account in accounts]).delete()
+
+    assert [flag_of(account.person) for account in accounts] == [False, False]
+
+
+def test_moving_an_account_to_another_person_moves_the_flag() -> None:
+    account = make_claimed_account()
+    before, after = account.person, make_person(given_name="Other")
+
+    account.person = after
+    account.save()
+
+    assert not flag_of(before)
+    assert flag_of(after)
+
+
+def test_a_sign_in_writes_no_person_row() -> None:
+    account = make_claimed_account()
+
+    with CaptureQueriesContext(connection) as queries:
+        account.last_login = timezone.now()
+        account.save(update_fields=["last_login"])
+
+    assert not [q for q in queries if "directory_person" in q["sql"]]
+
+
+def test_the_directory_admin_writes_only_the_field_it_edits() -> None:
+    """A change page loaded before the person claimed, saved after: the claim stays."""
+    person = make_person()
+    admin = make_staff_account(IT_ADMINISTRATOR, given_name="Dina")
+    request = RequestFactory().post(reverse("admin:directory_person_change", args=[person.pk]))
+    request.user = admin
+    model_admin = site.get_model_admin(Person)
+    loaded = Person.objects.get(pk=person.pk)
+    claim(person)
+    sooner = timezone.now() - timedelta(days=40)
+    form_class = model_admin.get_form(request, loaded, change=True)
+    form = form_class(
+        {"claimable_at_0": sooner.date().isoformat(), "claimable_at_1": "08:00:00"},
+        instance=loaded,
+    )
+    assert form.is_valid(), form.errors
+
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+
+    assert flag_of(person)
+    assert Person.objects.get(pk=person.pk).claimable_at.date() == sooner.date()
+
+
+def test_copying_claims_again_changes_no_figure(district: District) -> None:
+    """The copy kept by the paths above equals one made afresh from the accounts, and
+    every figure equals a count made one person at a time."""
+    do_reset_account(district.south_claimed, actor=None)
+    claim(district.unclaimed)
+    kept = dict(Person.objects.values_list("pk", "account_claimed"))
+
+    copy_claims_to_people(None)
+
+    assert dict(Person.objects.values_list("pk", "account_claimed")) == kept
+    now = timezone.now()
+    context = client_for(district.district_admin).get(reverse("dashboard:home")).context
+    assert as_dict(context["totals"]) == counted(list(Person.objects.all()), now)
