@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from directory.sync.first_load import indexed_after_loading
+
 # Keeps `pk IN (...)` lists below every database's parameter limit.
 IN_BATCH = 900
 INSERT_BATCH = 5000
@@ -33,9 +35,12 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda value: value
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> None:
+def insert_rows(
+    model: type[models.Model], rows: Iterable[Mapping[str, Any]], count: int = 0
+) -> None:
     """INSERT new rows; keys are attribute names (``*_id`` for foreign keys), missing
-    ones take the field default.
+    ones take the field default. ``count`` is how many rows there are (for PostgreSQL
+    to index a big first load after it, ``first_load``), 0 when unknown.
 
     bulk_create would do, but it builds a model instance and compiles every value
     through the ORM: for the 300,000 enrollments of a district that is most of the
@@ -45,7 +50,8 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     if connection.vendor == "postgresql":
-        _copy_rows(model._meta.db_table, fields, rows)
+        with indexed_after_loading(model._meta.db_table, count):
+            _copy_rows(model._meta.db_table, fields, rows)
         return
     columns = [(f.attname, f.get_default(), _adapter(f)) for f in fields]
     quote = connection.ops.quote_name
