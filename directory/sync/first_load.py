@@ -1,12 +1,14 @@
-"""A first import into an empty table on PostgreSQL: load the rows, then index them.
+"""A first import into an empty table: load the rows, then index them.
 
-PostgreSQL keeps every index of a table up to date row by row, and checks each row's
-deferred foreign keys one at a time at commit. Into an empty table (a district's first
-import: hundreds of thousands of enrollments) it is much cheaper to drop the secondary
-indexes and the foreign keys, COPY the rows, and build them again: an index is then one
-sort, and a foreign key one join over the whole table. The definitions are read back
-from PostgreSQL's catalogs, so what is rebuilt is exactly what was there; it all
-happens inside the run's transaction, so a failed run leaves them as they were.
+A database keeps every index of a table up to date row by row, and PostgreSQL checks
+each row's deferred foreign keys one at a time at commit. Into an empty table (a
+district's first import: hundreds of thousands of enrollments) it is much cheaper to
+drop the secondary indexes (on PostgreSQL the foreign keys too), load the rows, and
+build them again: an index is then one sort, and a foreign key one join over the whole
+table. The definitions are read back from the database's own catalog, so what is
+rebuilt is exactly what was there; it all happens inside the run's transaction, so a
+failed run leaves them as they were. SQLite keeps its foreign keys (they are part of
+the table) and the indexes of its UNIQUE columns (which have no definition to rebuild).
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ WHERE c.conrelid = %s::regclass
 ORDER BY c.contype DESC, c.conname
 """
 # Indexes that no constraint owns (the constraints' own go with them).
+_SQLITE_INDEXES = """
+SELECT name, sql FROM sqlite_master
+WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL ORDER BY name
+"""
 _INDEXES = """
 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
 FROM pg_index i
@@ -51,20 +57,23 @@ class Definitions:
 
 @contextmanager
 def indexed_after_loading(table: str, new_rows: int) -> Iterator[None]:
-    """Around the COPY of ``new_rows`` into ``table``: on PostgreSQL, when the table is
-    empty and the rows many, its secondary indexes and foreign keys are built after
-    the rows instead of along with them. Otherwise nothing changes."""
-    if connection.vendor != "postgresql" or new_rows < REBUILD_AT:
+    """Around the load of ``new_rows`` into ``table``: when the table is empty and the
+    rows many, its secondary indexes (and on PostgreSQL its foreign keys) are built
+    after the rows instead of along with them. Otherwise nothing changes."""
+    if connection.vendor not in ("postgresql", "sqlite") or new_rows < REBUILD_AT:
         yield
         return
     quoted = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
-        # The lock first, so that the table is still empty when the load starts.
-        cursor.execute(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
+        if connection.vendor == "postgresql":
+            # The lock first, so that the table is still empty when the load starts.
+            cursor.execute(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quoted})")  # noqa: S608
         row = cursor.fetchone()
         if row is None or row[0]:
             definitions = None
+        elif connection.vendor == "sqlite":
+            definitions = _drop_sqlite_indexes(cursor, table)
         else:
             definitions = _drop(cursor, quoted)
     yield
@@ -95,9 +104,18 @@ def _drop(cursor: CursorWrapper, quoted: str) -> Definitions:
     return Definitions(constraints, indexes)
 
 
+def _drop_sqlite_indexes(cursor: CursorWrapper, table: str) -> Definitions:
+    cursor.execute(_SQLITE_INDEXES, [table])
+    indexes = [(str(name), str(statement)) for name, statement in cursor.fetchall()]
+    for name, _statement in indexes:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return Definitions([], indexes)
+
+
 def _restore(cursor: CursorWrapper, quoted: str, definitions: Definitions) -> None:
     quote = connection.ops.quote_name
-    _settle_pending_checks(cursor)
+    if definitions.constraints:
+        _settle_pending_checks(cursor)
     for _name, statement in definitions.indexes:
         cursor.execute(statement)
     # Unique constraints before foreign keys (the query's order), as they were made.

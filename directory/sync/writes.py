@@ -39,8 +39,8 @@ def insert_rows(
     model: type[models.Model], rows: Iterable[Mapping[str, Any]], count: int = 0
 ) -> None:
     """INSERT new rows; keys are attribute names (``*_id`` for foreign keys), missing
-    ones take the field default. ``count`` is how many rows there are (for PostgreSQL
-    to index a big first load after it, ``first_load``), 0 when unknown.
+    ones take the field default. ``count`` is how many rows there are (a big first
+    load is indexed after it, ``first_load``), 0 when unknown.
 
     bulk_create would do, but it builds a model instance and compiles every value
     through the ORM: for the 300,000 enrollments of a district that is most of the
@@ -49,17 +49,23 @@ def insert_rows(
     databases through multi-row INSERTs kept under their parameter limits.
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if connection.vendor == "postgresql":
-        with indexed_after_loading(model._meta.db_table, count):
+    with indexed_after_loading(model._meta.db_table, count):
+        if connection.vendor == "postgresql":
             _copy_rows(model._meta.db_table, fields, rows)
-        return
+        else:
+            _insert_statements(model._meta.db_table, fields, rows)
+
+
+def _insert_statements(
+    table: str, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+) -> None:
     columns = [(f.attname, f.get_default(), _adapter(f)) for f in fields]
     quote = connection.ops.quote_name
     per_statement = max(1, min(1000, MAX_PARAMS // len(fields)))
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Identifiers come from model metadata; every value is a query parameter.
     head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+        quote(table), ", ".join(quote(f.column) for f in fields)
     )
     full_sql = head + ", ".join([one_row] * per_statement)
     iterator = iter(rows)
