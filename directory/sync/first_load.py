@@ -64,22 +64,27 @@ def indexed_after_loading(table: str, new_rows: int) -> Iterator[None]:
         yield
         return
     quoted = connection.ops.quote_name(table)
+    definitions = None
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The lock first, so that the table is still empty when the load starts.
-            cursor.execute(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quoted})")  # noqa: S608
-        row = cursor.fetchone()
-        if row is None or row[0]:
-            definitions = None
-        elif connection.vendor == "sqlite":
-            definitions = _drop_sqlite_indexes(cursor, table)
-        else:
-            definitions = _drop(cursor, quoted)
+        if _empty(cursor, quoted):
+            if connection.vendor == "sqlite":
+                definitions = _drop_sqlite_indexes(cursor, table)
+            else:
+                # Readers wait for the table until the run commits: taken only for a
+                # table that was empty, and asked again once held, so that it still is.
+                cursor.execute(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
+                if _empty(cursor, quoted):
+                    definitions = _drop(cursor, quoted)
     yield
     if definitions is not None:
         with connection.cursor() as cursor:
             _restore(cursor, quoted, definitions)
+
+
+def _empty(cursor: CursorWrapper, quoted: str) -> bool:
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quoted})")  # noqa: S608
+    row = cursor.fetchone()
+    return row is not None and not row[0]
 
 
 def _settle_pending_checks(cursor: CursorWrapper) -> None:
