@@ -150,7 +150,7 @@ def apply_entity(
                 attrs["status"] = Status.ACTIVE
                 yield attrs
 
-        insert_rows(model, rows())
+        insert_rows(model, rows(), len(plan.create))
         if pk_map is not None:
             wanted = plan.create.keys()
             created = {
@@ -198,6 +198,6 @@ def sync_m2m(
             add.append({f"{left}_id": left_pk, f"{right}_id": right_pk})
         remove.extend(through_pks[(left_pk, right_pk)] for right_pk in have - wanted)
     if add:
-        insert_rows(through, add)
+        insert_rows(through, add, len(add))
     for batch in in_batches(sorted(remove)):
         through._default_manager.filter(pk__in=batch).delete()

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models
 
+from directory.sync.first_load import indexed_after_loading
+
 # Keeps `pk IN (...)` lists below every database's parameter limit.
 IN_BATCH = 900
 INSERT_BATCH = 5000
-# Parameters per INSERT: below SQLite's 32,766 (3.32+) and PostgreSQL's 65,535.
-MAX_PARAMS = 30000
 # From this many changed rows, PostgreSQL updates from a staged table.
 STAGE_AT = 500
 
@@ -33,41 +34,82 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda value: value
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> None:
+def _remembered(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``adapt`` for a date or time column, converting each distinct value once: a
+    district's rows share a few dates, and every new person the run's own time."""
+    adapted: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        if value not in adapted:
+            adapted[value] = adapt(value)
+        return adapted[value]
+
+    return remembered
+
+
+def _row_values(
+    fields: Sequence[models.Field[Any, Any]], *, adapted: bool
+) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """A row's values in the order of ``fields`` (missing ones take the field default),
+    with dates and times in the database's format when ``adapted``."""
+    defaults = {f.attname: f.get_default() for f in fields}
+    names = list(defaults)
+    # itemgetter hands back a bare value, not a tuple, for a single name.
+    pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    conversions = [
+        (position, _remembered(_adapter(f)))
+        for position, f in enumerate(fields)
+        if adapted and f.get_internal_type() in ("DateField", "DateTimeField")
+    ]
+
+    def values(row: Mapping[str, Any]) -> list[Any]:
+        picked = list(pick({**defaults, **row}))
+        for position, adapt in conversions:
+            picked[position] = adapt(picked[position])
+        return picked
+
+    return values
+
+
+def insert_rows(
+    model: type[models.Model], rows: Iterable[Mapping[str, Any]], count: int = 0
+) -> None:
     """INSERT new rows; keys are attribute names (``*_id`` for foreign keys), missing
-    ones take the field default.
+    ones take the field default. ``count`` is how many rows there are (a big first
+    load is indexed after it, ``first_load``), 0 when unknown.
 
     bulk_create would do, but it builds a model instance and compiles every value
     through the ORM: for the 300,000 enrollments of a district that is most of the
     import time. Values here are already clean (validated and typed by the importer).
     PostgreSQL takes them through COPY (one stream, no statement per batch); other
-    databases through multi-row INSERTs kept under their parameter limits.
+    databases through ``executemany`` of one prepared INSERT.
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if connection.vendor == "postgresql":
-        _copy_rows(model._meta.db_table, fields, rows)
-        return
-    columns = [(f.attname, f.get_default(), _adapter(f)) for f in fields]
+    with indexed_after_loading(model._meta.db_table, count):
+        if connection.vendor == "postgresql":
+            _copy_rows(model._meta.db_table, fields, rows)
+        else:
+            _insert_statements(model._meta.db_table, fields, rows)
+
+
+def _insert_statements(
+    table: str, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+) -> None:
+    """``executemany`` of a one-row INSERT, in batches: the driver binds each row's
+    values to one prepared statement (a many-row statement would be rewritten for
+    every batch, and its parameters flattened into one list)."""
     quote = connection.ops.quote_name
-    per_statement = max(1, min(1000, MAX_PARAMS // len(fields)))
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = _row_values(fields, adapted=True)
     # Identifiers come from model metadata; every value is a query parameter.
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
     )
-    full_sql = head + ", ".join([one_row] * per_statement)
-    iterator = iter(rows)
+    iterator = map(values, rows)
     with connection.cursor() as cursor:
-        while batch := list(islice(iterator, per_statement)):
-            params = [
-                adapt(row.get(name, default)) for row in batch for name, default, adapt in columns
-            ]
-            sql = (
-                full_sql
-                if len(batch) == per_statement
-                else head + ", ".join([one_row] * len(batch))
-            )
-            cursor.execute(sql, params)
+        while batch := list(islice(iterator, INSERT_BATCH)):
+            cursor.executemany(sql, batch)
 
 
 def _copy_rows(
@@ -76,13 +118,13 @@ def _copy_rows(
     """COPY rows into ``table`` through psycopg's public ``Cursor.copy`` (Django's cursor
     hands it through), which adapts each Python value as a query parameter would."""
     quote = connection.ops.quote_name
-    names = [(f.attname, f.get_default()) for f in fields]
+    values = _row_values(fields, adapted=False)
     sql = "COPY {} ({}) FROM STDIN".format(  # identifiers come from model metadata
         quote(table), ", ".join(quote(f.column) for f in fields)
     )
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row([row.get(name, default) for name, default in names])
+            copy.write_row(values(row))
 
 
 def update_rows(

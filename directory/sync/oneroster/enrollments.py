@@ -8,7 +8,9 @@ fingerprint is the one stored with its enrollment is not read at all."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
@@ -36,15 +38,15 @@ def read_enrollments(reading: Reading) -> None:
     existing = reading.snapshot.enrollments
     fingerprint = Fingerprinter("enrollments")
     dates: dict[str, date | None] = {"": None}
-    positions: list[int] = []
+    pick: Callable[[list[str]], tuple[str, ...]] | None = None
     new = EnrollmentRecord.__new__
     for context, row, sid, present in reading.rows("enrollments", COLUMNS["enrollments"]):
         if present is False:
             reading.desired.removed_of("enrollments").add(sid)
             continue
-        if not positions:
-            positions = [row.index[c] for c in SHORT_PATH_COLUMNS]
-        cells = [row.cells[i] for i in positions]
+        if pick is None:
+            pick = itemgetter(*(row.index[c] for c in SHORT_PATH_COLUMNS))
+        cells = pick(row.cells)
         row_fingerprint = fingerprint(cells)
         klass, school, user, role, primary, begin, end = cells
         current = existing.get(sid)
