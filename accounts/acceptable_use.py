@@ -10,10 +10,12 @@ person on the policy page until they accept or decline; declining signs them out
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,15 +30,32 @@ from common.net import client_ip
 PENDING_SESSION_KEY = "policy_pending"
 
 
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A published version as a sign-in reads it: its id and roles, not its texts
+    (they are long), and whether the account signing in has accepted it."""
+
+    policy_id: int
+    roles: list[str]
+    accepted: bool = False
+
+
+def _published() -> QuerySet[AcceptableUsePolicy]:
+    # Newest first (the model's ordering).
+    return AcceptableUsePolicy.objects.filter(published_at__isnull=False)
+
+
+def _newest_for(role: str, versions: Iterable[PublishedVersion]) -> PublishedVersion | None:
+    # The roles are checked in Python: few versions exist, and SQLite cannot search
+    # inside a JSON list.
+    return next((version for version in versions if role in version.roles), None)
+
+
 def current_policy_id(role: str) -> int | None:
-    """The newest published version that applies to `role`. Only ids and roles are
-    read (a sign-in asks this; the texts are long), and the roles are checked in
-    Python: few versions exist, and SQLite cannot search inside a JSON list."""
-    published = AcceptableUsePolicy.objects.filter(published_at__isnull=False)
-    for policy_id, roles in published.values_list("pk", "roles"):
-        if role in roles:
-            return int(policy_id)
-    return None
+    """The newest published version that applies to `role`."""
+    rows = _published().values_list("pk", "roles")
+    newest = _newest_for(role, (PublishedVersion(int(pk), roles) for pk, roles in rows))
+    return None if newest is None else newest.policy_id
 
 
 def current_policy(role: str) -> AcceptableUsePolicy | None:
@@ -61,16 +80,19 @@ def needs_guardian_note(policy: AcceptableUsePolicy, account: Account) -> bool:
 
 
 def policy_to_accept(account: Account) -> int | None:
-    """The id of the version that applies to the account and it has not accepted."""
-    policy_id = current_policy_id(policy_role(account))
-    accepted = PolicyAcceptance.objects.filter(account=account, policy_id=policy_id)
-    if policy_id is None or accepted.exists():
-        return None
-    return policy_id
+    """The id of the version that applies to the account and it has not accepted.
+    One statement: the published versions, each with whether the account accepted it
+    (a sign-in asks this)."""
+    accepted = PolicyAcceptance.objects.filter(account=account, policy=OuterRef("pk"))
+    rows = _published().annotate(accepted=Exists(accepted)).values_list("pk", "roles", "accepted")
+    versions = (PublishedVersion(int(pk), roles, bool(yes)) for pk, roles, yes in rows)
+    newest = _newest_for(policy_role(account), versions)
+    return None if newest is None or newest.accepted else newest.policy_id
 
 
 def mark_pending_at_sign_in(request: HttpRequest, account: Account) -> None:
-    """At sign-in: remember in the session the version the person must accept first."""
+    """At sign-in, before the session is written: remember in it the version the
+    person must accept first (accounts.login.do_login_attempt)."""
     policy_id = policy_to_accept(account)
     if policy_id is not None:
         request.session[PENDING_SESSION_KEY] = policy_id
