@@ -10,12 +10,11 @@ person on the policy page until they accept or decline; declining signs them out
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -33,28 +32,25 @@ PENDING_SESSION_KEY = "policy_pending"
 @dataclass(frozen=True)
 class PublishedVersion:
     """A published version as a sign-in reads it: its id and roles, not its texts
-    (they are long), and whether the account signing in has accepted it."""
+    (they are long)."""
 
     policy_id: int
     roles: list[str]
-    accepted: bool = False
 
 
-def _published() -> QuerySet[AcceptableUsePolicy]:
-    # Newest first (the model's ordering).
-    return AcceptableUsePolicy.objects.filter(published_at__isnull=False)
+def published_versions() -> tuple[PublishedVersion, ...]:
+    """Every published version, newest first. A sign-in reads them before the
+    password is checked (accounts.login.do_login_attempt)."""
+    rows = AcceptableUsePolicy.objects.filter(published_at__isnull=False).values_list("pk", "roles")
+    return tuple(PublishedVersion(int(pk), roles) for pk, roles in rows)
 
 
-def _newest_for(role: str, versions: Iterable[PublishedVersion]) -> PublishedVersion | None:
-    # The roles are checked in Python: few versions exist, and SQLite cannot search
-    # inside a JSON list.
-    return next((version for version in versions if role in version.roles), None)
-
-
-def current_policy_id(role: str) -> int | None:
-    """The newest published version that applies to `role`."""
-    rows = _published().values_list("pk", "roles")
-    newest = _newest_for(role, (PublishedVersion(int(pk), roles) for pk, roles in rows))
+def current_policy_id(role: str, versions: Sequence[PublishedVersion] | None = None) -> int | None:
+    """The newest published version that applies to `role`, among `versions` when
+    they have been read already. The roles are checked in Python: few versions
+    exist, and SQLite cannot search inside a JSON list."""
+    found = published_versions() if versions is None else versions
+    newest = next((version for version in found if role in version.roles), None)
     return None if newest is None else newest.policy_id
 
 
@@ -79,21 +75,24 @@ def needs_guardian_note(policy: AcceptableUsePolicy, account: Account) -> bool:
     return policy.guardian_note_under_13 and policy_role(account) == "student"
 
 
-def policy_to_accept(account: Account) -> int | None:
-    """The id of the version that applies to the account and it has not accepted.
-    One statement: the published versions, each with whether the account accepted it
-    (a sign-in asks this)."""
-    accepted = PolicyAcceptance.objects.filter(account=account, policy=OuterRef("pk"))
-    rows = _published().annotate(accepted=Exists(accepted)).values_list("pk", "roles", "accepted")
-    versions = (PublishedVersion(int(pk), roles, bool(yes)) for pk, roles, yes in rows)
-    newest = _newest_for(policy_role(account), versions)
-    return None if newest is None or newest.accepted else newest.policy_id
+def policy_to_accept(
+    account: Account, versions: Sequence[PublishedVersion] | None = None
+) -> int | None:
+    """The id of the version that applies to the account and it has not accepted
+    (`versions`: the published ones, when read already)."""
+    policy_id = current_policy_id(policy_role(account), versions)
+    accepted = PolicyAcceptance.objects.filter(account=account, policy_id=policy_id)
+    if policy_id is None or accepted.exists():
+        return None
+    return policy_id
 
 
-def mark_pending_at_sign_in(request: HttpRequest, account: Account) -> None:
+def mark_pending_at_sign_in(
+    request: HttpRequest, account: Account, versions: Sequence[PublishedVersion] | None = None
+) -> None:
     """At sign-in, before the session is written: remember in it the version the
-    person must accept first (accounts.login.do_login_attempt)."""
-    policy_id = policy_to_accept(account)
+    person must accept first."""
+    policy_id = policy_to_accept(account, versions)
     if policy_id is not None:
         request.session[PENDING_SESSION_KEY] = policy_id
 
