@@ -81,10 +81,10 @@ def policy_to_accept(
     """The id of the version that applies to the account and it has not accepted
     (`versions`: the published ones, when read already)."""
     policy_id = current_policy_id(policy_role(account), versions)
-    accepted = PolicyAcceptance.objects.filter(account=account, policy_id=policy_id)
-    if policy_id is None or accepted.exists():
+    if policy_id is None:
         return None
-    return policy_id
+    accepted = PolicyAcceptance.objects.filter(account=account, policy_id=policy_id).exists()
+    return None if accepted else policy_id
 
 
 def mark_pending_at_sign_in(
