@@ -10,6 +10,7 @@ person on the policy page until they accept or decline; declining signs them out
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,15 +29,29 @@ from common.net import client_ip
 PENDING_SESSION_KEY = "policy_pending"
 
 
-def current_policy_id(role: str) -> int | None:
-    """The newest published version that applies to `role`. Only ids and roles are
-    read (a sign-in asks this; the texts are long), and the roles are checked in
-    Python: few versions exist, and SQLite cannot search inside a JSON list."""
-    published = AcceptableUsePolicy.objects.filter(published_at__isnull=False)
-    for policy_id, roles in published.values_list("pk", "roles"):
-        if role in roles:
-            return int(policy_id)
-    return None
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A published version as a sign-in reads it: its id and roles, not its texts
+    (they are long)."""
+
+    policy_id: int
+    roles: list[str]
+
+
+def published_versions() -> tuple[PublishedVersion, ...]:
+    """Every published version, newest first. A sign-in reads them before the
+    password is checked (accounts.login.do_login_attempt)."""
+    rows = AcceptableUsePolicy.objects.filter(published_at__isnull=False).values_list("pk", "roles")
+    return tuple(PublishedVersion(int(pk), roles) for pk, roles in rows)
+
+
+def current_policy_id(role: str, versions: Sequence[PublishedVersion] | None = None) -> int | None:
+    """The newest published version that applies to `role`, among `versions` when
+    they have been read already. The roles are checked in Python: few versions
+    exist, and SQLite cannot search inside a JSON list."""
+    found = published_versions() if versions is None else versions
+    newest = next((version for version in found if role in version.roles), None)
+    return None if newest is None else newest.policy_id
 
 
 def current_policy(role: str) -> AcceptableUsePolicy | None:
@@ -60,18 +75,24 @@ def needs_guardian_note(policy: AcceptableUsePolicy, account: Account) -> bool:
     return policy.guardian_note_under_13 and policy_role(account) == "student"
 
 
-def policy_to_accept(account: Account) -> int | None:
-    """The id of the version that applies to the account and it has not accepted."""
-    policy_id = current_policy_id(policy_role(account))
-    accepted = PolicyAcceptance.objects.filter(account=account, policy_id=policy_id)
-    if policy_id is None or accepted.exists():
+def policy_to_accept(
+    account: Account, versions: Sequence[PublishedVersion] | None = None
+) -> int | None:
+    """The id of the version that applies to the account and it has not accepted
+    (`versions`: the published ones, when read already)."""
+    policy_id = current_policy_id(policy_role(account), versions)
+    if policy_id is None:
         return None
-    return policy_id
+    accepted = PolicyAcceptance.objects.filter(account=account, policy_id=policy_id).exists()
+    return None if accepted else policy_id
 
 
-def mark_pending_at_sign_in(request: HttpRequest, account: Account) -> None:
-    """At sign-in: remember in the session the version the person must accept first."""
-    policy_id = policy_to_accept(account)
+def mark_pending_at_sign_in(
+    request: HttpRequest, account: Account, versions: Sequence[PublishedVersion] | None = None
+) -> None:
+    """At sign-in, before the session is written: remember in it the version the
+    person must accept first."""
+    policy_id = policy_to_accept(account, versions)
     if policy_id is not None:
         request.session[PENDING_SESSION_KEY] = policy_id
 

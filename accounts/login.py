@@ -24,6 +24,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
+from accounts.acceptable_use import mark_pending_at_sign_in, published_versions
 from accounts.hooks import AccessEnded, AccessEndedReason, call_access_ended_hooks
 from accounts.languages import chosen_language, do_adopt_chosen_language
 from accounts.models import Account
@@ -140,6 +141,10 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
         )
         return LoginResult(None, throttled=True)
 
+    # The Acceptable Use Policy's versions are read before the password is checked:
+    # the hash leaves the processor's caches cold, so the same work after it is
+    # slower. An attempt that fails wastes this one short read.
+    policy_versions = published_versions()
     user = authenticate(request, username=key, password=password)
     if isinstance(user, Account):
         chosen = chosen_language(request)
@@ -150,6 +155,10 @@ def do_login_attempt(request: HttpRequest, username: str, password: str) -> Logi
             throttle.release(reservation)
             login(request, user)  # cycles the session key (session fixation)
             do_adopt_chosen_language(request, user, chosen)
+            # A new version of the Acceptable Use Policy is asked first
+            # (accounts.middleware.PolicyAcceptanceMiddleware): marked in the
+            # session before its one write.
+            mark_pending_at_sign_in(request, user, policy_versions)
             record(EventType.LOGIN_SUCCEEDED, Outcome.SUCCESS, request=request, account=user)
             request.session.save()
         return LoginResult(user)

@@ -28,10 +28,11 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Person
 
 # What signing in reads: the hash, the checks of accounts.authentication, login()
-# (the session's hash of the password, last_login), the language and the audit row.
+# (the session's hash of the password, last_login), the language, the audit row and
+# the role whose Acceptable Use Policy applies (accounts.role_policies.policy_role).
 SIGN_IN_FIELDS = (
     "id", "username", "password", "last_login", "is_active", "is_staff", "is_superuser",
-    "claimed_at", "language", "person", "person__id", "person__status",
+    "claimed_at", "language", "person", "person__id", "person__status", "person__role",
 )
 
 

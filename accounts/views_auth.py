@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import acceptable_use, changes, recovery
+from accounts import changes, recovery
 from accounts import login as login_service
 from accounts.forms_auth import (
     ChangeChallengesForm,
@@ -106,10 +106,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
             if result.succeeded:
-                assert result.account is not None
-                # A new version of the Acceptable Use Policy is asked first
-                # (accounts.middleware.PolicyAcceptanceMiddleware).
-                acceptable_use.mark_pending_at_sign_in(request, result.account)
                 return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
             failed, throttled = True, result.throttled
             # Keep the typed username, never the password.
