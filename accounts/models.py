@@ -13,7 +13,7 @@ person) must call copy_claims_to_people afterwards.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -36,8 +36,16 @@ SIGN_IN_FIELDS = (
 )
 
 
-# The account fields that decide whether its person has claimed.
-CLAIM_FIELDS = frozenset({"claimed_at", "person"})
+# The account fields that decide whether its person has claimed (update_fields
+# takes a foreign key by either name).
+CLAIM_FIELDS = frozenset({"claimed_at", "person", "person_id"})
+
+
+class ClaimState(NamedTuple):
+    """What an account says of its person's claim."""
+
+    person_id: int | None
+    claimed: bool
 
 
 class AccountManager(BaseUserManager["Account"]):
@@ -107,13 +115,25 @@ class Account(AbstractBaseUser, PermissionsMixin):
             super().save(*args, **kwargs)
             return
         with transaction.atomic():
-            # The person this account belonged to before, should that change.
-            before = (
-                Account.objects.filter(pk=self.pk).values_list("person_id", flat=True).first()
-                if self.pk is not None else None
-            )
+            before = self._stored_claim()
             super().save(*args, **kwargs)
-            copy_claims_to_people([pk for pk in (self.person_id, before) if pk is not None])
+            after = self._stored_claim()
+            if after != before:
+                # Only then is the person's row written: a password change or any
+                # other save leaves it (and its lock) alone.
+                copy_claims_to_people(
+                    [pk for pk in (after.person_id, before.person_id) if pk is not None]
+                )
+
+    def _stored_claim(self) -> ClaimState:
+        """The claim as the database holds it now (nothing for an unsaved account)."""
+        stored = (
+            Account.objects.filter(pk=self.pk).values_list("person_id", "claimed_at").first()
+            if self.pk is not None else None
+        )
+        if stored is None:
+            return ClaimState(None, claimed=False)
+        return ClaimState(stored[0], claimed=stored[1] is not None)
 
     @property
     def email(self) -> str:
@@ -153,6 +173,15 @@ def copy_claims_to_people(person_ids: Collection[int] | None) -> None:
     people.update(account_claimed=Exists(
         Account.objects.filter(person=OuterRef("pk"), claimed_at__isnull=False)
     ))
+
+
+def lock_person_of(account: Account) -> None:
+    """Lock the account's person (inside a transaction) before the account itself is
+    locked: a claim locks the person first, and a change of the claim writes the
+    person's row, so taking them in the other order could deadlock with a claim."""
+    person_id = Account.objects.filter(pk=account.pk).values_list("person_id", flat=True).first()
+    if person_id is not None:
+        list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=Account)

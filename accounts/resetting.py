@@ -29,7 +29,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.hooks import AccessEnded, AccessEndedReason, call_access_ended_hooks
-from accounts.models import Account, ChallengeAnswer, PasswordHistory
+from accounts.models import Account, ChallengeAnswer, PasswordHistory, lock_person_of
 from accounts.passwords import trim_history
 from accounts.privileges import ActionRefused, Actor, as_account, may_act_on, record_refusal
 from audit.models import EventType, Outcome
@@ -64,6 +64,9 @@ def do_reset_account(
     still holds when they choose a new one. Raises ActionRefused (audited) when
     the actor may not act on the account, then NotResettable without a person."""
     with transaction.atomic():
+        # The person first, then the account: the order a claim takes them in, since
+        # a reset writes the person's claim too (Person.account_claimed).
+        lock_person_of(account)
         locked = Account.objects.select_for_update().get(pk=account.pk)
         refusal = _refusal(locked, "reset", actor=actor, request=request)
         if refusal is None:

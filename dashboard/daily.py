@@ -3,19 +3,24 @@
 The audit log is only ever appended to, each row stamped with the time it is
 written, so a day that has ended keeps its counts: they are counted once a day per
 scope (the district, or a school administrator's schools) and kept in the cache;
-only today is counted on every view."""
+only today is counted on every view. A school's counts follow its people as the
+directory has them now, and a sync may move a student to another school: every
+applied sync run starts a new generation of the kept counts (forget_kept_counts)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import time_ns
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Value
 from django.utils import timezone
 
 from audit.models import AuditEvent, EventType
+from directory.sync.hooks import SyncChanges
 
 # How many days the claims and sign-ins charts show, today included.
 DAYS_SHOWN = 30
@@ -24,6 +29,8 @@ DAYS_SHOWN = 30
 SETTLED_AFTER = timedelta(minutes=5)
 # Long enough to serve the whole day; a new day asks under a new key.
 KEPT_SECONDS = 26 * 3600
+# Which generation of kept counts is current (a number, 0 before any sync).
+GENERATION_KEY = "dashboard-daily:generation"
 COUNTED = (EventType.CLAIM_COMPLETED, EventType.LOGIN_SUCCEEDED)
 
 # (event type, day) -> how many.
@@ -74,7 +81,11 @@ def _count(school_ids: Collection[int] | None, days: Sequence[date]) -> Counts:
 def _ended_days(school_ids: Collection[int] | None, days: Sequence[date], now: datetime) -> Counts:
     """The counts of days that have ended, from the cache when counted before."""
     scope = "all" if school_ids is None else ",".join(str(pk) for pk in sorted(school_ids))
-    key = f"dashboard-daily:{timezone.get_current_timezone_name()}:{scope}:{days[0]}:{days[-1]}"
+    generation = cache.get(GENERATION_KEY, 0)
+    key = (
+        f"dashboard-daily:{generation}:{timezone.get_current_timezone_name()}:{scope}:"
+        f"{days[0]}:{days[-1]}"
+    )
     kept: Counts | None = cache.get(key)
     if kept is not None:
         return kept
@@ -96,3 +107,9 @@ def daily_activity(school_ids: Collection[int] | None, now: datetime) -> DailyAc
         return [DailyCount(day, found.get((event_type.value, day), 0)) for day in days]
 
     return DailyActivity(series(EventType.CLAIM_COMPLETED), series(EventType.LOGIN_SUCCEEDED))
+
+
+def forget_kept_counts(changes: SyncChanges) -> None:
+    """A directory sync hook: once the run commits, the counts kept so far are not
+    used again (a student may have moved school), and expire on their own."""
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, time_ns(), None))

@@ -451,6 +451,7 @@ SYNC_DEACTIVATION_THRESHOLD = envfloat("HALLPASS_SYNC_DEACTIVATION_THRESHOLD", 0
 DIRECTORY_SYNC_HOOKS = [  # directory.sync.hooks
     "accounts.sync_hooks.follow_username_changes",
     "sso.sync_hooks.end_tokens_of_deactivated_people",
+    "dashboard.daily.forget_kept_counts",
 ]
 # Called when an account's access ends (reset, disabled, signed out, password changed
 # or reset), so that what the apps above accounts issued ends with it (accounts.hooks).

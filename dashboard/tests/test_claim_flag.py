@@ -6,12 +6,14 @@ keeps it)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.hashers import make_password
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from accounts.claiming import do_complete_claim
 from accounts.models import Account, copy_claims_to_people
+from accounts.passwords import do_set_password
 from accounts.resetting import do_disable_account, do_reset_account
 from accounts.roles import IT_ADMINISTRATOR
 from accounts.tests.builders import (
@@ -30,6 +33,7 @@ from accounts.tests.builders import (
 from dashboard.tests.builders import District, client_for
 from dashboard.tests.test_figures import as_dict, counted
 from directory.models import Person
+from support.tests.builders import make_technician
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +103,87 @@ def test_moving_an_account_to_another_person_moves_the_flag() -> None:
 
     assert not flag_of(before)
     assert flag_of(after)
+
+
+def test_moving_an_account_by_its_person_id_moves_the_flag() -> None:
+    account = make_claimed_account()
+    before, after = account.person, make_person(given_name="Other")
+    assert after is not None
+
+    account.person_id = after.pk
+    account.save(update_fields=["person_id"])
+
+    assert not flag_of(before)
+    assert flag_of(after)
+
+
+def test_a_password_change_writes_no_person_row() -> None:
+    """Only a change of the claim writes the person: a password change neither waits
+    for a sync holding the person's row nor holds it."""
+    account = make_claimed_account()
+
+    with CaptureQueriesContext(connection) as queries:
+        do_set_password(account, "Another long passphrase 9")
+
+    assert not [q for q in queries if "directory_person" in q["sql"]]
+    assert flag_of(account.person)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_reset_during_a_claim_waits_for_it_instead_of_deadlocking() -> None:
+    """A claim locks the person, then the account; a reset, which writes the person's
+    claim too, must take them in the same order."""
+    account = make_claimed_account()
+    person_pk = account.person_id
+    technician = make_technician()
+    claim_holds_person = threading.Event()
+    errors: list[BaseException] = []
+
+    def claim_in_progress() -> None:
+        try:
+            with transaction.atomic():
+                Person.objects.select_for_update().get(pk=person_pk)
+                claim_holds_person.set()
+                wait_until_a_session_waits_for_a_lock()  # the reset, blocked on us
+                Account.objects.select_for_update().filter(person_id=person_pk).first()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def reset() -> None:
+        claim_holds_person.wait(10)
+        try:
+            do_reset_account(account, actor=technician)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim_in_progress), threading.Thread(target=reset)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    assert not flag_of(account.person)
+
+
+def wait_until_a_session_waits_for_a_lock() -> None:
+    with connection.cursor() as cursor:
+        for _ in range(1000):
+            # Inside a transaction PostgreSQL shows the same activity until told not to.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)  # polling another session's state: no clock to move
+    raise AssertionError("the reset never waited for a lock")
 
 
 def test_a_sign_in_writes_no_person_row() -> None:

@@ -5,6 +5,7 @@ for each scope, and not in the first minutes after midnight."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -14,6 +15,8 @@ from django.utils import timezone
 from audit.models import EventType, Outcome
 from audit.services import record
 from dashboard.tests.builders import District, client_for
+from directory.models import Person
+from directory.sync.hooks import SyncChanges, call_sync_hooks
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +71,22 @@ def test_a_day_is_counted_again_until_it_has_been_over_a_few_minutes(
 
     with time_machine.travel(midnight + timedelta(minutes=2), tick=False):
         assert sign_ins(district)[yesterday] == first + 1
+
+
+def test_a_sync_run_moving_a_student_moves_their_past_days_with_them(
+    district: District, django_capture_on_commit_callbacks: Any
+) -> None:
+    yesterday = timezone.now() - timedelta(days=1)
+    with time_machine.travel(yesterday, tick=False):
+        sign_in(district)  # a North student
+    day = timezone.localtime(yesterday).date()
+    assert sign_ins(district, viewer="school_admin")[day] == 1  # North's, now kept
+
+    # A sync run moves the student to South and calls the directory's hooks.
+    assert district.claimed.person is not None
+    Person.objects.filter(pk=district.claimed.person.pk).update(primary_org=district.south)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_sync_hooks(SyncChanges(sync_run_id=None))
+
+    assert sign_ins(district, viewer="school_admin")[day] == 0
+    assert sign_ins(district)[day] == 1

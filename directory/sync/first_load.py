@@ -13,15 +13,27 @@ the table) and the indexes of its UNIQUE columns (which have no definition to re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from django.db import connection
-from django.db.backends.utils import CursorWrapper
+from django.db import OperationalError, connection, transaction
 
 # Below this many new rows, indexing them one by one costs less than rebuilding.
 REBUILD_AT = 20_000
+# How long the run waits for the empty table's lock (a backup or a long page may be
+# reading it) before it loads the rows the ordinary way instead: a lock request that
+# waits also makes every later reader of the table wait behind it.
+LOCK_WAIT = "2s"
+
+
+class Cursor(Protocol):
+    """What is used here of Django's database cursor."""
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
 
 # Foreign keys of the table, and its unique constraints that no other table's foreign
 # key depends on (those must stay); the primary key stays.
@@ -60,7 +72,12 @@ def indexed_after_loading(table: str, new_rows: int) -> Iterator[None]:
     """Around the load of ``new_rows`` into ``table``: when the table is empty and the
     rows many, its secondary indexes (and on PostgreSQL its foreign keys) are built
     after the rows instead of along with them. Otherwise nothing changes."""
-    if connection.vendor not in ("postgresql", "sqlite") or new_rows < REBUILD_AT:
+    if (
+        connection.vendor not in ("postgresql", "sqlite")
+        or new_rows < REBUILD_AT
+        # A failed load must roll the dropped definitions back with it.
+        or not connection.in_atomic_block
+    ):
         yield
         return
     quoted = connection.ops.quote_name(table)
@@ -72,8 +89,7 @@ def indexed_after_loading(table: str, new_rows: int) -> Iterator[None]:
             else:
                 # Readers wait for the table until the run commits: taken only for a
                 # table that was empty, and asked again once held, so that it still is.
-                cursor.execute(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
-                if _empty(cursor, quoted):
+                if _locked(cursor, quoted) and _empty(cursor, quoted):
                     definitions = _drop(cursor, quoted)
     yield
     if definitions is not None:
@@ -81,13 +97,26 @@ def indexed_after_loading(table: str, new_rows: int) -> Iterator[None]:
             _restore(cursor, quoted, definitions)
 
 
-def _empty(cursor: CursorWrapper, quoted: str) -> bool:
+def _locked(cursor: Cursor, quoted: str) -> bool:
+    """Whether the table's exclusive lock was granted within LOCK_WAIT (a savepoint
+    keeps the run going when it was not)."""
+    try:
+        with transaction.atomic():
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+            cursor.execute(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    except OperationalError:
+        return False
+    return True
+
+
+def _empty(cursor: Cursor, quoted: str) -> bool:
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quoted})")  # noqa: S608
     row = cursor.fetchone()
     return row is not None and not row[0]
 
 
-def _settle_pending_checks(cursor: CursorWrapper) -> None:
+def _settle_pending_checks(cursor: Cursor) -> None:
     """Run the foreign-key checks the transaction deferred so far (PostgreSQL alters no
     table with checks pending, and a foreign key alters the table it points at too),
     then defer again as Django's foreign keys are (DEFERRABLE INITIALLY DEFERRED)."""
@@ -95,7 +124,7 @@ def _settle_pending_checks(cursor: CursorWrapper) -> None:
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _drop(cursor: CursorWrapper, quoted: str) -> Definitions:
+def _drop(cursor: Cursor, quoted: str) -> Definitions:
     _settle_pending_checks(cursor)
     cursor.execute(_CONSTRAINTS, [quoted])
     constraints = [(str(name), str(definition)) for name, definition in cursor.fetchall()]
@@ -109,7 +138,7 @@ def _drop(cursor: CursorWrapper, quoted: str) -> Definitions:
     return Definitions(constraints, indexes)
 
 
-def _drop_sqlite_indexes(cursor: CursorWrapper, table: str) -> Definitions:
+def _drop_sqlite_indexes(cursor: Cursor, table: str) -> Definitions:
     cursor.execute(_SQLITE_INDEXES, [table])
     indexes = [(str(name), str(statement)) for name, statement in cursor.fetchall()]
     for name, _statement in indexes:
@@ -117,7 +146,7 @@ def _drop_sqlite_indexes(cursor: CursorWrapper, table: str) -> Definitions:
     return Definitions([], indexes)
 
 
-def _restore(cursor: CursorWrapper, quoted: str, definitions: Definitions) -> None:
+def _restore(cursor: Cursor, quoted: str, definitions: Definitions) -> None:
     quote = connection.ops.quote_name
     if definitions.constraints:
         _settle_pending_checks(cursor)

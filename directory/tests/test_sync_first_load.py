@@ -4,11 +4,12 @@ what they enforced."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from directory.models import Class, Enrollment, Person
@@ -89,3 +90,38 @@ def test_a_small_load_keeps_its_indexes():
 
     assert report.result == "applied", report.problems
     assert not any("DROP INDEX" in sql for sql in statements(queries))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_table_being_read_is_loaded_the_ordinary_way(
+    rebuilding_every_load: None, monkeypatch: pytest.MonkeyPatch
+):
+    """A reader holding the empty table (a backup, say) does not make the run, and every
+    reader after it, wait: the run gives up the rebuild instead."""
+    monkeypatch.setattr(first_load, "LOCK_WAIT", "50ms")
+    table = Enrollment._meta.db_table
+    reading, done = threading.Event(), threading.Event()
+
+    def long_reader() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                reading.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    reader = threading.Thread(target=long_reader)
+    reader.start()
+    reading.wait(10)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            report = sync_oneroster(V11, now=NOW)
+    finally:
+        done.set()
+        reader.join(30)
+
+    assert report.result == "applied", report.problems
+    assert not any("DROP INDEX" in sql and table in sql for sql in statements(queries))
+    assert Enrollment.objects.filter(status="active").count() == 5
