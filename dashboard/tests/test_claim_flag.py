@@ -135,7 +135,8 @@ def test_a_reset_during_a_claim_waits_for_it_instead_of_deadlocking() -> None:
     """A claim locks the person, then the account; a reset, which writes the person's
     claim too, must take them in the same order."""
     account = make_claimed_account()
-    person_pk = account.person_id
+    assert account.person_id is not None
+    person_pk: int = account.person_id
     technician = make_technician()
     claim_holds_person = threading.Event()
     errors: list[BaseException] = []
