@@ -7,7 +7,8 @@ sign-in is case-insensitive: S0123456 and s0123456 are the same account.
 Whether the account is claimed is copied to its person (Person.account_claimed, what
 the dashboard counts) by Account.save and when an account is deleted, whichever way.
 Writing claims around them (bulk_create, a queryset's update of claimed_at or
-person) must call copy_claims_to_people afterwards.
+person) must call copy_claims_to_people afterwards; `manage.py correct_claim_copies`
+corrects any person whose copy differs.
 """
 
 from __future__ import annotations
@@ -182,6 +183,17 @@ def lock_person_of(account: Account) -> None:
     person_id = Account.objects.filter(pk=account.pk).values_list("person_id", flat=True).first()
     if person_id is not None:
         list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
+
+
+def correct_claim_copies() -> int:
+    """Set Person.account_claimed wherever it differs from the person's account (after
+    an upgrade during which the code before it claimed accounts, or accounts written in
+    bulk): how many people were corrected. Rows already right are not written."""
+    claimed = Exists(Account.objects.filter(person=OuterRef("pk"), claimed_at__isnull=False))
+    unset = Person.objects.filter(account_claimed=True).exclude(claimed)
+    missed = Person.objects.filter(account_claimed=False).filter(claimed)
+    with transaction.atomic():
+        return unset.update(account_claimed=False) + missed.update(account_claimed=True)
 
 
 @receiver(post_delete, sender=Account)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -237,3 +239,21 @@ def test_copying_claims_again_changes_no_figure(district: District) -> None:
     now = timezone.now()
     context = client_for(district.district_admin).get(reverse("dashboard:home")).context
     assert as_dict(context["totals"]) == counted(list(Person.objects.all()), now)
+
+
+def test_correcting_claim_copies_fixes_only_the_people_whose_copy_differs() -> None:
+    """Claims written while the code before the copy still served, after migrate."""
+    claimed, reset = make_claimed_account(), make_claimed_account(given_name="Rae")
+    untouched = make_claimed_account(given_name="Uma")
+    assert claimed.person is not None
+    Person.objects.filter(pk=claimed.person.pk).update(account_claimed=False)
+    Account.objects.filter(pk=reset.pk).update(claimed_at=None)  # around Account.save
+    out = StringIO()
+
+    call_command("correct_claim_copies", stdout=out)
+
+    assert out.getvalue().strip() == "2 people's claim status corrected."
+    assert flag_of(claimed.person) and not flag_of(reset.person) and flag_of(untouched.person)
+    again = StringIO()
+    call_command("correct_claim_copies", stdout=again)
+    assert again.getvalue().strip() == "0 people's claim status corrected."
