@@ -171,9 +171,12 @@ def copy_claims_to_people(person_ids: Collection[int] | None) -> None:
         if not person_ids:
             return
         people = people.filter(pk__in=person_ids)
-    people.update(account_claimed=Exists(
-        Account.objects.filter(person=OuterRef("pk"), claimed_at__isnull=False)
-    ))
+    people.update(account_claimed=_has_claimed_account())
+
+
+def _has_claimed_account() -> Exists:
+    """For a query of people: whether the person's account is claimed."""
+    return Exists(Account.objects.filter(person=OuterRef("pk"), claimed_at__isnull=False))
 
 
 def lock_person_of(account: Account) -> None:
@@ -189,7 +192,7 @@ def correct_claim_copies() -> int:
     """Set Person.account_claimed wherever it differs from the person's account (after
     an upgrade during which the code before it claimed accounts, or accounts written in
     bulk): how many people were corrected. Rows already right are not written."""
-    claimed = Exists(Account.objects.filter(person=OuterRef("pk"), claimed_at__isnull=False))
+    claimed = _has_claimed_account()
     unset = Person.objects.filter(account_claimed=True).exclude(claimed)
     missed = Person.objects.filter(account_claimed=False).filter(claimed)
     with transaction.atomic():

@@ -123,8 +123,9 @@ class Person(models.Model):
     # unchanged. 0: none, the row is checked in full.
     source_fingerprint = models.BigIntegerField(default=0, editable=False)
     # Whether this person's account is claimed: a copy of the account's claimed_at
-    # (accounts.models.copy_claims_to_people writes it whenever an account is saved
-    # or deleted), so the claim figures count the people without joining accounts.
+    # (accounts.models.copy_claims_to_people writes it when an account's claim or
+    # person changes, or the account is deleted), so the claim figures count the
+    # people without joining accounts.
     account_claimed = models.BooleanField(default=False, editable=False)
 
     objects = PersonQuerySet.as_manager()
