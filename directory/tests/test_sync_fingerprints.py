@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directory.models import Enrollment, Person, Status
 from directory.sync import SyncReport, sync_oneroster
@@ -96,3 +98,77 @@ def test_an_enrollment_whose_class_left_the_package_is_not_kept_by_its_fingerpri
     assert any(p.file == "enrollments.csv" and p.field == "classSourcedId"
                for p in report.problems)  # fmt: skip
     assert Enrollment.objects.get(sourced_id="e-1").status == Status.ACTIVE
+
+
+def drop_line(path, start: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith(start)), "utf-8")
+
+
+def test_a_no_change_run_loads_no_enrollment(tmp_path):
+    package = copy_set(tmp_path)
+    sync_oneroster(package, now=NOW)
+
+    with CaptureQueriesContext(connection) as queries:
+        report = sync_oneroster(package, now=NOW)
+
+    enrollment_reads = [
+        q["sql"] for q in queries if "directory_enrollment" in q["sql"] and "klass_id" in q["sql"]
+    ]
+    assert enrollment_reads == []
+    assert counts(report, "enrollments")["unchanged"] == 5
+
+
+def test_a_row_moved_to_a_new_sourced_id_creates_that_enrollment_and_ends_the_old(tmp_path):
+    package = copy_set(tmp_path)
+    sync_oneroster(package, now=NOW)
+    # The same cells under another sourcedId: another enrollment, not the same one.
+    edit(package / "enrollments.csv", "e-2,,,", "e-9,,,")
+
+    report = sync_oneroster(package, now=NOW)
+
+    assert Enrollment.objects.get(sourced_id="e-9").status == Status.ACTIVE
+    assert Enrollment.objects.get(sourced_id="e-2").status == Status.INACTIVE
+    assert (counts(report, "enrollments")["created"],
+            counts(report, "enrollments")["deactivated"]) == (1, 1)  # fmt: skip
+
+
+def test_an_enrollment_whose_row_is_gone_is_deactivated_without_loading_the_rest(tmp_path):
+    package = copy_set(tmp_path)
+    sync_oneroster(package, now=NOW)
+    drop_line(package / "enrollments.csv", "e-5,")
+
+    with CaptureQueriesContext(connection) as queries:
+        report = sync_oneroster(package, now=NOW, force=True)
+
+    assert Enrollment.objects.get(sourced_id="e-5").status == Status.INACTIVE
+    assert counts(report, "enrollments")["deactivated"] == 1
+    assert counts(report, "enrollments")["unchanged"] == 4
+    # Found by its fingerprint: no read of the whole table.
+    reads = [
+        q["sql"] for q in queries if "directory_enrollment" in q["sql"] and "klass_id" in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert "IN" in reads[0]
+
+
+@pytest.mark.parametrize("stored", ["none", "shared"])
+def test_an_enrollment_no_fingerprint_vouches_for_is_deactivated_when_its_row_is_gone(
+    tmp_path, stored
+):
+    package = copy_set(tmp_path)
+    sync_oneroster(package, now=NOW)
+    if stored == "none":
+        Enrollment.objects.filter(sourced_id="e-5").update(source_fingerprint=NO_FINGERPRINT)
+    else:
+        # Two enrollments holding one value (written before fingerprints covered the
+        # sourcedId): e-4's row matching it must not vouch for e-5 too.
+        shared = Enrollment.objects.get(sourced_id="e-4").source_fingerprint
+        Enrollment.objects.filter(sourced_id="e-5").update(source_fingerprint=shared)
+    drop_line(package / "enrollments.csv", "e-5,")
+
+    report = sync_oneroster(package, now=NOW, force=True)
+
+    assert Enrollment.objects.get(sourced_id="e-5").status == Status.INACTIVE
+    assert Enrollment.objects.get(sourced_id="e-4").status == Status.ACTIVE
+    assert counts(report, "enrollments")["deactivated"] == 1

@@ -20,7 +20,6 @@ from directory.sync.oneroster.schema import (
     PERSON_PLAIN,
     ClassRecord,
     EnrollmentRecord,
-    EnrollmentValues,
     OrgRecord,
     PersonRecord,
     SessionRecord,
@@ -35,7 +34,7 @@ class Plans:
     sessions: EntityPlan[SessionRecord] = field(default_factory=EntityPlan)
     classes: EntityPlan[ClassRecord] = field(default_factory=EntityPlan)
     users: EntityPlan[PersonRecord] = field(default_factory=EntityPlan)
-    enrollments: EntityPlan[EnrollmentValues] = field(default_factory=EntityPlan)
+    enrollments: EntityPlan[EnrollmentRecord] = field(default_factory=EntityPlan)
 
 
 def make_plans(reading: Reading) -> Plans:
@@ -154,9 +153,7 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
     if reading.manifest.present("enrollments"):
         enrollment_fingerprints = reading.enrollment_fingerprints
 
-        def enrollment_fields(record: EnrollmentValues) -> dict[str, Any]:
-            # Only rows read in full are written; the others stand by fingerprint.
-            assert isinstance(record, EnrollmentRecord)
+        def enrollment_fields(record: EnrollmentRecord) -> dict[str, Any]:
             return {
                 "klass_id": class_pk[record.klass],
                 "person_id": person_pk[record.person],

@@ -4,7 +4,9 @@ The biggest file of a district (five or more rows per student), so rows that are
 plainly right take a short path: cells read by position, values looked up in small
 tables (roles, booleans, the dates seen so far). Any row the short path cannot settle
 goes through the full checks, which name every problem. Shorter still: a row whose
-fingerprint is the one stored with its enrollment is not read at all."""
+fingerprint is one an active enrollment holds is the row that enrollment was written
+from, and is neither read further nor compared: only the enrollments of the other rows,
+and (in a bulk file) those no row matched, are loaded from the directory."""
 
 from __future__ import annotations
 
@@ -17,55 +19,57 @@ from django.utils.translation import gettext as _
 from directory.sync.fingerprint import Fingerprinter
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import COLUMNS, ENROLLMENT_ROLES, EnrollmentRecord
-from directory.sync.oneroster.snapshot import load_enrollment_values
+from directory.sync.oneroster.snapshot import StoredEnrollments, load_enrollments
 from directory.sync.reader import Row
 from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
 
-SHORT_PATH_COLUMNS = (
-    "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate",
-    "endDate",
+# The cells a row's fingerprint covers, in the order of the short path.
+HASHED_COLUMNS = (
+    "sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary",
+    "beginDate", "endDate",
 )  # fmt: skip
 BOOLEANS = {"": False, "false": False, "true": True, "FALSE": False, "TRUE": True}
 
 
-def read_enrollments(reading: Reading) -> None:
+def read_enrollments(reading: Reading, stored: StoredEnrollments) -> None:
+    """Reads enrollments.csv against ``stored``, the fingerprints of the active
+    enrollments (which it uses up)."""
     desired = reading.desired.enrollments
     fingerprints = reading.enrollment_fingerprints
     universe = reading.universe
     classes, people, orgs = universe.classes, universe.people, universe.orgs
     ignored = reading.ignored_users
-    existing = reading.snapshot.enrollments
+    matchable = stored.matchable
     fingerprint = Fingerprinter("enrollments")
     dates: dict[str, date | None] = {"": None}
     pick: Callable[[list[str]], tuple[str, ...]] | None = None
     new = EnrollmentRecord.__new__
+    unchanged = 0
     for context, row, sid, present in reading.rows("enrollments", COLUMNS["enrollments"]):
         if present is False:
             reading.desired.removed_of("enrollments").add(sid)
             continue
         if pick is None:
-            pick = itemgetter(*(row.index[c] for c in SHORT_PATH_COLUMNS))
+            pick = itemgetter(*(row.index[c] for c in HASHED_COLUMNS))
         cells = pick(row.cells)
         row_fingerprint = fingerprint(cells)
-        klass, school, user, role, primary, begin, end = cells
-        current = existing.get(sid)
+        _, klass, school, user, role, primary, begin, end = cells
         if (
             present
-            and current is not None
-            and current.values == row_fingerprint
-            and current.active
+            and row_fingerprint in matchable
             and klass in classes
             and school in orgs
             and user in people
             and user not in ignored
         ):
-            # The row the enrollment was written from, pointing at rows still there:
-            # it stands as it is, unread (its fingerprint is its value in the plan).
-            desired[sid] = row_fingerprint
+            # The row an active enrollment was written from, pointing at rows still
+            # there: the enrollment stands as it is, unread.
+            matchable.remove(row_fingerprint)
+            unchanged += 1
             continue
         fingerprints[sid] = row_fingerprint
-        klass, school, user, role, primary, begin, end = [cell.strip() for cell in cells]
+        _, klass, school, user, role, primary, begin, end = [cell.strip() for cell in cells]
         if (
             present
             and klass in classes
@@ -84,12 +88,18 @@ def read_enrollments(reading: Reading) -> None:
         checked = _checked(reading, context, row, sid, present, dates)
         if checked is not None:
             desired[sid] = checked
-    if reading.manifest.present("enrollments"):
-        active = sum(e.active for e in existing.values())
-        reading.check_empty_bulk("enrollments", active)
-    # The rows whose source changed are compared field by field: only they are loaded.
-    reading.replaced_fingerprints = load_enrollment_values(
-        reading.snapshot, fingerprints.keys() & existing.keys()
+    reading.report.entity("enrollments").unchanged += unchanged
+    if not reading.manifest.present("enrollments"):
+        return
+    reading.check_empty_bulk("enrollments", stored.active)
+    # Compared field by field: the enrollments of the rows read in full or removed,
+    # and in a bulk file the active ones no row matched (to change or deactivate).
+    gone = matchable | stored.unmatchable if reading.manifest.bulk("enrollments") else set()
+    reading.replaced_fingerprints = load_enrollments(
+        reading.snapshot,
+        fingerprints.keys() | reading.desired.removed_of("enrollments"),
+        gone,
+        stored.active,
     )
 
 

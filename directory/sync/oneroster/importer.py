@@ -17,7 +17,11 @@ from directory.sync.oneroster.manifest import read_manifest
 from directory.sync.oneroster.orgs import read_courses, read_orgs, read_sessions
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import check_roles, read_roles
-from directory.sync.oneroster.snapshot import load_enrollments, load_snapshot
+from directory.sync.oneroster.snapshot import (
+    StoredEnrollments,
+    load_enrollment_fingerprints,
+    load_snapshot,
+)
 from directory.sync.oneroster.users import UserReader
 from directory.sync.plan import username_changes
 from directory.sync.reader import Package
@@ -100,11 +104,12 @@ def prepare(package: Package, report: SyncReport, now: datetime, tick: Progress)
     UserReader(reading).read()
     if manifest.version == "1.2":
         check_roles(reading)
+    stored = StoredEnrollments(set(), set(), 0)
     if manifest.present("enrollments"):
         started = report.timed("read", started)
-        load_enrollments(snapshot)
+        stored = load_enrollment_fingerprints()
         started = report.timed("load", started)
-    read_enrollments(reading)
+    read_enrollments(reading, stored)
     started = report.timed("read", started)
     if report.fatal:
         return None

@@ -17,7 +17,7 @@ from directory.sync.oneroster.manifest import Manifest
 from directory.sync.oneroster.schema import (
     DELETED,
     ClassRecord,
-    EnrollmentValues,
+    EnrollmentRecord,
     OrgRecord,
     PersonRecord,
     RoleEntry,
@@ -52,7 +52,7 @@ class Desired:
     sessions: dict[str, SessionRecord] = field(default_factory=dict)
     classes: dict[str, ClassRecord] = field(default_factory=dict)
     users: dict[str, PersonRecord] = field(default_factory=dict)
-    enrollments: dict[str, EnrollmentValues] = field(default_factory=dict)
+    enrollments: dict[str, EnrollmentRecord] = field(default_factory=dict)
     removed: dict[str, set[str]] = field(default_factory=dict)
 
     def removed_of(self, entity: str) -> set[str]:

@@ -165,12 +165,6 @@ class EnrollmentRecord(NamedTuple):
     end_date: date | None
 
 
-# What a run compares for an enrollment: its values, or (for a row the directory holds
-# whose source row hashes as it did when written) just that fingerprint. Enrollments
-# are most of a district, so an unchanged one is neither checked nor loaded.
-EnrollmentValues = EnrollmentRecord | int
-
-
 class RoleEntry(NamedTuple):
     """One roles.csv row (1.2) for its user."""
 

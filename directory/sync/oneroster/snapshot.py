@@ -3,10 +3,11 @@ keyed by sourcedId, with foreign keys turned back into the sourcedIds they point
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from django.db import connection
@@ -25,14 +26,13 @@ from directory.sync.oneroster.schema import (
     PERSON_PLAIN,
     ClassRecord,
     EnrollmentRecord,
-    EnrollmentValues,
     OrgRecord,
     PersonRecord,
     SessionRecord,
 )
 from directory.sync.plan import Existing
 from directory.sync.values import EMPLOYEE_ROLES
-from directory.sync.writes import in_batches
+from directory.sync.writes import IN_BATCH, in_batches
 
 
 @dataclass
@@ -56,8 +56,8 @@ class Snapshot:
     hr_by_sid: dict[str, int] = field(default_factory=dict)  # HR-owned: sourcedId/link -> pk
     hr_by_identifier: dict[str, tuple[int, str]] = field(default_factory=dict)  # (pk, link)
     username_owner: dict[str, str] = field(default_factory=dict)
-    # By fingerprint until ``load_enrollment_values`` fills in the rows a run changes.
-    enrollments: dict[str, Existing[EnrollmentValues]] = field(default_factory=dict)
+    # Only the enrollments a run compares field by field (``load_enrollments``).
+    enrollments: dict[str, Existing[EnrollmentRecord]] = field(default_factory=dict)
 
     @property
     def active_people(self) -> int:
@@ -164,13 +164,29 @@ def _load_people(snap: Snapshot) -> None:
 
 ENROLLMENT_COLUMNS = (
     "sourced_id", "id", "status", "klass_id", "person_id", "role", "primary", "begin_date",
-    "end_date",
+    "end_date", "source_fingerprint",
 )  # fmt: skip
 
 
 PAGE = 20_000
 # Past this share of the enrollments, reading them all beats asking by key.
 SCAN_SHARE = 0.2
+
+
+@dataclass
+class StoredEnrollments:
+    """The fingerprints of the active enrollments the directory holds.
+
+    An enrollment's fingerprint covers its sourcedId, so a row whose fingerprint is
+    among ``matchable`` is the very row that enrollment was written from: the run
+    neither reads it further nor loads its enrollment. What is left in ``matchable``
+    once a bulk file is read belongs to enrollments whose row changed or is gone."""
+
+    matchable: set[int]
+    # Never matched by a row: NO_FINGERPRINT, and any value two enrollments share
+    # (records from before fingerprints covered the sourcedId).
+    unmatchable: set[int]
+    active: int
 
 
 def _select(model: type[Person] | type[Enrollment], columns: Sequence[str]) -> str:
@@ -182,37 +198,55 @@ def _select(model: type[Person] | type[Enrollment], columns: Sequence[str]) -> s
     )
 
 
-def load_enrollments(snap: Snapshot) -> None:
-    """Every enrollment the directory holds, by the fingerprint of its source row."""
-    sql = _select(Enrollment, ("sourced_id", "id", "status", "source_fingerprint"))
-    active = Status.ACTIVE
-    snap.enrollments = {
-        sid: Existing(pk, status == active, fingerprint)
-        for sid, pk, status, fingerprint in _stream(sql)
-    }
+def load_enrollment_fingerprints() -> StoredEnrollments:
+    """One number per active enrollment: what a run needs to tell the unchanged rows
+    of enrollments.csv (most of a district, most nights) from the rest."""
+    quote = connection.ops.quote_name
+    sql = "{} WHERE {} = %s".format(
+        _select(Enrollment, ("source_fingerprint",)), quote("status")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.ACTIVE])
+        fingerprints = [fingerprint for (fingerprint,) in cursor.fetchall()]
+    matchable = set(fingerprints)
+    unmatchable = {NO_FINGERPRINT} & matchable
+    if len(matchable) < len(fingerprints):
+        # A value two enrollments share vouches for neither.
+        unmatchable.update(f for f, n in Counter(fingerprints).items() if n > 1)
+    matchable -= unmatchable
+    return StoredEnrollments(matchable, unmatchable, len(fingerprints))
 
 
-def load_enrollment_values(snap: Snapshot, wanted: Collection[str]) -> dict[str, int]:
-    """The values of the ``wanted`` enrollments (rows whose source changed), for the
-    run to compare field by field, in place of their fingerprints; returns those."""
-    if not wanted:
+def load_enrollments(
+    snap: Snapshot, sids: Collection[str], fingerprints: Collection[int], total: int
+) -> dict[str, int]:
+    """The enrollments a run compares field by field: those of the ``sids`` (rows read
+    in full) and those holding one of the ``fingerprints`` (active enrollments no row
+    matched: changed or gone), of ``total`` the directory holds. Returns the
+    fingerprint each of them holds."""
+    if not sids and not fingerprints:
         return {}
     sql = _select(Enrollment, ENROLLMENT_COLUMNS)
-    if len(wanted) > SCAN_SHARE * len(snap.enrollments):
+    sids, fingerprints = set(sids), set(fingerprints)
+    # Enrollments are found by fingerprint with a scan of the table (no index is worth
+    # its upkeep for that): past one batch of those, or past a share of the table,
+    # one streamed read of it all is the cheaper.
+    if len(fingerprints) > IN_BATCH or len(sids) + len(fingerprints) > SCAN_SHARE * total:
         rows = _stream(sql)
     else:
-        pks = sorted(snap.enrollments[sid].pk for sid in wanted)
-        rows = _rows_by_pk(sql, pks)
+        rows = chain(
+            _rows_where(sql, "sourced_id", sorted(sids)),
+            _rows_where(sql, "source_fingerprint", sorted(fingerprints)),
+        )
     class_sid, person_key = snap.class_sid, snap.person_key
     enrollments = snap.enrollments
-    replaced: dict[str, int] = {}
+    stored: dict[str, int] = {}
     # A district's enrollments share a few dates: each is converted (and held) once.
     dates: dict[date | str | None, date | None] = {None: None}
-    for sid, pk, status, klass, person, role, primary, begin, end in rows:
-        if sid not in wanted:
+    for sid, pk, status, klass, person, role, primary, begin, end, fingerprint in rows:
+        if sid in enrollments or (sid not in sids and fingerprint not in fingerprints):
             continue
-        stored = enrollments[sid].values
-        replaced[sid] = stored if isinstance(stored, int) else NO_FINGERPRINT
+        stored[sid] = fingerprint
         if begin not in dates:
             dates[begin] = _as_date(begin)
         if end not in dates:
@@ -221,15 +255,17 @@ def load_enrollment_values(snap: Snapshot, wanted: Collection[str]) -> dict[str,
             class_sid[klass], person_key[person], role, bool(primary), dates[begin], dates[end]
         )
         enrollments[sid] = Existing(pk, status == Status.ACTIVE, record)
-    return replaced
+    return stored
 
 
-def _rows_by_pk(sql: str, pks: Sequence[int]) -> Iterator[tuple[Any, ...]]:
-    pk = connection.ops.quote_name("id")
+def _rows_where(sql: str, column: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
     with connection.cursor() as cursor:
-        for batch in in_batches(pks):
+        for batch in in_batches(values):
             placeholders = ", ".join(["%s"] * len(batch))
-            cursor.execute(f"{sql} WHERE {pk} IN ({placeholders})", list(batch))
+            cursor.execute(
+                f"{sql} WHERE {connection.ops.quote_name(column)} IN ({placeholders})",
+                list(batch),
+            )
             yield from cursor.fetchall()
 
 
