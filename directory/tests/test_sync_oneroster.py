@@ -21,6 +21,7 @@ from directory.models import (
     SyncRun,
 )
 from directory.sync import sync_hr, sync_oneroster
+from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.sync.report import IgnoredReason
 from directory.sync.runner import LOCK_KEY
 from directory.tests.sync_helpers import (
@@ -634,14 +635,19 @@ def test_updates_in_bulk_write_the_same_as_row_by_row(tmp_path, monkeypatch, set
     assert person("u-s1").family_name == "García"  # untouched rows stay
 
 
-def test_the_directory_enrollments_are_read_whole_page_by_page(monkeypatch):
-    # PostgreSQL reads the existing enrollments in pages; two rows a page here.
-    from directory.sync.oneroster import snapshot
+def test_the_records_a_run_compares_are_read_whole_page_by_page(monkeypatch):
+    # PostgreSQL reads a whole table in pages; two rows a page here, and every record
+    # compared (none vouched for by a fingerprint), so that the tables are read whole.
+    from directory.sync.oneroster import stored
 
     sync_oneroster(V11, now=NOW)
-    monkeypatch.setattr(snapshot, "PAGE", 2)
+    Person.objects.update(source_fingerprint=NO_FINGERPRINT)
+    Enrollment.objects.update(source_fingerprint=NO_FINGERPRINT)
+    monkeypatch.setattr(stored, "PAGE", 2)
+    monkeypatch.setattr(stored, "SCAN_SHARE", 0)
 
     report = sync_oneroster(V11, now=NOW)
 
     assert report.counts["enrollments"].unchanged == 5
-    assert report.counts["enrollments"].changes() == 0
+    assert report.counts["users"].unchanged == Person.objects.count()
+    assert report.counts["enrollments"].changes() == report.counts["users"].changes() == 0

@@ -97,7 +97,7 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
     )
     reading.tick()
 
-    person_pk = {sid: e.pk for sid, e in snap.people.items()}
+    person_pk = {sid: known.pk for sid, known in snap.known.items()}
     delay = timedelta(hours=settings.CLAIM_DELAY_HOURS)
 
     def person_fields(record: PersonRecord) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from directory.sync.fingerprint import Fingerprinter
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import COLUMNS, ENROLLMENT_ROLES, EnrollmentRecord
-from directory.sync.oneroster.snapshot import StoredEnrollments, load_enrollments
+from directory.sync.oneroster.stored import StoredFingerprints, load_enrollments
 from directory.sync.reader import Row
 from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
@@ -32,7 +32,7 @@ HASHED_COLUMNS = (
 BOOLEANS = {"": False, "false": False, "true": True, "FALSE": False, "TRUE": True}
 
 
-def read_enrollments(reading: Reading, stored: StoredEnrollments) -> None:
+def read_enrollments(reading: Reading, stored: StoredFingerprints) -> None:
     """Reads enrollments.csv against ``stored``, the fingerprints of the active
     enrollments (which it uses up)."""
     desired = reading.desired.enrollments
@@ -94,7 +94,7 @@ def read_enrollments(reading: Reading, stored: StoredEnrollments) -> None:
     reading.check_empty_bulk("enrollments", stored.active)
     # Compared field by field: the enrollments of the rows read in full or removed,
     # and in a bulk file the active ones no row matched (to change or deactivate).
-    gone = matchable | stored.unmatchable if reading.manifest.bulk("enrollments") else set()
+    gone = stored.unmatched() if reading.manifest.bulk("enrollments") else set()
     reading.replaced_fingerprints = load_enrollments(
         reading.snapshot,
         fingerprints.keys() | reading.desired.removed_of("enrollments"),

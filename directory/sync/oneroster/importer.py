@@ -17,10 +17,11 @@ from directory.sync.oneroster.manifest import read_manifest
 from directory.sync.oneroster.orgs import read_courses, read_orgs, read_sessions
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import check_roles, read_roles
-from directory.sync.oneroster.snapshot import (
-    StoredEnrollments,
+from directory.sync.oneroster.snapshot import load_snapshot
+from directory.sync.oneroster.stored import (
+    StoredFingerprints,
     load_enrollment_fingerprints,
-    load_snapshot,
+    load_people,
 )
 from directory.sync.oneroster.users import UserReader
 from directory.sync.plan import username_changes
@@ -85,6 +86,9 @@ def prepare(package: Package, report: SyncReport, now: datetime, tick: Progress)
     started = report.timed("read", started)
     snapshot = load_snapshot()
     report.active_before = snapshot.active_people
+    if manifest.version == "1.2" and not manifest.bulk("roles"):
+        # A user row without roles keeps the role and orgs the directory holds.
+        load_people(snapshot, snapshot.known, ())
     started = report.timed("load", started)
     reading = Reading(package, report, manifest, snapshot, tick)
     reading.total = APPLY_STEPS + sum(
@@ -104,7 +108,7 @@ def prepare(package: Package, report: SyncReport, now: datetime, tick: Progress)
     UserReader(reading).read()
     if manifest.version == "1.2":
         check_roles(reading)
-    stored = StoredEnrollments(set(), set(), 0)
+    stored = StoredFingerprints(set(), set(), 0)
     if manifest.present("enrollments"):
         started = report.timed("read", started)
         stored = load_enrollment_fingerprints()
@@ -130,9 +134,9 @@ def held_back_people(reading: Reading) -> list[HeldBackPerson]:
     users = reading.contexts.get("users")
     if users is None:
         return []
-    people = reading.snapshot.people
+    known = reading.snapshot.known
     return [
-        HeldBackPerson(users.filename, line, people[sid].pk)
+        HeldBackPerson(users.filename, line, known[sid].pk)
         for sid, line in users.rejected.items()
-        if sid in people
+        if sid in known
     ]

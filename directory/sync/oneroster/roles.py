@@ -112,7 +112,7 @@ def check_roles(reading: Reading) -> None:
     for user, entries in reading.roles_by_user.items():
         if user in users or user in reading.ignored_users or user in reading.links.by_sid:
             continue
-        if user in snapshot.people or user in snapshot.hr_by_sid:
+        if user in snapshot.known or user in snapshot.hr_by_sid:
             # The user row was not sent (delta): roles alone do not change a person.
             for entry in entries:
                 context.ignore(entry.line, IgnoredReason.ROLE_WITHOUT_USER_ROW)

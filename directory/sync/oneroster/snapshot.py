@@ -1,38 +1,36 @@
 """What the directory holds before a OneRoster run, as the run compares it: every row
-keyed by sourcedId, with foreign keys turned back into the sourcedIds they point at."""
+keyed by sourcedId, with foreign keys turned back into the sourcedIds they point at.
+
+People and enrollments are most of a district: of them the snapshot holds what every
+run needs (which people exist, their keys and usernames, the fingerprints of the
+active records), and ``stored`` adds the full records a run compares."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
-from itertools import chain
-from typing import Any
+from typing import NamedTuple
 
-from django.db import connection
-
-from directory.models import (
-    AcademicSession,
-    Class,
-    Enrollment,
-    Org,
-    Person,
-    SourceSystem,
-    Status,
-)
-from directory.sync.fingerprint import NO_FINGERPRINT
+from directory.models import AcademicSession, Class, Org, Person, SourceSystem, Status
 from directory.sync.oneroster.schema import (
-    PERSON_PLAIN,
     ClassRecord,
     EnrollmentRecord,
     OrgRecord,
     PersonRecord,
     SessionRecord,
 )
+from directory.sync.oneroster.stored import StoredFingerprints, select_sql, stream
 from directory.sync.plan import Existing
 from directory.sync.values import EMPLOYEE_ROLES
-from directory.sync.writes import IN_BATCH, in_batches
+
+
+class KnownPerson(NamedTuple):
+    """A person OneRoster owns, as much as every run needs."""
+
+    pk: int
+    active: bool
+    role: str
+    username: str
 
 
 @dataclass
@@ -47,29 +45,31 @@ class Snapshot:
     class_terms: dict[int, set[int]] = field(default_factory=dict)
     term_through: dict[tuple[int, int], int] = field(default_factory=dict)
     course_titles: dict[str, str] = field(default_factory=dict)
-    people: dict[str, Existing[PersonRecord]] = field(default_factory=dict)  # OneRoster's
-    # OneRoster's people: sourcedId -> the fingerprint of the row last written to them.
-    person_fingerprints: dict[str, int] = field(default_factory=dict)
-    person_orgs: dict[int, set[int]] = field(default_factory=dict)
-    org_through: dict[tuple[int, int], int] = field(default_factory=dict)
+    # Every person OneRoster owns, and the fingerprints of the active ones.
+    known: dict[str, KnownPerson] = field(default_factory=dict)
+    people_fingerprints: StoredFingerprints = field(
+        default_factory=lambda: StoredFingerprints(set(), set(), 0)
+    )
     person_key: dict[int, str] = field(default_factory=dict)  # pk -> OneRoster's sourcedId
     hr_by_sid: dict[str, int] = field(default_factory=dict)  # HR-owned: sourcedId/link -> pk
     hr_by_identifier: dict[str, tuple[int, str]] = field(default_factory=dict)  # (pk, link)
     username_owner: dict[str, str] = field(default_factory=dict)
-    # Only the enrollments a run compares field by field (``load_enrollments``).
+    emails: set[str] = field(default_factory=set)  # every person's: checked when they came
+    # Only the records a run compares field by field (``stored.load_people`` and
+    # ``stored.load_enrollments``), with the fingerprints and orgs those people hold.
+    people: dict[str, Existing[PersonRecord]] = field(default_factory=dict)
+    person_fingerprints: dict[str, int] = field(default_factory=dict)
+    person_orgs: dict[int, set[int]] = field(default_factory=dict)
+    org_through: dict[tuple[int, int], int] = field(default_factory=dict)
     enrollments: dict[str, Existing[EnrollmentRecord]] = field(default_factory=dict)
 
     @property
     def active_people(self) -> int:
-        return sum(1 for p in self.people.values() if p.active)
-
-
-def _as_date(value: date | str | None) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
+        return self.people_fingerprints.active
 
 
 def load_snapshot() -> Snapshot:
-    """Everything but enrollments (``load_enrollments`` adds them when a file needs them)."""
+    """Orgs, sessions and classes in full; people as ``KnownPerson``; no enrollment."""
     snap = Snapshot()
     org_rows = list(
         Org.objects.values_list(
@@ -126,166 +126,26 @@ def load_snapshot() -> Snapshot:
 
 
 def _load_people(snap: Snapshot) -> None:
-    person_orgs: dict[int, set[int]] = defaultdict(set)
-    for pk, person_id, org_id in Person.orgs.through.objects.values_list(
-        "pk", "person_id", "org_id"
-    ):
-        person_orgs[person_id].add(org_id)
-        snap.org_through[(person_id, org_id)] = pk
-    snap.person_orgs = person_orgs
     columns = (
-        "sourced_id", "id", "status", "source_system", "oneroster_sourced_id", *PERSON_PLAIN,
-        "primary_org_id", "source_fingerprint",
+        "sourced_id", "id", "status", "source_system", "oneroster_sourced_id", "role",
+        "identifier", "username", "email", "source_fingerprint",
     )  # fmt: skip
-    for r in _stream(_select(Person, columns)):
-        sid, pk, status, source, link = r[:5]
-        plain = r[5:15]
-        primary_org, fingerprint = r[15:17]
-        username: str = plain[7]
+    active_fingerprints: list[int] = []
+    for sid, pk, status, source, link, role, identifier, username, email, fingerprint in stream(
+        select_sql(Person, columns)
+    ):
         snap.username_owner[username] = sid
+        snap.emails.add(email)
         if source == SourceSystem.ONEROSTER:
-            record = PersonRecord._make(
-                (
-                    *plain,
-                    snap.org_sid.get(primary_org) if primary_org else None,
-                    frozenset(snap.org_sid[o] for o in person_orgs.get(pk, ())),
-                )
-            )
-            snap.people[sid] = Existing(pk, status == Status.ACTIVE, record)
-            snap.person_fingerprints[sid] = fingerprint
+            active = status == Status.ACTIVE
+            snap.known[sid] = KnownPerson(pk, active, role, username)
             snap.person_key[pk] = sid
+            if active:
+                active_fingerprints.append(fingerprint)
         else:
             snap.hr_by_sid[link or sid] = pk
             snap.hr_by_sid[sid] = pk
             snap.person_key[pk] = link or sid
-            if plain[0] in EMPLOYEE_ROLES:
-                snap.hr_by_identifier.setdefault(plain[6], (pk, link))
-
-
-ENROLLMENT_COLUMNS = (
-    "sourced_id", "id", "status", "klass_id", "person_id", "role", "primary", "begin_date",
-    "end_date", "source_fingerprint",
-)  # fmt: skip
-
-
-PAGE = 20_000
-# Past this share of the enrollments, reading them all beats asking by key.
-SCAN_SHARE = 0.2
-
-
-@dataclass
-class StoredEnrollments:
-    """The fingerprints of the active enrollments the directory holds.
-
-    An enrollment's fingerprint covers its sourcedId, so a row whose fingerprint is
-    among ``matchable`` is the very row that enrollment was written from: the run
-    neither reads it further nor loads its enrollment. What is left in ``matchable``
-    once a bulk file is read belongs to enrollments whose row changed or is gone."""
-
-    matchable: set[int]
-    # Never matched by a row: NO_FINGERPRINT, and any value two enrollments share
-    # (records from before fingerprints covered the sourcedId).
-    unmatchable: set[int]
-    active: int
-
-
-def _select(model: type[Person] | type[Enrollment], columns: Sequence[str]) -> str:
-    # Plain SQL for the big tables: the ORM's per-row work costs seconds on a
-    # district, and these columns need no conversion (but dates, done by the caller).
-    quote = connection.ops.quote_name
-    return "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
-        ", ".join(quote(c) for c in columns), quote(model._meta.db_table)
-    )
-
-
-def load_enrollment_fingerprints() -> StoredEnrollments:
-    """One number per active enrollment: what a run needs to tell the unchanged rows
-    of enrollments.csv (most of a district, most nights) from the rest."""
-    quote = connection.ops.quote_name
-    sql = "{} WHERE {} = %s".format(
-        _select(Enrollment, ("source_fingerprint",)), quote("status")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Status.ACTIVE])
-        fingerprints = [fingerprint for (fingerprint,) in cursor.fetchall()]
-    matchable = set(fingerprints)
-    unmatchable = {NO_FINGERPRINT} & matchable
-    if len(matchable) < len(fingerprints):
-        # A value two enrollments share vouches for neither.
-        unmatchable.update(f for f, n in Counter(fingerprints).items() if n > 1)
-    matchable -= unmatchable
-    return StoredEnrollments(matchable, unmatchable, len(fingerprints))
-
-
-def load_enrollments(
-    snap: Snapshot, sids: Collection[str], fingerprints: Collection[int], total: int
-) -> dict[str, int]:
-    """The enrollments a run compares field by field: those of the ``sids`` (rows read
-    in full) and those holding one of the ``fingerprints`` (active enrollments no row
-    matched: changed or gone), of ``total`` the directory holds. Returns the
-    fingerprint each of them holds."""
-    if not sids and not fingerprints:
-        return {}
-    sql = _select(Enrollment, ENROLLMENT_COLUMNS)
-    sids, fingerprints = set(sids), set(fingerprints)
-    # Enrollments are found by fingerprint with a scan of the table (no index is worth
-    # its upkeep for that): past one batch of those, or past a share of the table,
-    # one streamed read of it all is the cheaper.
-    if len(fingerprints) > IN_BATCH or len(sids) + len(fingerprints) > SCAN_SHARE * total:
-        rows = _stream(sql)
-    else:
-        rows = chain(
-            _rows_where(sql, "sourced_id", sorted(sids)),
-            _rows_where(sql, "source_fingerprint", sorted(fingerprints)),
-        )
-    class_sid, person_key = snap.class_sid, snap.person_key
-    enrollments = snap.enrollments
-    stored: dict[str, int] = {}
-    # A district's enrollments share a few dates: each is converted (and held) once.
-    dates: dict[date | str | None, date | None] = {None: None}
-    for sid, pk, status, klass, person, role, primary, begin, end, fingerprint in rows:
-        if sid in enrollments or (sid not in sids and fingerprint not in fingerprints):
-            continue
-        stored[sid] = fingerprint
-        if begin not in dates:
-            dates[begin] = _as_date(begin)
-        if end not in dates:
-            dates[end] = _as_date(end)
-        record = EnrollmentRecord(
-            class_sid[klass], person_key[person], role, bool(primary), dates[begin], dates[end]
-        )
-        enrollments[sid] = Existing(pk, status == Status.ACTIVE, record)
-    return stored
-
-
-def _rows_where(sql: str, column: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        for batch in in_batches(values):
-            placeholders = ", ".join(["%s"] * len(batch))
-            cursor.execute(
-                f"{sql} WHERE {connection.ops.quote_name(column)} IN ({placeholders})",
-                list(batch),
-            )
-            yield from cursor.fetchall()
-
-
-def _stream(sql: str) -> Iterator[tuple[Any, ...]]:
-    """A big table's rows (``id`` the second column), streamed. psycopg's client-side
-    cursor holds a whole result in memory, so on PostgreSQL they come in pages by
-    primary key (each page one indexed range scan); SQLite's cursor streams as it is."""
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(sql)
-            while chunk := cursor.fetchmany(5000):
-                yield from chunk
-            return
-        pk = connection.ops.quote_name("id")
-        page = f"{sql} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"
-        last = 0
-        while True:
-            cursor.execute(page, [last, PAGE])
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][1]  # the id column
+            if role in EMPLOYEE_ROLES:
+                snap.hr_by_identifier.setdefault(identifier, (pk, link))
+    snap.people_fingerprints = StoredFingerprints.of(active_fingerprints)

@@ -78,8 +78,8 @@ class SourceSurvey:
             group = self.groups[name] = Group()
         return group
 
-    def found(self, role: str) -> None:
-        self.group(role).rows += 1
+    def found(self, role: str, rows: int = 1) -> None:
+        self.group(role).rows += rows
 
     def missing(self, role: str, row: Row) -> None:
         group = self.group(role)

@@ -3,14 +3,17 @@ rather than duplicated."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.utils.translation import gettext as _
 
 from directory.models import Person
-from directory.sync.fingerprint import NO_FINGERPRINT, Fingerprinter
+from directory.sync.fingerprint import Fingerprinter
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_11
 from directory.sync.oneroster.schema import COLUMNS, USERS_11, PersonRecord
 from directory.sync.oneroster.sources import SourceSurvey, read_source, setting_for
+from directory.sync.oneroster.stored import load_people, people_outside
 from directory.sync.reader import Column, Row
 from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
@@ -29,29 +32,46 @@ class UserReader:
         self.snapshot = reading.snapshot
         self.username_owner = dict(reading.snapshot.username_owner)
         self.new_owner_line: dict[str, tuple[str, int]] = {}
+        # Rows that stand for their person unread: sourcedId -> line.
+        self.unchanged: dict[str, int] = {}
         self.rules = IdRules.from_settings()
         self.survey = SourceSurvey(self.rules)
         self.student_source = setting_for(Person.Role.STUDENT)[1]
         self.employee_source = setting_for(Person.Role.TEACHER)[1]
         # Addresses the directory holds were checked when they came in.
-        self.known_emails = {p.values.email for p in reading.snapshot.people.values()}
+        self.known_emails = reading.snapshot.emails
         self.fingerprint = Fingerprinter(
             reading.version, self.rules, self.student_source, self.employee_source
         )
         self.hashed: list[int] = []  # positions of the cells a fingerprint covers
 
     def read(self) -> None:
-        reading = self.reading
+        reading, snapshot = self.reading, self.snapshot
         columns = COLUMNS["users"] + (USERS_11 if reading.manifest.roles_on_users else [])
         desired, problems = reading.desired.users, reading.problems
+        stored = snapshot.people_fingerprints
         # 1.2 reads a user's role from roles.csv, which the row's fingerprint does not
-        # cover: those rows are always checked in full.
-        skipping = reading.manifest.roles_on_users
+        # cover: those rows are always checked in full. So are the rows of people
+        # with an org no longer in the run (the report says which), and HR's.
+        matchable = stored.matchable if reading.manifest.roles_on_users else set()
+        recheck = people_outside(snapshot, reading.universe.orgs) if matchable else set()
+        known, linked, unchanged = snapshot.known, snapshot.hr_by_sid, self.unchanged
+        roles: Counter[str] = Counter()
         for context, row, sid, present in reading.rows("users", columns):
             if not self.hashed:
                 self.hashed = _hashed_positions(row, columns)
             fingerprint = self.fingerprint([row.cells[i] for i in self.hashed])
-            if skipping and present and self.unchanged(row, sid, fingerprint):
+            if (
+                present
+                and fingerprint in matchable
+                and sid not in recheck
+                and sid not in linked
+                and sid in known
+            ):
+                # The row an active person was written from: they stand as they are.
+                matchable.remove(fingerprint)
+                unchanged[sid] = row.line
+                roles[known[sid].role] += 1
                 continue
             seen_problems = len(problems)
             self.read_row(context, row, sid, present)
@@ -59,44 +79,30 @@ class UserReader:
             # is checked again next time, so the report says it again.
             if sid in desired and len(problems) == seen_problems:
                 reading.user_fingerprints[sid] = fingerprint
+        for role, rows in roles.items():
+            self.survey.found(role, rows)
         reading.report.notes.extend(self.survey.hints())
-        desired = reading.desired.users
-        keys = set(desired) | set(reading.links.by_sid)
+        reading.report.entity("users").unchanged += len(unchanged)
+        keys = set(desired) | unchanged.keys() | set(reading.links.by_sid)
         if not reading.manifest.bulk("users"):
-            keys.update(self.snapshot.people)
-            keys.update(self.snapshot.hr_by_sid)
+            keys.update(snapshot.known)
+            keys.update(snapshot.hr_by_sid)
         # Enrollments of removed or disabled users stay valid for people we hold, and
         # are ignored for people we never created.
-        for sid in reading.desired.removed_of("users"):
-            if sid in self.snapshot.people or sid in self.snapshot.hr_by_sid:
+        removed = reading.desired.removed_of("users")
+        for sid in removed:
+            if sid in snapshot.known or sid in snapshot.hr_by_sid:
                 keys.add(sid)
             else:
                 reading.ignored_users.add(sid)
         reading.universe.people = keys
-        reading.check_empty_bulk("users", self.snapshot.active_people)
-
-    def unchanged(self, row: Row, sid: str, fingerprint: int) -> bool:
-        """Whether the row is the one the person was last written from, and what it
-        refers to is still there: then the directory's record stands for it, unchecked.
-
-        Only for an active person OneRoster owns (a returning or linked one takes the
-        full path) whose orgs are all still in this run."""
-        current = self.snapshot.people.get(sid)
-        stored = self.snapshot.person_fingerprints.get(sid, NO_FINGERPRINT)
-        if current is None or not current.active or stored != fingerprint:
-            return False
-        record = current.values
-        orgs = self.reading.universe.orgs
-        if not record.orgs <= orgs or (record.primary_org and record.primary_org not in orgs):
-            return False
-        if sid in self.snapshot.hr_by_sid:
-            return False
-        self.survey.found(record.role)
-        self.username_owner[record.username] = sid
-        self.new_owner_line[record.username] = (sid, row.line)
-        self.reading.desired.users[sid] = record
-        self.reading.user_fingerprints[sid] = fingerprint
-        return True
+        if reading.manifest.present("users"):
+            reading.check_empty_bulk("users", snapshot.active_people)
+            # Compared field by field: the people of the rows read in full or removed,
+            # and in a bulk file the active ones no row matched (to change or end).
+            gone = stored.unmatched() if reading.manifest.bulk("users") else set()
+            read_in_full = (reading.contexts["users"].seen.keys() - unchanged.keys()) | removed
+            load_people(snapshot, read_in_full, gone)
 
     def read_row(self, context: FileContext, row: Row, sid: str, present: bool | None) -> None:
         reading = self.reading
@@ -146,6 +152,8 @@ class UserReader:
         owner = self.username_owner.get(username)
         if owner is not None and owner != sid:
             where = self.new_owner_line.get(username)
+            if where is None and owner in self.unchanged:
+                where = (owner, self.unchanged[owner])
             reason = (
                 _(
                     "Username %(username)s collides with sourcedId %(other)r "
@@ -190,7 +198,7 @@ class UserReader:
         reading = self.reading
         links = reading.links
         hr_pk = self.snapshot.hr_by_sid.get(sid)
-        if hr_pk is None and sid not in self.snapshot.people and role in EMPLOYEE_ROLES:
+        if hr_pk is None and sid not in self.snapshot.known and role in EMPLOYEE_ROLES:
             match = self.snapshot.hr_by_identifier.get(identifier)
             if match is not None and match[1] in ("", sid):
                 hr_pk = match[0]
