@@ -256,3 +256,27 @@ def test_a_supervisor_who_left_before_we_knew_them_is_no_supervisor(tmp_path, or
 
     assert report.result == "applied", report.problems
     assert Person.objects.get(identifier="000021").supervisor is None
+
+
+def test_an_address_the_directory_holds_is_not_checked_again_but_a_new_one_is(
+    tmp_path, orgs, monkeypatch
+):
+    from directory.sync import rows
+
+    path = hr_copy(tmp_path)
+    sync_hr(path, now=NOW)
+    checked: list[str] = []
+
+    def check_email(value: str) -> str:
+        checked.append(value)
+        return value
+
+    monkeypatch.setattr(rows, "check_email", check_email)
+    teacher = Person.objects.get(sourced_id="hr:077777")
+    edit(path, teacher.email, "dana.new@example.org")
+
+    report = sync_hr(path, now=NOW)
+
+    assert report.result == "applied", report.problems
+    # Checked: the new address, and that of the row of someone never imported.
+    assert sorted(checked) == ["chris.vale@example.org", "dana.new@example.org"]

@@ -638,12 +638,13 @@ def test_updates_in_bulk_write_the_same_as_row_by_row(tmp_path, monkeypatch, set
 def test_the_records_a_run_compares_are_read_whole_page_by_page(monkeypatch):
     # PostgreSQL reads a whole table in pages; two rows a page here, and every record
     # compared (none vouched for by a fingerprint), so that the tables are read whole.
+    from directory.sync import tables
     from directory.sync.oneroster import stored
 
     sync_oneroster(V11, now=NOW)
     Person.objects.update(source_fingerprint=NO_FINGERPRINT)
     Enrollment.objects.update(source_fingerprint=NO_FINGERPRINT)
-    monkeypatch.setattr(stored, "PAGE", 2)
+    monkeypatch.setattr(tables, "PAGE", 2)
     monkeypatch.setattr(stored, "SCAN_SHARE", 0)
 
     report = sync_oneroster(V11, now=NOW)

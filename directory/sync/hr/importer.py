@@ -82,6 +82,8 @@ class HrImport:
         self.person_orgs: dict[int, set[int]] = defaultdict(set)
         self.org_through: dict[tuple[int, int], int] = {}
         self.username_owner: dict[str, str] = {}
+        # Addresses the directory holds for employees were checked when they came in.
+        self.known_emails: set[str] = set()
         # Every employee, by employee ID (HR-owned first), and HR's own people.
         self.by_identifier: dict[str, str] = {}
         self.candidates: dict[str, Existing[EmployeeRecord]] = {}
@@ -178,7 +180,9 @@ class HrImport:
         middle_name = errors.text(row, "middle_name")
         preferred = errors.text(row, "preferred_first_name")
         job_title = errors.text(row, "job_title")
-        email = errors.email(row, "email")
+        email = row.get("email")
+        if email not in self.known_emails:
+            email = errors.email(row, "email")
         location = row.get("location") or None
         if location and location not in self.orgs:
             location = self.org_identifiers.get(location)

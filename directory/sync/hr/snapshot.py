@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from directory.models import Org, Person, SourceSystem, Status
 from directory.sync.hr.schema import PLAIN, EmployeeRecord
 from directory.sync.plan import Existing
+from directory.sync.tables import select_sql, stream
 from directory.sync.values import EMPLOYEE_ROLES
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def load_existing(imp: HrImport) -> None:
     org_sid = {pk: sid for sid, pk in imp.orgs.items()}
     # Students are most of the directory: of them only the usernames matter here.
     person_sid: dict[int, str] = {}
-    for pk, sid, username in Person.objects.values_list("pk", "sourced_id", "username"):
+    for sid, pk, username in stream(select_sql(Person, ("sourced_id", "id", "username"))):
         person_sid[pk] = sid
         imp.username_owner[username] = sid
     employees = Person.objects.filter(role__in=EMPLOYEE_ROLES)
@@ -50,6 +51,7 @@ def load_existing(imp: HrImport) -> None:
         hr_owned = record.source_system == SourceSystem.HR
         imp.by_identifier.setdefault(record.identifier, sid)
         imp.candidates[sid] = entry
+        imp.known_emails.add(record.email)
         imp.owned[sid] = hr_owned
         if hr_owned:
             imp.existing[sid] = entry

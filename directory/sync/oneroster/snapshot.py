@@ -19,8 +19,9 @@ from directory.sync.oneroster.schema import (
     PersonRecord,
     SessionRecord,
 )
-from directory.sync.oneroster.stored import StoredFingerprints, select_sql, stream
+from directory.sync.oneroster.stored import StoredFingerprints
 from directory.sync.plan import Existing
+from directory.sync.tables import select_sql, stream
 from directory.sync.values import EMPLOYEE_ROLES
 
 

@@ -23,12 +23,12 @@ from directory.models import Enrollment, Person, SourceSystem, Status
 from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.sync.oneroster.schema import PERSON_PLAIN, EnrollmentRecord, PersonRecord
 from directory.sync.plan import Existing
+from directory.sync.tables import rows_where, select_sql, stream
 from directory.sync.writes import IN_BATCH, in_batches
 
 if TYPE_CHECKING:
     from directory.sync.oneroster.snapshot import Snapshot
 
-PAGE = 20_000
 # Records are found by fingerprint with a scan of the table (no index is worth its
 # upkeep for that): past one batch of those, or past this share of the table, one
 # streamed read of it all is the cheaper.
@@ -60,48 +60,6 @@ class StoredFingerprints:
         return self.matchable | self.unmatchable
 
 
-def select_sql(model: type[Person] | type[Enrollment], columns: Sequence[str]) -> str:
-    # Plain SQL for the big tables: the ORM's per-row work costs seconds on a
-    # district, and these columns need no conversion (but dates, done by the caller).
-    quote = connection.ops.quote_name
-    return "SELECT {} FROM {}".format(  # noqa: S608 - identifiers only
-        ", ".join(quote(c) for c in columns), quote(model._meta.db_table)
-    )
-
-
-def stream(sql: str) -> Iterator[tuple[Any, ...]]:
-    """A big table's rows (``id`` the second column), streamed. psycopg's client-side
-    cursor holds a whole result in memory, so on PostgreSQL they come in pages by
-    primary key (each page one indexed range scan); SQLite's cursor streams as it is."""
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(sql)
-            while chunk := cursor.fetchmany(5000):
-                yield from chunk
-            return
-        pk = connection.ops.quote_name("id")
-        page = f"{sql} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"
-        last = 0
-        while True:
-            cursor.execute(page, [last, PAGE])
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][1]  # the id column
-
-
-def _rows_where(sql: str, column: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        for batch in in_batches(values):
-            placeholders = ", ".join(["%s"] * len(batch))
-            cursor.execute(
-                f"{sql} WHERE {connection.ops.quote_name(column)} IN ({placeholders})",
-                list(batch),
-            )
-            yield from cursor.fetchall()
-
-
 def _wanted(
     sql: str, sids: set[str], fingerprints: set[int], total: int
 ) -> Iterator[tuple[Any, ...]]:
@@ -111,8 +69,8 @@ def _wanted(
         rows = stream(sql)
     else:
         rows = chain(
-            _rows_where(sql, "sourced_id", sorted(sids)),
-            _rows_where(sql, "source_fingerprint", sorted(fingerprints)),
+            rows_where(sql, "sourced_id", sorted(sids)),
+            rows_where(sql, "source_fingerprint", sorted(fingerprints)),
         )
     found: set[str] = set()
     for row in rows:
