@@ -259,38 +259,34 @@ class CsvFile:
         index = table.padded_index()
         width = table.width
         reader = self._reader
-        while True:
-            try:
-                # next() here rather than _next(): one method call less for every row
-                # of a district.
-                cells = next(reader, None)
-            except UnicodeDecodeError:
-                self._name_the_bad_line()
-                raise
-            except csv.Error as error:
-                raise self._malformed(error) from None
-            if cells is None:
-                return
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            if len(cells) > width:
-                if not fatal_rows:
-                    yield Row(self._reader.line_num, [*cells[:width], ""], index, len(cells))
+        try:
+            for cells in reader:
+                count = len(cells)
+                if count == width and count > 1:
+                    # The usual row: the padding cell, and out.
+                    cells.append("")
+                    yield Row(reader.line_num, cells, index)
                     continue
-                problems.append(
-                    Problem(
-                        self.filename,
-                        self._reader.line_num,
-                        None,
-                        overlong_reason(len(cells), width),
+                if not cells or (count == 1 and not cells[0].strip()):
+                    continue
+                if count > width:
+                    if not fatal_rows:
+                        yield Row(reader.line_num, [*cells[:width], ""], index, count)
+                        continue
+                    problems.append(
+                        Problem(
+                            self.filename, reader.line_num, None, overlong_reason(count, width)
+                        )
                     )
-                )
-                self.skipped += 1
-                continue
-            if len(cells) < width:
-                cells.extend([""] * (width - len(cells)))
-            cells.append("")
-            yield Row(reader.line_num, cells, index)
+                    self.skipped += 1
+                    continue
+                cells.extend([""] * (width - count + 1))  # missing cells and the padding
+                yield Row(reader.line_num, cells, index)
+        except UnicodeDecodeError:
+            self._name_the_bad_line()
+            raise
+        except csv.Error as error:
+            raise self._malformed(error) from None
 
     def _name_the_bad_line(self) -> None:
         """The decoder works on blocks: read the file again line by line to raise the

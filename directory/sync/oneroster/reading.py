@@ -139,27 +139,25 @@ class Reading:
                 if context.rows % PROGRESS_STEP == 0:
                     self.tick(PROGRESS_STEP)
                 sid = row.cells[sid_at].strip()
+                line = row.line
                 if row.overlong:
-                    context.fail(
-                        row.line, None, overlong_reason(row.overlong, csv_file.table.width)
-                    )
-                    context.reject(sid, row.line)
+                    context.fail(line, None, overlong_reason(row.overlong, csv_file.table.width))
+                    context.reject(sid, line)
                     continue
                 if not sid or len(sid) > 255:
-                    context.fail(row.line, "sourcedId", _("The sourcedId is empty or too long."))
+                    context.fail(line, "sourcedId", _("The sourcedId is empty or too long."))
                     context.counts.rejected += 1
                     continue
-                first = seen.get(sid)
-                if first is not None:
+                first = seen.setdefault(sid, line)
+                if first != line:
                     context.fail(
-                        row.line,
+                        line,
                         "sourcedId",
                         _("Duplicate sourcedId %(sid)r (first on line %(line)d).")
                         % {"sid": sid, "line": first},
                     )
                     context.counts.rejected += 1
                     continue
-                seen[sid] = row.line
                 # Bulk rows mostly leave status empty: present, without a call.
                 if bulk and not row.cells[status_at]:
                     yield context, row, sid, True
