@@ -13,8 +13,16 @@ and every stored fingerprint stops matching, so the next run checks every row ag
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from hashlib import blake2b
+from typing import Any
+
+from django.db import models
+
+from directory.sync.plan import EntityPlan, Existing
+from directory.sync.writes import update_rows
 
 # Raise when the way rows are read changes what a record holds: stored fingerprints
 # then no longer vouch for their records.
@@ -46,3 +54,53 @@ class Fingerprinter:
         digest = self._empty.copy()
         digest.update(_SEPARATOR.join(cells).encode())
         return int.from_bytes(digest.digest(), "big", signed=True) or 1
+
+
+@dataclass
+class StoredFingerprints:
+    """The fingerprints of a table's active records, one number each."""
+
+    matchable: set[int]
+    # Never matched by a row: NO_FINGERPRINT, and any value two records share
+    # (enrollments from before fingerprints covered the sourcedId).
+    unmatchable: set[int]
+    active: int
+
+    @classmethod
+    def of(cls, fingerprints: Sequence[int]) -> StoredFingerprints:
+        matchable = set(fingerprints)
+        unmatchable = {NO_FINGERPRINT} & matchable
+        if len(matchable) < len(fingerprints):
+            # A value two records share vouches for neither.
+            unmatchable.update(f for f, n in Counter(fingerprints).items() if n > 1)
+        return cls(matchable - unmatchable, unmatchable, len(fingerprints))
+
+    def unmatched(self) -> set[int]:
+        """Once a bulk file is read (its matches removed from ``matchable``): the
+        fingerprints of the active records no row vouched for."""
+        return self.matchable | self.unmatchable
+
+
+def refresh_fingerprints(
+    model: type[models.Model],
+    plan: EntityPlan[Any],
+    existing: Mapping[str, Existing[Any]],
+    read: Mapping[str, int],
+    stored: Mapping[str, int],
+    rows: Iterable[str],
+) -> None:
+    """Store the fingerprint of unchanged ``rows`` whose source row hashes differently
+    from the one stored (written before fingerprints, a cell now spaced differently,
+    changed reading rules), so that the next run can skip them; and clear it where the
+    row now needs a warning. No write when nothing changed."""
+    written = plan.create.keys() | plan.update.keys()
+    stale = [
+        (existing[sid].pk, read.get(sid, NO_FINGERPRINT))
+        for sid in rows
+        if sid not in written and stored.get(sid, NO_FINGERPRINT) != read.get(sid, NO_FINGERPRINT)
+    ]
+    update_rows(
+        model,
+        [(pk, {"source_fingerprint": fingerprint}) for pk, fingerprint in stale],
+        ["source_fingerprint"],
+    )

@@ -7,6 +7,7 @@ import pytest
 
 from directory.models import Org, Person, SourceSystem, Status
 from directory.sync import sync_hr, sync_oneroster
+from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.sync.report import HeldBackPerson
 from directory.tests.sync_helpers import FIXTURES, append, copy_set, edit, remove_line
 
@@ -280,3 +281,66 @@ def test_an_address_the_directory_holds_is_not_checked_again_but_a_new_one_is(
     assert report.result == "applied", report.problems
     # Checked: the new address, and that of the row of someone never imported.
     assert sorted(checked) == ["chris.vale@example.org", "dana.new@example.org"]
+
+
+def test_an_unchanged_hr_row_is_not_checked_again(tmp_path, orgs, monkeypatch):
+    from directory.sync import rows
+
+    path = hr_copy(tmp_path)
+    sync_hr(path, now=NOW)
+    assert not Person.objects.filter(source_fingerprint=NO_FINGERPRINT).exists()
+    edit(path, "Custodian", "Head Custodian")
+    checked: list[str] = []
+
+    def check_text(value: str, *, required: bool = False, max_length: int = 255) -> str:
+        checked.append(value)
+        return value
+
+    monkeypatch.setattr(rows, "check_text", check_text)
+
+    report = sync_hr(path, now=NOW)
+
+    assert report.counts["employees"].unchanged == 2
+    assert report.counts["employees"].updated == 1
+    assert "Head Custodian" in checked
+    assert "Okafor" not in checked and "Whitfield" not in checked  # the unchanged rows
+    assert Person.objects.get(sourced_id="hr:005150").job_title == "Head Custodian"
+
+
+def test_an_unchanged_row_whose_termination_date_has_come_ends_the_employee(tmp_path, orgs):
+    path = hr_file(
+        tmp_path,
+        "12,Ann,Lee,,,,Aide,org-es,,,2025-09-30,",
+        "13,Bo,Lee,,,,Aide,org-es,,,,",
+    )
+    sync_hr(path, now=NOW)
+    assert Person.objects.get(identifier="000012").status == Status.ACTIVE
+
+    report = sync_hr(path, now=datetime(2025, 10, 1, tzinfo=UTC), force=True)
+
+    assert Person.objects.get(identifier="000012").status == Status.INACTIVE
+    assert report.counts["employees"].deactivated == 1
+
+
+def test_employees_written_before_fingerprints_are_compared_in_full_and_get_one(orgs):
+    sync_hr(FIXTURES / "hr.csv", now=NOW)
+    Person.objects.update(source_fingerprint=NO_FINGERPRINT)
+
+    report = sync_hr(FIXTURES / "hr.csv", now=NOW)
+
+    assert report.counts["employees"].unchanged == 3
+    assert report.counts["employees"].changes() == 0
+    assert not Person.objects.filter(source_fingerprint=NO_FINGERPRINT).exists()
+
+
+def test_an_unchanged_row_keeps_its_supervisor_check(tmp_path, orgs):
+    path = hr_copy(tmp_path)
+    sync_hr(path, now=NOW)
+    # Dana's row is unchanged, but the supervisor it names is known no more.
+    remove_line(path, "42,")
+    Person.objects.filter(identifier="000042").delete()
+
+    report = sync_hr(path, now=NOW, force=True)
+
+    assert [(p.line, p.field) for p in report.problems] == [(2, "supervisor_employee_id")]
+    assert report.counts["employees"].rejected == 1

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from directory.models import Person, SourceSystem
+from directory.sync.fingerprint import NO_FINGERPRINT, refresh_fingerprints
 from directory.sync.hr.schema import PLAIN, EmployeeRecord
 from directory.sync.plan import apply_entity, sync_m2m
 from directory.sync.writes import in_batches, update_rows
@@ -32,17 +33,25 @@ def apply_employees(imp: HrImport) -> None:
     def extra(sid: str) -> dict[str, Any]:
         return {"first_seen_at": now, "claimable_at": now + delay}
 
+    def fingerprint(sid: str) -> dict[str, Any]:
+        return {"source_fingerprint": imp.fingerprints.get(sid, NO_FINGERPRINT)}
+
     created = apply_entity(
         Person,
         imp.plan,
         imp.existing,
         fields,
-        (*PLAIN, "primary_org", "supervisor"),
+        (*PLAIN, "primary_org", "supervisor", "source_fingerprint"),
         now=now,
         create_extra=extra,
+        written_extra=fingerprint,
         tracks_leaving=True,
         pk_map=person_pk,
     )
+    refresh_fingerprints(
+        Person, imp.plan, imp.existing, imp.fingerprints, imp.stored_fingerprints,
+        imp.fingerprints.keys() & imp.desired.keys(),
+    )  # fmt: skip
     # Supervisors created in this same run get their key only now.
     update_rows(
         Person,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from directory.models import Person, SourceSystem, SyncRun
+from directory.sync.fingerprint import Fingerprinter
 from directory.sync.hr.apply import apply_employees
 from directory.sync.hr.schema import (
     ACTIVE_STATUSES,
@@ -93,6 +95,11 @@ class HrImport:
         self.removed: set[str] = set()
         self.held: set[str] = set()  # keys of people whose rows are held back
         self.held_back_people: list[HeldBackPerson] = []
+        # Fingerprints (fingerprint.py): of active employees' rows, by value; of the
+        # rows read clean, by key; and those every employee holds, by key.
+        self.unchanged_rows: dict[int, str] = {}
+        self.fingerprints: dict[str, int] = {}
+        self.stored_fingerprints: dict[str, int] = {}
         self.plan: EntityPlan[EmployeeRecord] = EntityPlan()
         self.takeover: list[int] = []
 
@@ -128,7 +135,10 @@ class HrImport:
         gone: set[str] = set()  # employee IDs of rows that have left
         pending: list[Pending] = []
         total = self.package.count_lines(self.filename)
+        fingerprint = Fingerprinter("hr", self.rules, sorted(header_map.items()))
         with CsvFile(self.package, self.filename, COLUMNS, header_map) as csv_file:
+            index = csv_file.table.padded_index()
+            hashed = itemgetter(*(index[column.name] for column in COLUMNS))
             for row in csv_file.rows(problems, fatal_rows=False):
                 context.rows += 1
                 if context.rows % PROGRESS_ROWS == 0:
@@ -139,7 +149,14 @@ class HrImport:
                     )
                     self.hold(context, self.employee_id(row), row.line)
                     continue
+                row_fingerprint = fingerprint(hashed(row.cells))
+                if self.unchanged(context, row, row_fingerprint, pending):
+                    continue
+                seen_problems, waiting = len(problems), len(pending)
                 self.read_row(context, row, gone, pending)
+                # Only a row that read without a word is vouched for.
+                if len(pending) > waiting and len(problems) == seen_problems:
+                    self.fingerprints[pending[-1].key] = row_fingerprint
         self.report.file_rows["employees"] = context.rows
         self.progress(context.rows, context.rows)
         if context.rows == 0 and self.report.active_before:
@@ -156,6 +173,29 @@ class HrImport:
                 )
             )
         self.resolve_supervisors(context, pending, gone)
+
+    def unchanged(
+        self, context: FileContext, row: Row, fingerprint: int, pending: list[Pending]
+    ) -> bool:
+        """Whether the row is the one an active employee was written from, so that they
+        stand as they are, unchecked; their supervisor is resolved as every row's is.
+
+        A row with a termination date is always read in full: the date may have come."""
+        key = self.unchanged_rows.get(fingerprint)
+        if key is None or row.get("termination_date"):
+            return False
+        record = self.existing[key].values
+        supervisor = row.get("supervisor_employee_id")
+        if record.identifier in context.seen:
+            return False  # a duplicate ID: the full checks say so
+        try:
+            supervisor_id = self.rules.employee_id(supervisor) if supervisor else ""
+        except ValueError:
+            return False
+        del self.unchanged_rows[fingerprint]
+        context.seen[record.identifier] = row.line
+        pending.append(Pending(row.line, key, record._replace(supervisor=None), supervisor_id))
+        return True
 
     def read_row(
         self, context: FileContext, row: Row, gone: set[str], pending: list[Pending]

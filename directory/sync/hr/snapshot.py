@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from directory.models import Org, Person, SourceSystem, Status
+from directory.sync.fingerprint import StoredFingerprints
 from directory.sync.hr.schema import PLAIN, EmployeeRecord
 from directory.sync.plan import Existing
 from directory.sync.tables import select_sql, stream
@@ -34,11 +35,13 @@ def load_existing(imp: HrImport) -> None:
         imp.person_orgs[person_id].add(org_id)
         imp.org_through[(person_id, org_id)] = pk
     rows = employees.values_list(
-        "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id"
-    )
+        "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id",
+        "source_fingerprint",
+    )  # fmt: skip
+    active_fingerprints: dict[str, int] = {}
     for r in sorted(rows, key=lambda r: r[14] != SourceSystem.HR):
         sid, pk, status, plain = r[0], r[1], r[2], r[3:15]
-        primary_org, supervisor = r[15], r[16]
+        primary_org, supervisor, fingerprint = r[15], r[16], r[17]
         record = EmployeeRecord._make(
             (
                 *plain,
@@ -53,6 +56,13 @@ def load_existing(imp: HrImport) -> None:
         imp.candidates[sid] = entry
         imp.known_emails.add(record.email)
         imp.owned[sid] = hr_owned
+        imp.stored_fingerprints[sid] = fingerprint
         if hr_owned:
             imp.existing[sid] = entry
-    imp.report.active_before = sum(1 for e in imp.existing.values() if e.active)
+            if entry.active:
+                active_fingerprints[sid] = fingerprint
+    imp.report.active_before = len(active_fingerprints)
+    # An active employee's fingerprint (it covers the employee ID) names the row they
+    # were written from.
+    stored = StoredFingerprints.of(list(active_fingerprints.values()))
+    imp.unchanged_rows = {f: sid for sid, f in active_fingerprints.items() if f in stored.matchable}

@@ -6,7 +6,6 @@ every foreign key resolves to a primary key that already exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from directory.models import AcademicSession, Class, Enrollment, Org, Person, SourceSystem
-from directory.sync.fingerprint import NO_FINGERPRINT
+from directory.sync.fingerprint import NO_FINGERPRINT, refresh_fingerprints
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import (
     PERSON_PLAIN,
@@ -24,7 +23,7 @@ from directory.sync.oneroster.schema import (
     PersonRecord,
     SessionRecord,
 )
-from directory.sync.plan import EntityPlan, Existing, apply_entity, plan_entity, sync_m2m
+from directory.sync.plan import EntityPlan, apply_entity, plan_entity, sync_m2m
 from directory.sync.writes import update_rows
 
 
@@ -124,7 +123,7 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
         create_extra=person_extra, written_extra=person_fingerprint, tracks_leaving=True,
         pk_map=person_pk,
     )  # fmt: skip
-    _refresh_fingerprints(
+    refresh_fingerprints(
         Person, users, snap.people, fingerprints, snap.person_fingerprints,
         reading.desired.users.keys(),
     )  # fmt: skip
@@ -171,37 +170,12 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
             (*EnrollmentRecord._fields, "source_fingerprint"), now=now,
             written_extra=enrollment_fingerprint,
         )  # fmt: skip
-        _refresh_fingerprints(
+        refresh_fingerprints(
             Enrollment, plans.enrollments, snap.enrollments, enrollment_fingerprints,
             reading.replaced_fingerprints,
             enrollment_fingerprints.keys() & reading.desired.enrollments.keys(),
         )  # fmt: skip
     reading.progress(reading.total, reading.total)
-
-
-def _refresh_fingerprints(
-    model: type[Person] | type[Enrollment],
-    plan: EntityPlan[Any],
-    existing: Mapping[str, Existing[Any]],
-    read: Mapping[str, int],
-    stored: Mapping[str, int],
-    rows: Iterable[str],
-) -> None:
-    """Store the fingerprint of unchanged ``rows`` whose source row hashes differently
-    from the one stored (written before fingerprints, a cell now spaced differently,
-    changed reading rules), so that the next run can skip them; and clear it where the
-    row now needs a warning. No write when nothing changed."""
-    written = plan.create.keys() | plan.update.keys()
-    stale = [
-        (existing[sid].pk, read.get(sid, NO_FINGERPRINT))
-        for sid in rows
-        if sid not in written and stored.get(sid, NO_FINGERPRINT) != read.get(sid, NO_FINGERPRINT)
-    ]
-    update_rows(
-        model,
-        [(pk, {"source_fingerprint": fingerprint}) for pk, fingerprint in stale],
-        ["source_fingerprint"],
-    )
 
 
 # Orgs and sessions point at parents in the same file: create first, then attach

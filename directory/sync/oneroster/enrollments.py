@@ -16,10 +16,10 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
-from directory.sync.fingerprint import Fingerprinter
+from directory.sync.fingerprint import Fingerprinter, StoredFingerprints
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import COLUMNS, ENROLLMENT_ROLES, EnrollmentRecord
-from directory.sync.oneroster.stored import StoredFingerprints, load_enrollments
+from directory.sync.oneroster.stored import load_enrollments
 from directory.sync.reader import Row
 from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from directory.models import SyncRun
+from directory.sync.fingerprint import StoredFingerprints
 from directory.sync.oneroster.apply import apply_plans, make_plans
 from directory.sync.oneroster.classes import read_classes
 from directory.sync.oneroster.enrollments import read_enrollments
@@ -18,11 +19,7 @@ from directory.sync.oneroster.orgs import read_courses, read_orgs, read_sessions
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import check_roles, read_roles
 from directory.sync.oneroster.snapshot import load_snapshot
-from directory.sync.oneroster.stored import (
-    StoredFingerprints,
-    load_enrollment_fingerprints,
-    load_people,
-)
+from directory.sync.oneroster.stored import load_enrollment_fingerprints, load_people
 from directory.sync.oneroster.users import UserReader
 from directory.sync.plan import username_changes
 from directory.sync.reader import Package

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from directory.models import AcademicSession, Class, Org, Person, SourceSystem, Status
+from directory.sync.fingerprint import StoredFingerprints
 from directory.sync.oneroster.schema import (
     ClassRecord,
     EnrollmentRecord,
@@ -19,7 +20,6 @@ from directory.sync.oneroster.schema import (
     PersonRecord,
     SessionRecord,
 )
-from directory.sync.oneroster.stored import StoredFingerprints
 from directory.sync.plan import Existing
 from directory.sync.tables import select_sql, stream
 from directory.sync.values import EMPLOYEE_ROLES

@@ -10,9 +10,8 @@ active ones no row matched: changed, or gone from the file.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from directory.models import Enrollment, Person, SourceSystem, Status
-from directory.sync.fingerprint import NO_FINGERPRINT
+from directory.sync.fingerprint import StoredFingerprints
 from directory.sync.oneroster.schema import PERSON_PLAIN, EnrollmentRecord, PersonRecord
 from directory.sync.plan import Existing
 from directory.sync.tables import rows_where, select_sql, stream
@@ -33,31 +32,6 @@ if TYPE_CHECKING:
 # upkeep for that): past one batch of those, or past this share of the table, one
 # streamed read of it all is the cheaper.
 SCAN_SHARE = 0.2
-
-
-@dataclass
-class StoredFingerprints:
-    """The fingerprints of a table's active records, one number each."""
-
-    matchable: set[int]
-    # Never matched by a row: NO_FINGERPRINT, and any value two records share
-    # (enrollments from before fingerprints covered the sourcedId).
-    unmatchable: set[int]
-    active: int
-
-    @classmethod
-    def of(cls, fingerprints: Sequence[int]) -> StoredFingerprints:
-        matchable = set(fingerprints)
-        unmatchable = {NO_FINGERPRINT} & matchable
-        if len(matchable) < len(fingerprints):
-            # A value two records share vouches for neither.
-            unmatchable.update(f for f, n in Counter(fingerprints).items() if n > 1)
-        return cls(matchable - unmatchable, unmatchable, len(fingerprints))
-
-    def unmatched(self) -> set[int]:
-        """Once a bulk file is read (its matches removed from ``matchable``): the
-        fingerprints of the active records no row vouched for."""
-        return self.matchable | self.unmatchable
 
 
 def _wanted(
