@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connection, models
 
+from directory.models import Person
 from directory.sync.writes import in_batches
 
 PAGE = 20_000
@@ -53,3 +54,11 @@ def rows_where(sql: str, column: str, values: Sequence[Any]) -> Iterator[tuple[A
                 list(batch),
             )
             yield from cursor.fetchall()
+
+
+def username_owners() -> dict[str, str]:
+    """Every username in the directory, and the sourcedId of the person holding it."""
+    return {
+        username: sid
+        for sid, _pk, username in stream(select_sql(Person, ("sourced_id", "id", "username")))
+    }

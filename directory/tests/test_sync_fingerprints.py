@@ -172,3 +172,16 @@ def test_an_enrollment_no_fingerprint_vouches_for_is_deactivated_when_its_row_is
     assert Enrollment.objects.get(sourced_id="e-5").status == Status.INACTIVE
     assert Enrollment.objects.get(sourced_id="e-4").status == Status.ACTIVE
     assert counts(report, "enrollments")["deactivated"] == 1
+
+
+def test_a_row_taking_the_username_of_an_unchanged_person_names_that_person_s_line(tmp_path):
+    package = copy_set(tmp_path)
+    sync_oneroster(package, now=NOW)
+    with (package / "users.csv").open("a", encoding="utf-8") as users:
+        users.write("u-s9,,,true,org-hs,student,,,Mia,Garcia,,123456,,,,,09,\n")
+
+    report = sync_oneroster(package, now=NOW)
+
+    (problem,) = [p for p in report.problems if p.file == "users.csv"]
+    assert "'u-s1' (line 2 of this file)" in problem.reason
+    assert not Person.objects.filter(sourced_id="u-s9").exists()

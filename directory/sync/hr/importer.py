@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from datetime import datetime
+from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from directory.sync.reader import CsvFile, FileProblem, Package, Row, overlong_r
 from directory.sync.report import HeldBackPerson, IgnoredReason, Problem, SyncReport
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.runner import Prepared, Progress, RunOptions, run_sync
+from directory.sync.tables import username_owners
 from directory.sync.values import EMPLOYEE_ROLES, IdRules, normalise_employee_id
 
 # Rows read between two progress calls (an HR file is thousands of rows, not millions).
@@ -83,7 +85,6 @@ class HrImport:
         self.org_identifiers: dict[str, str] = {}  # org identifier -> sourcedId
         self.person_orgs: dict[int, set[int]] = defaultdict(set)
         self.org_through: dict[tuple[int, int], int] = {}
-        self.username_owner: dict[str, str] = {}
         # Addresses the directory holds for employees were checked when they came in.
         self.known_emails: set[str] = set()
         # Every employee, by employee ID (HR-owned first), and HR's own people.
@@ -102,6 +103,11 @@ class HrImport:
         self.stored_fingerprints: dict[str, int] = {}
         self.plan: EntityPlan[EmployeeRecord] = EntityPlan()
         self.takeover: list[int] = []
+
+    @cached_property
+    def username_owner(self) -> dict[str, str]:
+        """Who holds each username: read when a row first needs it."""
+        return username_owners()
 
     def prepare(self) -> Prepared | None:
         started = time.perf_counter()

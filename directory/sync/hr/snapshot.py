@@ -8,7 +8,6 @@ from directory.models import Org, Person, SourceSystem, Status
 from directory.sync.fingerprint import StoredFingerprints
 from directory.sync.hr.schema import PLAIN, EmployeeRecord
 from directory.sync.plan import Existing
-from directory.sync.tables import select_sql, stream
 from directory.sync.values import EMPLOYEE_ROLES
 
 if TYPE_CHECKING:
@@ -16,28 +15,29 @@ if TYPE_CHECKING:
 
 
 def load_existing(imp: HrImport) -> None:
-    """Every employee, by employee ID (HR-owned first), HR's own people, the orgs
-    locations name and every username in use."""
+    """Every employee, by employee ID (HR-owned first), HR's own people and the orgs
+    locations name."""
     for sid, pk, identifier in Org.objects.values_list("sourced_id", "pk", "identifier"):
         imp.orgs[sid] = pk
         if identifier:
             imp.org_identifiers.setdefault(identifier, sid)
     org_sid = {pk: sid for sid, pk in imp.orgs.items()}
-    # Students are most of the directory: of them only the usernames matter here.
-    person_sid: dict[int, str] = {}
-    for sid, pk, username in stream(select_sql(Person, ("sourced_id", "id", "username"))):
-        person_sid[pk] = sid
-        imp.username_owner[username] = sid
     employees = Person.objects.filter(role__in=EMPLOYEE_ROLES)
     for pk, person_id, org_id in Person.orgs.through.objects.filter(
         person__in=employees
     ).values_list("pk", "person_id", "org_id"):
         imp.person_orgs[person_id].add(org_id)
         imp.org_through[(person_id, org_id)] = pk
-    rows = employees.values_list(
-        "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id",
-        "source_fingerprint",
+    rows = list(
+        employees.values_list(
+            "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id",
+            "source_fingerprint",
+        )
     )  # fmt: skip
+    person_sid = {r[1]: r[0] for r in rows}
+    # A supervisor is an employee, unless a source has said otherwise since.
+    others = {r[16] for r in rows if r[16]} - person_sid.keys()
+    person_sid.update(Person.objects.filter(pk__in=others).values_list("pk", "sourced_id"))
     active_fingerprints: dict[str, int] = {}
     for r in sorted(rows, key=lambda r: r[14] != SourceSystem.HR):
         sid, pk, status, plain = r[0], r[1], r[2], r[3:15]

@@ -31,7 +31,6 @@ class KnownPerson(NamedTuple):
     pk: int
     active: bool
     role: str
-    username: str
 
 
 @dataclass
@@ -54,7 +53,6 @@ class Snapshot:
     person_key: dict[int, str] = field(default_factory=dict)  # pk -> OneRoster's sourcedId
     hr_by_sid: dict[str, int] = field(default_factory=dict)  # HR-owned: sourcedId/link -> pk
     hr_by_identifier: dict[str, tuple[int, str]] = field(default_factory=dict)  # (pk, link)
-    username_owner: dict[str, str] = field(default_factory=dict)
     emails: set[str] = field(default_factory=set)  # every person's: checked when they came
     # Only the records a run compares field by field (``stored.load_people`` and
     # ``stored.load_enrollments``), with the fingerprints and orgs those people hold.
@@ -129,17 +127,16 @@ def load_snapshot() -> Snapshot:
 def _load_people(snap: Snapshot) -> None:
     columns = (
         "sourced_id", "id", "status", "source_system", "oneroster_sourced_id", "role",
-        "identifier", "username", "email", "source_fingerprint",
+        "identifier", "email", "source_fingerprint",
     )  # fmt: skip
     active_fingerprints: list[int] = []
-    for sid, pk, status, source, link, role, identifier, username, email, fingerprint in stream(
+    for sid, pk, status, source, link, role, identifier, email, fingerprint in stream(
         select_sql(Person, columns)
     ):
-        snap.username_owner[username] = sid
         snap.emails.add(email)
         if source == SourceSystem.ONEROSTER:
             active = status == Status.ACTIVE
-            snap.known[sid] = KnownPerson(pk, active, role, username)
+            snap.known[sid] = KnownPerson(pk, active, role)
             snap.person_key[pk] = sid
             if active:
                 active_fingerprints.append(fingerprint)

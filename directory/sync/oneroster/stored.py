@@ -106,7 +106,8 @@ PERSON_COLUMNS = (
 def load_people(snap: Snapshot, sids: Collection[str], fingerprints: Collection[int]) -> None:
     """Adds to ``snap`` the full records (orgs included) of the people OneRoster owns
     among the ``sids`` and those holding one of the ``fingerprints``."""
-    wanted = set(sids) - snap.people.keys()
+    # Only people OneRoster holds have a record to load (not new ones, not HR's).
+    wanted = {sid for sid in sids if sid in snap.known and sid not in snap.people}
     if not wanted and not fingerprints:
         return
     total = len(snap.known)

@@ -4,6 +4,7 @@ rather than duplicated."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from directory.sync.oneroster.stored import load_people, people_outside
 from directory.sync.reader import Column, Row
 from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
+from directory.sync.tables import username_owners
 from directory.sync.values import EMPLOYEE_ROLES, IdRules, split_list
 
 # Cells that say nothing about the person: left out of a row's fingerprint, so an
@@ -30,7 +32,6 @@ class UserReader:
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
         self.snapshot = reading.snapshot
-        self.username_owner = dict(reading.snapshot.username_owner)
         self.new_owner_line: dict[str, tuple[str, int]] = {}
         # Rows that stand for their person unread: sourcedId -> line.
         self.unchanged: dict[str, int] = {}
@@ -44,6 +45,12 @@ class UserReader:
             reading.version, self.rules, self.student_source, self.employee_source
         )
         self.hashed: list[int] = []  # positions of the cells a fingerprint covers
+
+    @cached_property
+    def username_owner(self) -> dict[str, str]:
+        """Who holds each username: read when a row first needs it (a run whose rows
+        all stand unread never does)."""
+        return username_owners()
 
     def read(self) -> None:
         reading, snapshot = self.reading, self.snapshot
