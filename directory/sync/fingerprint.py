@@ -14,7 +14,7 @@ and every stored fingerprint stops matching, so the next run checks every row ag
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 from typing import Any
@@ -35,25 +35,23 @@ NO_FINGERPRINT = 0
 _SEPARATOR = "\x1f"
 
 
-class Fingerprinter:
-    """Hashes rows' cells with a key made of the reading rules in force."""
+def fingerprinter(*rules: object) -> Callable[[Iterable[str]], int]:
+    """Hashes a row's cells, keyed by the reading ``rules`` in force, into a signed
+    64-bit number (it fits a BigIntegerField), never NO_FINGERPRINT."""
+    seed = repr((RULES_VERSION, *rules)).encode()
+    # BLAKE2's personalization takes the rules at no cost per row (a key would cost
+    # one more block of hashing for every row). Each row's hash starts as a copy of
+    # this one: cheaper than setting up the parameters again for every row, and the
+    # same hash.
+    empty = blake2b(digest_size=8, person=blake2b(seed, digest_size=16).digest())
+    start, join, to_int = empty.copy, _SEPARATOR.join, int.from_bytes
 
-    __slots__ = ("_empty",)
+    def fingerprint(cells: Iterable[str]) -> int:
+        digest = start()
+        digest.update(join(cells).encode())
+        return to_int(digest.digest(), "big", signed=True) or 1
 
-    def __init__(self, *rules: object) -> None:
-        seed = repr((RULES_VERSION, *rules)).encode()
-        # BLAKE2's personalization takes the rules at no cost per row (a key would
-        # cost one more block of hashing for every row).
-        rules_digest = blake2b(seed, digest_size=16).digest()
-        # Each row's hash starts as a copy of this one: cheaper than setting up the
-        # parameters again for every row, and the same hash.
-        self._empty = blake2b(digest_size=8, person=rules_digest)
-
-    def __call__(self, cells: Iterable[str]) -> int:
-        """A signed 64-bit number (it fits a BigIntegerField), never NO_FINGERPRINT."""
-        digest = self._empty.copy()
-        digest.update(_SEPARATOR.join(cells).encode())
-        return int.from_bytes(digest.digest(), "big", signed=True) or 1
+    return fingerprint
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from directory.models import Person, SourceSystem, SyncRun
-from directory.sync.fingerprint import Fingerprinter
+from directory.sync.fingerprint import fingerprinter
 from directory.sync.hr.apply import apply_employees
 from directory.sync.hr.schema import (
     ACTIVE_STATUSES,
@@ -141,7 +141,7 @@ class HrImport:
         gone: set[str] = set()  # employee IDs of rows that have left
         pending: list[Pending] = []
         total = self.package.count_lines(self.filename)
-        fingerprint = Fingerprinter("hr", self.rules, sorted(header_map.items()))
+        fingerprint = fingerprinter("hr", self.rules, sorted(header_map.items()))
         with CsvFile(self.package, self.filename, COLUMNS, header_map) as csv_file:
             index = csv_file.table.padded_index()
             hashed = itemgetter(*(index[column.name] for column in COLUMNS))

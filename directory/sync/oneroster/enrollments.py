@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
-from directory.sync.fingerprint import Fingerprinter, StoredFingerprints
+from directory.sync.fingerprint import StoredFingerprints, fingerprinter
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import COLUMNS, ENROLLMENT_ROLES, EnrollmentRecord
 from directory.sync.oneroster.stored import load_enrollments
@@ -41,7 +41,7 @@ def read_enrollments(reading: Reading, stored: StoredFingerprints) -> None:
     classes, people, orgs = universe.classes, universe.people, universe.orgs
     ignored = reading.ignored_users
     matchable = stored.matchable
-    fingerprint = Fingerprinter("enrollments")
+    fingerprint = fingerprinter("enrollments")
     dates: dict[str, date | None] = {"": None}
     pick: Callable[[list[str]], tuple[str, ...]] | None = None
     new = EnrollmentRecord.__new__

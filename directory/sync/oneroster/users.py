@@ -4,12 +4,14 @@ rather than duplicated."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
 from directory.models import Person
-from directory.sync.fingerprint import Fingerprinter
+from directory.sync.fingerprint import fingerprinter
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_11
 from directory.sync.oneroster.schema import COLUMNS, USERS_11, PersonRecord
@@ -41,10 +43,9 @@ class UserReader:
         self.employee_source = setting_for(Person.Role.TEACHER)[1]
         # Addresses the directory holds were checked when they came in.
         self.known_emails = reading.snapshot.emails
-        self.fingerprint = Fingerprinter(
+        self.fingerprint = fingerprinter(
             reading.version, self.rules, self.student_source, self.employee_source
         )
-        self.hashed: list[int] = []  # positions of the cells a fingerprint covers
 
     @cached_property
     def username_owner(self) -> dict[str, str]:
@@ -64,10 +65,11 @@ class UserReader:
         recheck = people_outside(snapshot, reading.universe.orgs) if matchable else set()
         known, linked, unchanged = snapshot.known, snapshot.hr_by_sid, self.unchanged
         roles: Counter[str] = Counter()
+        hashed: Callable[[list[str]], tuple[str, ...]] | None = None  # the cells hashed
         for context, row, sid, present in reading.rows("users", columns):
-            if not self.hashed:
-                self.hashed = _hashed_positions(row, columns)
-            fingerprint = self.fingerprint([row.cells[i] for i in self.hashed])
+            if hashed is None:
+                hashed = itemgetter(*_hashed_positions(row, columns))
+            fingerprint = self.fingerprint(hashed(row.cells))
             if (
                 present
                 and fingerprint in matchable
