@@ -122,6 +122,9 @@ class Person(models.Model):
     # (directory/sync/fingerprint.py): a sync skips the checks of a row whose hash is
     # unchanged. 0: none, the row is checked in full.
     source_fingerprint = models.BigIntegerField(default=0, editable=False)
+    # For an HR-owned employee linked to a OneRoster user: the fingerprint of that
+    # user's row when it last read clean, so the next run need not check it again.
+    link_fingerprint = models.BigIntegerField(default=0, editable=False)
     # Whether this person's account is claimed: a copy of the account's claimed_at
     # (accounts.models.copy_claims_to_people writes it when an account's claim or
     # person changes, or the account is deleted), so the claim figures count the

@@ -4,13 +4,14 @@ checked again, and nothing else is skipped because of that."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from directory.models import Enrollment, Person, Status
-from directory.sync import SyncReport, sync_oneroster
+from directory.models import Enrollment, Person, SourceSystem, Status
+from directory.sync import SyncReport, sync_hr, sync_oneroster
 from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.tests.sync_helpers import FIXTURES, copy_set, edit
 
@@ -100,7 +101,7 @@ def test_an_enrollment_whose_class_left_the_package_is_not_kept_by_its_fingerpri
     assert Enrollment.objects.get(sourced_id="e-1").status == Status.ACTIVE
 
 
-def drop_line(path, start: str) -> None:
+def drop_line(path: Path, start: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if not line.startswith(start)), "utf-8")
 
@@ -185,3 +186,50 @@ def test_a_row_taking_the_username_of_an_unchanged_person_names_that_person_s_li
     (problem,) = [p for p in report.problems if p.file == "users.csv"]
     assert "'u-s1' (line 2 of this file)" in problem.reason
     assert not Person.objects.filter(sourced_id="u-s9").exists()
+
+
+def linked_teacher(package: Path) -> Person:
+    """u-t1 taken over by HR, and its OneRoster row linked once since."""
+    sync_oneroster(package, now=NOW)
+    sync_hr(FIXTURES / "hr.csv", now=NOW)
+    sync_oneroster(package, now=NOW)
+    teacher = Person.objects.get(sourced_id="u-t1")
+    assert teacher.source_system == SourceSystem.HR
+    assert teacher.link_fingerprint != NO_FINGERPRINT
+    return teacher
+
+
+def test_the_unchanged_row_of_an_hr_linked_employee_is_not_checked_again(
+    tmp_path, monkeypatch
+):
+    from directory.sync import rows
+
+    package = copy_set(tmp_path)
+    teacher = linked_teacher(package)
+    checked: list[str] = []
+
+    def check_text(value: str, *, required: bool = False, max_length: int = 255) -> str:
+        checked.append(value)
+        return value
+
+    monkeypatch.setattr(rows, "check_text", check_text)
+
+    report = sync_oneroster(package, now=NOW)
+
+    assert "Whitfield" not in checked
+    assert counts(report, "users")["unchanged"] == 5
+    assert report.counts["users"].changes() == 0
+    assert Enrollment.objects.get(sourced_id="e-3").person_id == teacher.pk
+
+
+def test_a_linked_row_naming_an_org_no_longer_in_the_run_is_read_and_warned_about(tmp_path):
+    package = copy_set(tmp_path)
+    linked_teacher(package)
+    drop_line(package / "orgs.csv", "org-es,")
+
+    report = sync_oneroster(package, now=NOW, force=True)
+
+    assert any(
+        (p.file, p.line, p.field, p.warning) == ("users.csv", 5, "orgSourcedIds", True)
+        for p in report.problems
+    )

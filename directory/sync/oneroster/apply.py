@@ -145,6 +145,15 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
             [(pk, {"oneroster_sourced_id": sid}) for pk, sid in links.new.items()],
             ["oneroster_sourced_id"],
         )
+    update_rows(
+        Person,
+        [
+            (links.by_sid[sid], {"link_fingerprint": fingerprint})
+            for sid, fingerprint in reading.link_fingerprints.items()
+            if snap.link_fingerprints.get(sid) != fingerprint
+        ],
+        ["link_fingerprint"],
+    )
     person_pk.update(links.by_sid)
     person_pk.update(snap.hr_by_sid)
     reading.tick()

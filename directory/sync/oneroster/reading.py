@@ -107,6 +107,8 @@ class Reading:
         # the person so that the next run can skip the row's checks.
         self.user_fingerprints: dict[str, int] = {}
         self.enrollment_fingerprints: dict[str, int] = {}  # the same for enrollments
+        # Rows of HR-linked users read clean: sourcedId -> the row's fingerprint.
+        self.link_fingerprints: dict[str, int] = {}
         # Enrollments compared field by field: the fingerprints the directory held.
         self.replaced_fingerprints: dict[str, int] = {}
 

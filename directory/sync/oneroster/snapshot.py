@@ -52,6 +52,10 @@ class Snapshot:
     )
     person_key: dict[int, str] = field(default_factory=dict)  # pk -> OneRoster's sourcedId
     hr_by_sid: dict[str, int] = field(default_factory=dict)  # HR-owned: sourcedId/link -> pk
+    # HR-owned employees linked to a OneRoster user: the fingerprint of that user's row
+    # when it last read clean -> (its sourcedId, the employee's role); and by sourcedId.
+    linked_rows: dict[int, tuple[str, str]] = field(default_factory=dict)
+    link_fingerprints: dict[str, int] = field(default_factory=dict)
     hr_by_identifier: dict[str, tuple[int, str]] = field(default_factory=dict)  # (pk, link)
     emails: set[str] = field(default_factory=set)  # every person's: checked when they came
     # Only the records a run compares field by field (``stored.load_people`` and
@@ -127,10 +131,10 @@ def load_snapshot() -> Snapshot:
 def _load_people(snap: Snapshot) -> None:
     columns = (
         "sourced_id", "id", "status", "source_system", "oneroster_sourced_id", "role",
-        "identifier", "email", "source_fingerprint",
+        "identifier", "email", "source_fingerprint", "link_fingerprint",
     )  # fmt: skip
     active_fingerprints: list[int] = []
-    for sid, pk, status, source, link, role, identifier, email, fingerprint in stream(
+    for sid, pk, status, source, link, role, identifier, email, fingerprint, linked in stream(
         select_sql(Person, columns)
     ):
         snap.emails.add(email)
@@ -146,4 +150,7 @@ def _load_people(snap: Snapshot) -> None:
             snap.person_key[pk] = link or sid
             if role in EMPLOYEE_ROLES:
                 snap.hr_by_identifier.setdefault(identifier, (pk, link))
+            if linked:
+                snap.link_fingerprints[link or sid] = linked
+                snap.linked_rows[linked] = (link or sid, role)
     snap.people_fingerprints = StoredFingerprints.of(active_fingerprints)

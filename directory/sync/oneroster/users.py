@@ -61,33 +61,31 @@ class UserReader:
         # 1.2 reads a user's role from roles.csv, which the row's fingerprint does not
         # cover: those rows are always checked in full. So are the rows of people
         # with an org no longer in the run (the report says which), and HR's.
-        matchable = stored.matchable if reading.manifest.roles_on_users else set()
+        skipping = reading.manifest.roles_on_users
+        matchable = stored.matchable if skipping else set()
         recheck = people_outside(snapshot, reading.universe.orgs) if matchable else set()
-        known, linked, unchanged = snapshot.known, snapshot.hr_by_sid, self.unchanged
+        unchanged = self.unchanged
         roles: Counter[str] = Counter()
         hashed: Callable[[list[str]], tuple[str, ...]] | None = None  # the cells hashed
         for context, row, sid, present in reading.rows("users", columns):
             if hashed is None:
                 hashed = itemgetter(*_hashed_positions(row, columns))
             fingerprint = self.fingerprint(hashed(row.cells))
-            if (
-                present
-                and fingerprint in matchable
-                and sid not in recheck
-                and sid not in linked
-                and sid in known
-            ):
-                # The row an active person was written from: they stand as they are.
-                matchable.remove(fingerprint)
-                unchanged[sid] = row.line
-                roles[known[sid].role] += 1
-                continue
+            if present and skipping:
+                role = self.unchanged_role(row, sid, fingerprint, matchable, recheck)
+                if role is not None:
+                    unchanged[sid] = row.line
+                    roles[role] += 1
+                    continue
             seen_problems = len(problems)
             self.read_row(context, row, sid, present)
             # Only a row that read without a word is vouched for: one with a warning
             # is checked again next time, so the report says it again.
-            if sid in desired and len(problems) == seen_problems:
-                reading.user_fingerprints[sid] = fingerprint
+            if len(problems) == seen_problems:
+                if sid in desired:
+                    reading.user_fingerprints[sid] = fingerprint
+                elif sid in reading.links.by_sid:
+                    reading.link_fingerprints[sid] = fingerprint
         for role, rows in roles.items():
             self.survey.found(role, rows)
         reading.report.notes.extend(self.survey.hints())
@@ -112,6 +110,29 @@ class UserReader:
             gone = stored.unmatched() if reading.manifest.bulk("users") else set()
             read_in_full = (reading.contexts["users"].seen.keys() - unchanged.keys()) | removed
             load_people(snapshot, read_in_full, gone)
+
+    def unchanged_role(
+        self, row: Row, sid: str, fingerprint: int, matchable: set[int], recheck: set[str]
+    ) -> str | None:
+        """The role of the person the row stands for unread (the row they were written
+        from, or for an HR-linked employee the row last linked), if it does."""
+        snapshot = self.snapshot
+        if fingerprint in matchable and sid not in recheck and sid not in snapshot.hr_by_sid:
+            person = snapshot.known.get(sid)
+            if person is not None:
+                matchable.remove(fingerprint)
+                return person.role
+        link = snapshot.linked_rows.get(fingerprint)
+        if link is None or link[0] != sid or sid not in snapshot.hr_by_sid:
+            return None
+        # The orgs of a linked row are not stored: checked here, so that one no longer
+        # in the run is said (the row read in full warns about it).
+        orgs = self.reading.universe.orgs
+        if not all(org in orgs for org in split_list(row.get("orgSourcedIds"))):
+            return None
+        del snapshot.linked_rows[fingerprint]
+        self.reading.links.by_sid[sid] = snapshot.hr_by_sid[sid]
+        return link[1]
 
     def read_row(self, context: FileContext, row: Row, sid: str, present: bool | None) -> None:
         reading = self.reading
