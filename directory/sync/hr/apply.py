@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import F
 
 from directory.models import Person, SourceSystem
 from directory.sync.fingerprint import NO_FINGERPRINT, refresh_fingerprints
@@ -36,6 +37,11 @@ def apply_employees(imp: HrImport) -> None:
     def fingerprint(sid: str) -> dict[str, Any]:
         return {"source_fingerprint": imp.fingerprints.get(sid, NO_FINGERPRINT)}
 
+    # Taken over from OneRoster: the fingerprint of the row each was written from
+    # becomes that of the row linked to them, which the next OneRoster run need not read.
+    taken = [imp.existing[sid].pk for sid in imp.plan.update if not imp.owned.get(sid, True)]
+    for batch in in_batches(sorted({*taken, *imp.takeover})):
+        Person.objects.filter(pk__in=batch).update(link_fingerprint=F("source_fingerprint"))
     created = apply_entity(
         Person,
         imp.plan,
