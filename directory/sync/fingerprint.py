@@ -59,8 +59,8 @@ class StoredFingerprints:
     """The fingerprints of a table's active records, one number each."""
 
     matchable: set[int]
-    # Never matched by a row: NO_FINGERPRINT, and any value two records share
-    # (enrollments from before fingerprints covered the sourcedId).
+    # Never matched by a row: NO_FINGERPRINT, and any value two records share (a row
+    # matching it would stand for both, and one of them may be gone).
     unmatchable: set[int]
     active: int
 

@@ -45,13 +45,19 @@ def stream(sql: str) -> Iterator[tuple[Any, ...]]:
             last = rows[-1][1]  # the id column
 
 
-def rows_where(sql: str, column: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+def rows_where(
+    sql: str, column: str, values: Sequence[Any], *, status: str = ""
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` whose ``column`` holds one of the ``values`` (and, if given,
+    whose status is ``status``), asked in batches."""
+    quote = connection.ops.quote_name
+    also = f" AND {quote('status')} = %s" if status else ""
     with connection.cursor() as cursor:
         for batch in in_batches(values):
             placeholders = ", ".join(["%s"] * len(batch))
             cursor.execute(
-                f"{sql} WHERE {connection.ops.quote_name(column)} IN ({placeholders})",
-                list(batch),
+                f"{sql} WHERE {quote(column)} IN ({placeholders}){also}",
+                [*batch, *([status] if status else [])],
             )
             yield from cursor.fetchall()
 

@@ -3,6 +3,7 @@ checked again, and nothing else is skipped because of that."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from directory.models import Enrollment, Person, SourceSystem, Status
 from directory.sync import SyncReport, sync_hr, sync_oneroster
 from directory.sync.fingerprint import NO_FINGERPRINT
+from directory.sync.oneroster.snapshot import Snapshot
 from directory.tests.sync_helpers import FIXTURES, copy_set, edit
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +237,47 @@ def test_a_linked_row_naming_an_org_no_longer_in_the_run_is_read_and_warned_abou
         (p.file, p.line, p.field, p.warning) == ("users.csv", 5, "orgSourcedIds", True)
         for p in report.problems
     )
+
+
+def test_people_who_left_are_not_loaded_when_no_row_names_them(tmp_path, monkeypatch):
+    from directory.sync.oneroster import stored, users
+
+    package = copy_set(tmp_path)
+    sync_oneroster(package, now=NOW)
+    # People who left, with no fingerprint (as those who left before fingerprints).
+    Person.objects.filter(sourced_id__in=["u-s2", "u-s3"]).update(
+        status=Status.INACTIVE, source_fingerprint=NO_FINGERPRINT
+    )
+    drop_line(package / "users.csv", "u-s2,")
+    drop_line(package / "users.csv", "u-s3,")
+    # An active person whose row needs a warning every run: never vouched for.
+    edit(package / "users.csv", "u-s1,,,true,org-hs,", 'u-s1,,,true,"org-hs,org-zz",')
+    sync_oneroster(package, now=NOW, force=True)
+    loaded: list[str] = []
+
+    def load_people(snap: Snapshot, sids: Collection[str], fingerprints: Collection[int]) -> None:
+        stored.load_people(snap, sids, fingerprints)
+        loaded.extend(snap.people)
+
+    monkeypatch.setattr(users, "load_people", load_people)
+
+    report = sync_oneroster(package, now=NOW, force=True)
+
+    assert report.counts["users"].changes() == 0
+    assert loaded == ["u-s1"]
+
+
+def test_a_linked_row_counts_as_the_role_it_says_where_the_numbers_are_surveyed(tmp_path):
+    package = copy_set(tmp_path)
+    linked_teacher(package)
+    # The linked row now says student, and two of the students have no number.
+    edit(package / "users.csv", '"org-hs,org-es",teacher,', '"org-hs,org-es",student,')
+    edit(package / "users.csv", "Luz,123456,", "Luz,,")
+    edit(package / "users.csv", "Nguyễn,,234567,", "Nguyễn,,,")
+    sync_oneroster(package, now=NOW, force=True)
+
+    unread = sync_oneroster(package, now=NOW, force=True)
+    Person.objects.update(link_fingerprint=NO_FINGERPRINT, source_fingerprint=NO_FINGERPRINT)
+    read = sync_oneroster(package, now=NOW, force=True)
+
+    assert unread.notes == read.notes

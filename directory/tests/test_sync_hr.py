@@ -344,3 +344,19 @@ def test_an_unchanged_row_keeps_its_supervisor_check(tmp_path, orgs):
 
     assert [(p.line, p.field) for p in report.problems] == [(2, "supervisor_employee_id")]
     assert report.counts["employees"].rejected == 1
+
+
+def test_a_location_named_by_an_org_identifier_is_looked_up_again_every_run(tmp_path):
+    # Dana's row names her school by its identifier, 1301; a OneRoster run renumbers it.
+    package = copy_set(tmp_path)
+    sync_oneroster(package, now=NOW)
+    path = hr_copy(tmp_path)
+    sync_hr(path, now=NOW)
+    sync_hr(path, now=NOW)
+    edit(package / "orgs.csv", "school,1301,", "school,1399,")
+    sync_oneroster(package, now=NOW, force=True)
+
+    report = sync_hr(path, now=NOW, force=True)
+
+    assert [(p.line, p.field) for p in report.problems] == [(3, "location")]
+    assert report.counts["employees"].rejected == 1

@@ -194,14 +194,24 @@ class HrImport:
         supervisor = row.get("supervisor_employee_id")
         if record.identifier in context.seen:
             return False  # a duplicate ID: the full checks say so
+        # The orgs a location names (by sourcedId or identifier) may have changed since.
+        if self.location(row.get("location")) != record.primary_org:
+            return False
         try:
             supervisor_id = self.rules.employee_id(supervisor) if supervisor else ""
         except ValueError:
             return False
         del self.unchanged_rows[fingerprint]
         context.seen[record.identifier] = row.line
+        self.fingerprints[key] = fingerprint
         pending.append(Pending(row.line, key, record._replace(supervisor=None), supervisor_id))
         return True
+
+    def location(self, value: str) -> str | None:
+        """The sourcedId of the org a location names by sourcedId or identifier."""
+        if not value or value in self.orgs:
+            return value or None
+        return self.org_identifiers.get(value)
 
     def read_row(
         self, context: FileContext, row: Row, gone: set[str], pending: list[Pending]
@@ -229,15 +239,13 @@ class HrImport:
         email = row.get("email")
         if email not in self.known_emails:
             email = errors.email(row, "email")
-        location = row.get("location") or None
-        if location and location not in self.orgs:
-            location = self.org_identifiers.get(location)
-            if location is None:
-                errors.fail(
-                    "location",
-                    _("No org has the sourcedId or identifier %(value)r.")
-                    % {"value": row.get("location")},
-                )
+        location = self.location(row.get("location"))
+        if row.get("location") and location is None:
+            errors.fail(
+                "location",
+                _("No org has the sourcedId or identifier %(value)r.")
+                % {"value": row.get("location")},
+            )
         hire_date = errors.date(row, "hire_date")
         termination_date = errors.date(row, "termination_date")
         status = row.get("status").casefold()

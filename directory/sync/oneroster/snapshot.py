@@ -53,8 +53,8 @@ class Snapshot:
     person_key: dict[int, str] = field(default_factory=dict)  # pk -> OneRoster's sourcedId
     hr_by_sid: dict[str, int] = field(default_factory=dict)  # HR-owned: sourcedId/link -> pk
     # HR-owned employees linked to a OneRoster user: the fingerprint of that user's row
-    # when it last read clean -> (its sourcedId, the employee's role); and by sourcedId.
-    linked_rows: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # when it last read clean -> its sourcedId; and the other way round.
+    linked_rows: dict[int, str] = field(default_factory=dict)
     link_fingerprints: dict[str, int] = field(default_factory=dict)
     hr_by_identifier: dict[str, tuple[int, str]] = field(default_factory=dict)  # (pk, link)
     emails: set[str] = field(default_factory=set)  # every person's: checked when they came
@@ -152,5 +152,5 @@ def _load_people(snap: Snapshot) -> None:
                 snap.hr_by_identifier.setdefault(identifier, (pk, link))
             if linked:
                 snap.link_fingerprints[link or sid] = linked
-                snap.linked_rows[linked] = (link or sid, role)
+                snap.linked_rows[linked] = link or sid
     snap.people_fingerprints = StoredFingerprints.of(active_fingerprints)

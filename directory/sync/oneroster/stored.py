@@ -37,19 +37,21 @@ SCAN_SHARE = 0.2
 def _wanted(
     sql: str, sids: set[str], fingerprints: set[int], total: int
 ) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``sql`` (sourcedId first, id second, fingerprint last) whose sourcedId is
-    among ``sids`` or whose fingerprint is among ``fingerprints``, each once."""
+    """Rows of ``sql`` (sourcedId, id and status first, fingerprint last) whose sourcedId
+    is among ``sids``, or active ones whose fingerprint is among ``fingerprints``; each
+    once. (An inactive record no row matched has nothing to change.)"""
+    active = Status.ACTIVE
     if len(fingerprints) > IN_BATCH or len(sids) + len(fingerprints) > SCAN_SHARE * total:
         rows = stream(sql)
     else:
         rows = chain(
             rows_where(sql, "sourced_id", sorted(sids)),
-            rows_where(sql, "source_fingerprint", sorted(fingerprints)),
+            rows_where(sql, "source_fingerprint", sorted(fingerprints), status=active),
         )
     found: set[str] = set()
     for row in rows:
         sid = row[0]
-        if sid not in found and (sid in sids or row[-1] in fingerprints):
+        if sid not in found and (sid in sids or (row[-1] in fingerprints and row[2] == active)):
             found.add(sid)
             yield row
 
@@ -79,7 +81,8 @@ def load_enrollments(
     each of them holds."""
     if not sids and not fingerprints:
         return {}
-    rows = _wanted(select_sql(Enrollment, ENROLLMENT_COLUMNS), set(sids), set(fingerprints), total)
+    sql = select_sql(Enrollment, ENROLLMENT_COLUMNS)
+    rows = _wanted(sql, set(sids), set(fingerprints), total)
     class_sid, person_key = snap.class_sid, snap.person_key
     stored: dict[str, int] = {}
     # A district's enrollments share a few dates: each is converted (and held) once.
@@ -101,6 +104,8 @@ PERSON_COLUMNS = (
     "sourced_id", "id", "status", "source_system", *PERSON_PLAIN, "primary_org_id",
     "source_fingerprint",
 )  # fmt: skip
+_PLAIN = slice(4, 4 + len(PERSON_PLAIN))
+_PRIMARY_ORG = PERSON_COLUMNS.index("primary_org_id")
 
 
 def load_people(snap: Snapshot, sids: Collection[str], fingerprints: Collection[int]) -> None:
@@ -121,7 +126,7 @@ def load_people(snap: Snapshot, sids: Collection[str], fingerprints: Collection[
     org_sid = snap.org_sid
     for row in loaded:
         sid, pk, status = row[:3]
-        plain, primary_org, fingerprint = row[4:14], row[14], row[15]
+        plain, primary_org, fingerprint = row[_PLAIN], row[_PRIMARY_ORG], row[-1]
         org_pks = orgs.get(pk, {})
         snap.person_orgs[pk] = set(org_pks)
         snap.org_through.update(((pk, org), through) for org, through in org_pks.items())

@@ -14,7 +14,7 @@ from directory.models import Person
 from directory.sync.fingerprint import fingerprinter
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_11
-from directory.sync.oneroster.schema import COLUMNS, USERS_11, PersonRecord
+from directory.sync.oneroster.schema import COLUMNS, ROLE_MAP, USERS_11, PersonRecord
 from directory.sync.oneroster.sources import SourceSurvey, read_source, setting_for
 from directory.sync.oneroster.stored import load_people, people_outside
 from directory.sync.reader import Column, Row
@@ -61,7 +61,7 @@ class UserReader:
         # 1.2 reads a user's role from roles.csv, which the row's fingerprint does not
         # cover: those rows are always checked in full. So are the rows of people
         # with an org no longer in the run (the report says which), and HR's.
-        skipping = reading.manifest.roles_on_users
+        skipping = reading.manifest.roles_on_users and reading.manifest.present("users")
         matchable = stored.matchable if skipping else set()
         recheck = people_outside(snapshot, reading.universe.orgs) if matchable else set()
         unchanged = self.unchanged
@@ -122,8 +122,10 @@ class UserReader:
             if person is not None:
                 matchable.remove(fingerprint)
                 return person.role
-        link = snapshot.linked_rows.get(fingerprint)
-        if link is None or link[0] != sid or sid not in snapshot.hr_by_sid:
+        if snapshot.linked_rows.get(fingerprint) != sid or sid not in snapshot.hr_by_sid:
+            return None
+        role = ROLE_MAP.get(row.get("role").casefold())
+        if role is None:
             return None
         # The orgs of a linked row are not stored: checked here, so that one no longer
         # in the run is said (the row read in full warns about it).
@@ -132,7 +134,7 @@ class UserReader:
             return None
         del snapshot.linked_rows[fingerprint]
         self.reading.links.by_sid[sid] = snapshot.hr_by_sid[sid]
-        return link[1]
+        return role
 
     def read_row(self, context: FileContext, row: Row, sid: str, present: bool | None) -> None:
         reading = self.reading
