@@ -8,8 +8,8 @@ parameter (or a COPY field), and identifiers only from model metadata.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
@@ -47,28 +47,57 @@ def _remembered(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return remembered
 
 
-def _row_values(
-    fields: Sequence[models.Field[Any, Any]], *, adapted: bool
-) -> Callable[[Mapping[str, Any]], list[Any]]:
-    """A row's values in the order of ``fields`` (missing ones take the field default),
-    with dates and times in the database's format when ``adapted``."""
-    defaults = {f.attname: f.get_default() for f in fields}
-    names = list(defaults)
-    # itemgetter hands back a bare value, not a tuple, for a single name.
-    pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-    conversions = [
-        (position, _remembered(_adapter(f)))
-        for position, f in enumerate(fields)
-        if adapted and f.get_internal_type() in ("DateField", "DateTimeField")
-    ]
+class _Layout:
+    """The columns of an INSERT (or COPY) in the order a caller's rows name them, then
+    the ones they leave out (which take the field default), and each row's values in
+    that order.
 
-    def values(row: Mapping[str, Any]) -> list[Any]:
-        picked = list(pick({**defaults, **row}))
-        for position, adapt in conversions:
-            picked[position] = adapt(picked[position])
-        return picked
+    Rows of one load are built alike: reading the values straight off each row, in
+    its own key order, spares merging it over the defaults and picking every column
+    by name. A row with other keys than the first still gets its values by name."""
 
-    return values
+    def __init__(
+        self, fields: Sequence[models.Field[Any, Any]], first: Mapping[str, Any], *, adapted: bool
+    ) -> None:
+        by_name = {f.attname: f for f in fields}
+        given = [name for name in first if name in by_name]
+        left_out = [f for f in fields if f.attname not in first]
+        self.fields = [*(by_name[name] for name in given), *left_out]
+        self.defaults = {f.attname: f.get_default() for f in fields}
+        self.names = [f.attname for f in self.fields]
+        self.tail = tuple(self.defaults[f.attname] for f in left_out)
+        self.width = len(first)
+        # itemgetter hands back a bare value, not a tuple, for a single name.
+        self.pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*given) if len(given) > 1 else lambda row: tuple(row[n] for n in given)
+        )
+        self.conversions = [
+            (position, _remembered(_adapter(f)))
+            for position, f in enumerate(self.fields)
+            if adapted and f.get_internal_type() in ("DateField", "DateTimeField")
+        ]
+
+    def values(self, row: Mapping[str, Any]) -> Sequence[Any]:
+        """``row``'s values in the order of ``fields`` (missing ones take the default),
+        dates and times in the database's format when adapted."""
+        picked: Sequence[Any]
+        if len(row) == self.width:
+            try:
+                picked = (*self.pick(row), *self.tail)
+            except KeyError:  # the same number of keys, not the same keys
+                picked = self._by_name(row)
+        else:
+            picked = self._by_name(row)
+        if not self.conversions:
+            return picked
+        converted = list(picked)
+        for position, adapt in self.conversions:
+            converted[position] = adapt(converted[position])
+        return converted
+
+    def _by_name(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        defaults = self.defaults
+        return tuple(row[name] if name in row else defaults[name] for name in self.names)
 
 
 def insert_rows(
@@ -85,46 +114,53 @@ def insert_rows(
     databases through ``executemany`` of one prepared INSERT.
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return
     with indexed_after_loading(model._meta.db_table, count):
         if connection.vendor == "postgresql":
-            _copy_rows(model._meta.db_table, fields, rows)
+            _copy_rows(model._meta.db_table, _Layout(fields, first, adapted=False), first, iterator)
         else:
-            _insert_statements(model._meta.db_table, fields, rows)
+            _insert_statements(
+                model._meta.db_table, _Layout(fields, first, adapted=True), first, iterator
+            )
 
 
 def _insert_statements(
-    table: str, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+    table: str, layout: _Layout, first: Mapping[str, Any], rows: Iterator[Mapping[str, Any]]
 ) -> None:
     """``executemany`` of a one-row INSERT, in batches: the driver binds each row's
     values to one prepared statement (a many-row statement would be rewritten for
     every batch, and its parameters flattened into one list)."""
     quote = connection.ops.quote_name
-    values = _row_values(fields, adapted=True)
     # Identifiers come from model metadata; every value is a query parameter.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+        ", ".join(quote(f.column) for f in layout.fields),
+        ", ".join(["%s"] * len(layout.fields)),
     )
-    iterator = map(values, rows)
+    iterator = map(layout.values, chain([first], rows))
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, INSERT_BATCH)):
             cursor.executemany(sql, batch)
 
 
 def _copy_rows(
-    table: str, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+    table: str, layout: _Layout, first: Mapping[str, Any], rows: Iterator[Mapping[str, Any]]
 ) -> None:
     """COPY rows into ``table`` through psycopg's public ``Cursor.copy`` (Django's cursor
     hands it through), which adapts each Python value as a query parameter would."""
     quote = connection.ops.quote_name
-    values = _row_values(fields, adapted=False)
     sql = "COPY {} ({}) FROM STDIN".format(  # identifiers come from model metadata
-        quote(table), ", ".join(quote(f.column) for f in fields)
+        quote(table), ", ".join(quote(f.column) for f in layout.fields)
     )
+    values = layout.values
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        write = copy.write_row
+        write(values(first))
         for row in rows:
-            copy.write_row(values(row))
+            write(values(row))
 
 
 def update_rows(
