@@ -8,7 +8,7 @@ parameter (or a COPY field), and identifiers only from model metadata.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
@@ -48,56 +48,53 @@ def _remembered(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 class _Layout:
-    """The columns of an INSERT (or COPY) in the order a caller's rows name them, then
-    the ones they leave out (which take the field default), and each row's values in
-    that order.
+    """The columns of an INSERT (or COPY): those the caller's rows give, in their
+    order, then the ones they leave out (which take the field default); and each
+    row's values in that order, dates and times in the database's format where the
+    driver wants them so."""
 
-    Rows of one load are built alike: reading the values straight off each row, in
-    its own key order, spares merging it over the defaults and picking every column
-    by name. A row with other keys than the first still gets its values by name."""
-
-    def __init__(
-        self, fields: Sequence[models.Field[Any, Any]], first: Mapping[str, Any], *, adapted: bool
-    ) -> None:
+    def __init__(self, fields: Sequence[models.Field[Any, Any]], given: Sequence[str]) -> None:
         by_name = {f.attname: f for f in fields}
-        given = [name for name in first if name in by_name]
-        left_out = [f for f in fields if f.attname not in first]
+        left_out = [f for f in fields if f.attname not in given]
         self.fields = [*(by_name[name] for name in given), *left_out]
         self.defaults = {f.attname: f.get_default() for f in fields}
         self.names = [f.attname for f in self.fields]
         self.tail = tuple(self.defaults[f.attname] for f in left_out)
-        self.width = len(first)
         # itemgetter hands back a bare value, not a tuple, for a single name.
         self.pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
             itemgetter(*given) if len(given) > 1 else lambda row: tuple(row[n] for n in given)
         )
+        # COPY (PostgreSQL) sends dates and times as they are.
         self.conversions = [
             (position, _remembered(_adapter(f)))
             for position, f in enumerate(self.fields)
-            if adapted and f.get_internal_type() in ("DateField", "DateTimeField")
+            if connection.vendor != "postgresql"
+            and f.get_internal_type() in ("DateField", "DateTimeField")
         ]
 
-    def values(self, row: Mapping[str, Any]) -> Sequence[Any]:
-        """``row``'s values in the order of ``fields`` (missing ones take the default),
-        dates and times in the database's format when adapted."""
-        picked: Sequence[Any]
-        if len(row) == self.width:
-            try:
-                picked = (*self.pick(row), *self.tail)
-            except KeyError:  # the same number of keys, not the same keys
-                picked = self._by_name(row)
-        else:
-            picked = self._by_name(row)
+    def of_values(self, row: Sequence[Any]) -> Sequence[Any]:
+        """Values given in the order of the given columns."""
+        values = (*row, *self.tail) if self.tail else row
         if not self.conversions:
-            return picked
-        converted = list(picked)
+            return values
+        converted = list(values)
         for position, adapt in self.conversions:
             converted[position] = adapt(converted[position])
         return converted
 
-    def _by_name(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+    def of_mapping(self, row: Mapping[str, Any], width: int) -> Sequence[Any]:
+        """Values given by name. Rows of one load are built alike (``width`` keys, as
+        the first one): their values are read straight off them in the given order,
+        which spares merging each over the defaults. Any other row is read by name."""
+        if len(row) == width:
+            try:
+                return self.of_values(self.pick(row))
+            except KeyError:  # as many keys as the first row, not the same ones
+                pass
         defaults = self.defaults
-        return tuple(row[name] if name in row else defaults[name] for name in self.names)
+        return self.of_values(
+            tuple(row[name] if name in row else defaults[name] for name in self.names)
+        )
 
 
 def insert_rows(
@@ -113,22 +110,49 @@ def insert_rows(
     PostgreSQL takes them through COPY (one stream, no statement per batch); other
     databases through ``executemany`` of one prepared INSERT.
     """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None:
         return
-    with indexed_after_loading(model._meta.db_table, count):
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    known = {f.attname for f in fields}
+    layout = _Layout(fields, [name for name in first if name in known])
+    width = len(first)
+    _load(
+        model,
+        layout,
+        (layout.of_mapping(row, width) for row in chain([first], iterator)),
+        count,
+    )
+
+
+def insert_values(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    count: int = 0,
+) -> None:
+    """``insert_rows`` for rows given as values in the order of ``columns`` (attribute
+    names): for the biggest loads, where building a mapping per row is a good part of
+    the cost. The fields not named take their default."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    layout = _Layout(fields, columns)
+    _load(model, layout, map(layout.of_values, rows), count)
+
+
+def _load(
+    model: type[models.Model], layout: _Layout, values: Iterable[Sequence[Any]], count: int
+) -> None:
+    table = model._meta.db_table
+    with indexed_after_loading(table, count):
         if connection.vendor == "postgresql":
-            _copy_rows(model._meta.db_table, _Layout(fields, first, adapted=False), first, iterator)
+            _copy_rows(table, layout.fields, values)
         else:
-            _insert_statements(
-                model._meta.db_table, _Layout(fields, first, adapted=True), first, iterator
-            )
+            _insert_statements(table, layout.fields, values)
 
 
 def _insert_statements(
-    table: str, layout: _Layout, first: Mapping[str, Any], rows: Iterator[Mapping[str, Any]]
+    table: str, fields: Sequence[models.Field[Any, Any]], values: Iterable[Sequence[Any]]
 ) -> None:
     """``executemany`` of a one-row INSERT, in batches: the driver binds each row's
     values to one prepared statement (a many-row statement would be rewritten for
@@ -137,30 +161,28 @@ def _insert_statements(
     # Identifiers come from model metadata; every value is a query parameter.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(table),
-        ", ".join(quote(f.column) for f in layout.fields),
-        ", ".join(["%s"] * len(layout.fields)),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
     )
-    iterator = map(layout.values, chain([first], rows))
+    iterator = iter(values)
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, INSERT_BATCH)):
             cursor.executemany(sql, batch)
 
 
 def _copy_rows(
-    table: str, layout: _Layout, first: Mapping[str, Any], rows: Iterator[Mapping[str, Any]]
+    table: str, fields: Sequence[models.Field[Any, Any]], values: Iterable[Sequence[Any]]
 ) -> None:
     """COPY rows into ``table`` through psycopg's public ``Cursor.copy`` (Django's cursor
     hands it through), which adapts each Python value as a query parameter would."""
     quote = connection.ops.quote_name
     sql = "COPY {} ({}) FROM STDIN".format(  # identifiers come from model metadata
-        quote(table), ", ".join(quote(f.column) for f in layout.fields)
+        quote(table), ", ".join(quote(f.column) for f in fields)
     )
-    values = layout.values
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         write = copy.write_row
-        write(values(first))
-        for row in rows:
-            write(values(row))
+        for row in values:
+            write(row)
 
 
 def update_rows(

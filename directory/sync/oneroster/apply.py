@@ -13,7 +13,15 @@ from typing import Any
 
 from django.conf import settings
 
-from directory.models import AcademicSession, Class, Enrollment, Org, Person, SourceSystem
+from directory.models import (
+    AcademicSession,
+    Class,
+    Enrollment,
+    Org,
+    Person,
+    SourceSystem,
+    Status,
+)
 from directory.sync.fingerprint import NO_FINGERPRINT
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import (
@@ -25,8 +33,28 @@ from directory.sync.oneroster.schema import (
     PersonRecord,
     SessionRecord,
 )
-from directory.sync.plan import EntityPlan, Existing, apply_entity, plan_entity, sync_m2m
+from directory.sync.plan import (
+    EntityPlan,
+    Existing,
+    NewRows,
+    apply_entity,
+    plan_entity,
+    sync_m2m,
+)
 from directory.sync.writes import update_rows
+
+# A new enrollment's values, in the order ``apply_plans`` builds them.
+ENROLLMENT_COLUMNS = (
+    "sourced_id",
+    "status",
+    "klass_id",
+    "person_id",
+    "role",
+    "primary",
+    "begin_date",
+    "end_date",
+    "source_fingerprint",
+)
 
 
 @dataclass
@@ -169,10 +197,25 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
         def enrollment_fingerprint(sid: str) -> dict[str, Any]:
             return {"source_fingerprint": enrollment_fingerprints.get(sid, NO_FINGERPRINT)}
 
+        def new_enrollment(sid: str, record: EnrollmentValues) -> tuple[Any, ...]:
+            assert isinstance(record, EnrollmentRecord)
+            return (
+                sid,
+                Status.ACTIVE,
+                class_pk[record.klass],
+                person_pk[record.person],
+                record.role,
+                record.primary,
+                record.begin_date,
+                record.end_date,
+                enrollment_fingerprints.get(sid, NO_FINGERPRINT),
+            )
+
         apply_entity(
             Enrollment, plans.enrollments, snap.enrollments, enrollment_fields,
             (*EnrollmentRecord._fields, "source_fingerprint"), now=now,
             written_extra=enrollment_fingerprint,
+            new_rows=NewRows(ENROLLMENT_COLUMNS, new_enrollment),
         )  # fmt: skip
         _refresh_fingerprints(
             Enrollment, plans.enrollments, snap.enrollments, enrollment_fingerprints,
