@@ -31,6 +31,8 @@ _PLAIN_EMAIL = re.compile(
 )
 # Longer addresses are refused by Django's validator.
 _EMAIL_MAX_LENGTH = 320
+# The longest text a name field holds.
+TEXT_MAX_LENGTH = 255
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
 
@@ -73,6 +75,9 @@ def parse_bool(value: str) -> bool:
 
 
 def split_list(value: str) -> list[str]:
+    if "," not in value:  # most lists of a district hold one item
+        item = value.strip()
+        return [item] if item else []
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
@@ -182,7 +187,7 @@ def check_email(value: str) -> str:
     return value
 
 
-def check_text(value: str, *, required: bool = False, max_length: int = 255) -> str:
+def check_text(value: str, *, required: bool = False, max_length: int = TEXT_MAX_LENGTH) -> str:
     if required and not value:
         raise ValueError(_("A value is required."))
     if len(value) > max_length:
