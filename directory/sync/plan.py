@@ -208,14 +208,13 @@ def sync_m2m(
     through_pks: Mapping[tuple[int, int], int],
 ) -> None:
     """Make the through table hold ``desired`` for the given left-hand rows only."""
-    add: list[dict[str, Any]] = []
+    add: list[tuple[int, int]] = []
     remove: list[int] = []
     for left_pk, wanted in desired.items():
         have = existing.get(left_pk, set())
-        for right_pk in wanted - have:
-            add.append({f"{left}_id": left_pk, f"{right}_id": right_pk})
+        add.extend((left_pk, right_pk) for right_pk in wanted - have)
         remove.extend(through_pks[(left_pk, right_pk)] for right_pk in have - wanted)
     if add:
-        insert_rows(through, add, len(add))
+        insert_values(through, (f"{left}_id", f"{right}_id"), add, len(add))
     for batch in in_batches(sorted(remove)):
         through._default_manager.filter(pk__in=batch).delete()

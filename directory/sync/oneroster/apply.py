@@ -43,7 +43,17 @@ from directory.sync.plan import (
 )
 from directory.sync.writes import update_rows
 
-# A new enrollment's values, in the order ``apply_plans`` builds them.
+# A new person's and a new enrollment's values, in the order ``apply_plans`` builds them.
+PERSON_COLUMNS = (
+    *PERSON_PLAIN,
+    "primary_org_id",
+    "sourced_id",
+    "status",
+    "source_system",
+    "first_seen_at",
+    "claimable_at",
+    "source_fingerprint",
+)
 ENROLLMENT_COLUMNS = (
     "sourced_id",
     "status",
@@ -146,12 +156,27 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
     def person_fingerprint(sid: str) -> dict[str, Any]:
         return {"source_fingerprint": fingerprints.get(sid, NO_FINGERPRINT)}
 
+    claimable_at = now + delay
+
+    def new_person(sid: str, record: PersonRecord) -> tuple[Any, ...]:
+        """What person_fields, person_extra and person_fingerprint give a new person."""
+        return (
+            *record[:10],
+            org_pk.get(record.primary_org) if record.primary_org else None,
+            sid,
+            Status.ACTIVE,
+            SourceSystem.ONEROSTER,
+            now,
+            claimable_at,
+            fingerprints.get(sid, NO_FINGERPRINT),
+        )
+
     users = plans.users
     apply_entity(
         Person, users, snap.people, person_fields,
         (*PERSON_PLAIN, "primary_org", "source_fingerprint"), now=now,
         create_extra=person_extra, written_extra=person_fingerprint, tracks_leaving=True,
-        pk_map=person_pk,
+        pk_map=person_pk, new_rows=NewRows(PERSON_COLUMNS, new_person),
     )  # fmt: skip
     _refresh_fingerprints(
         Person, users, snap.people, fingerprints, snap.person_fingerprints,
