@@ -16,7 +16,13 @@ from django.db import models
 
 from directory.models import Status
 from directory.sync.report import Counts, IgnoredReason
-from directory.sync.writes import in_batches, insert_rows, insert_values, update_rows
+from directory.sync.writes import (
+    in_batches,
+    insert_rows,
+    insert_values,
+    keys_by_sourced_id,
+    update_rows,
+)
 
 # One entity's compared values: a NamedTuple per entity (foreign keys as sourcedIds).
 R = TypeVar("R")
@@ -171,11 +177,7 @@ def apply_entity(
         insert_rows(model, rows(), len(plan.create))
     if plan.create and pk_map is not None:
         wanted = plan.create.keys()
-        created = {
-            sid: pk
-            for sid, pk in manager.values_list("sourced_id", "pk").iterator(chunk_size=5000)
-            if sid in wanted
-        }
+        created = {sid: pk for sid, pk in keys_by_sourced_id(model) if sid in wanted}
         pk_map.update(created)
     if plan.update:
         changes = []
