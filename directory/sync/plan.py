@@ -20,7 +20,7 @@ from directory.sync.writes import (
     in_batches,
     insert_rows,
     insert_values,
-    keys_by_sourced_id,
+    plain_rows,
     update_rows,
 )
 
@@ -177,7 +177,7 @@ def apply_entity(
         insert_rows(model, rows(), len(plan.create))
     if plan.create and pk_map is not None:
         wanted = plan.create.keys()
-        created = {sid: pk for sid, pk in keys_by_sourced_id(model) if sid in wanted}
+        created = {sid: pk for sid, pk in plain_rows(model, ("sourced_id", "pk")) if sid in wanted}
         pk_map.update(created)
     if plan.update:
         changes = []

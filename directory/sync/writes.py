@@ -254,17 +254,22 @@ def _staged_update(
         cursor.execute(f"DROP TABLE {stage}")
 
 
-def keys_by_sourced_id(model: type[models.Model]) -> Iterator[tuple[str, int]]:
-    """(sourcedId, primary key) of every row of ``model``, from one plain SELECT: the
-    ORM's per-row work costs more than the query for the tens of thousands of people
-    a first import has just written."""
+def plain_rows(model: type[models.Model], names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """The values of the fields ``names`` ("pk" for the primary key) of every row of
+    ``model``, from one plain SELECT, as the driver hands them back: for text and
+    integer columns only (nothing is converted). The ORM's per-row work costs more
+    than the query over the tens of thousands of people of a district."""
     quote = connection.ops.quote_name
-    sourced_id = model._meta.get_field("sourced_id")
-    assert isinstance(sourced_id, models.Field)
-    columns = f"{quote(sourced_id.column)}, {quote(model._meta.pk.column)}"
+    columns = []
+    for name in names:
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        columns.append(quote(field.column))
     with connection.cursor() as cursor:
         # Identifiers come from model metadata.
-        cursor.execute(f"SELECT {columns} FROM {quote(model._meta.db_table)}")  # noqa: S608
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)}"  # noqa: S608
+        )
         while rows := cursor.fetchmany(IN_BATCH * 5):
             yield from rows
 

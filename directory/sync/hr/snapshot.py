@@ -8,6 +8,7 @@ from directory.models import Org, Person, SourceSystem, Status
 from directory.sync.hr.schema import PLAIN, EmployeeRecord
 from directory.sync.plan import Existing
 from directory.sync.values import EMPLOYEE_ROLES
+from directory.sync.writes import plain_rows
 
 if TYPE_CHECKING:
     from directory.sync.hr.importer import HrImport
@@ -23,7 +24,7 @@ def load_existing(imp: HrImport) -> None:
     org_sid = {pk: sid for sid, pk in imp.orgs.items()}
     # Students are most of the directory: of them only the usernames matter here.
     person_sid: dict[int, str] = {}
-    for pk, sid, username in Person.objects.values_list("pk", "sourced_id", "username"):
+    for pk, sid, username in plain_rows(Person, ("pk", "sourced_id", "username")):
         person_sid[pk] = sid
         imp.username_owner[username] = sid
     employees = Person.objects.filter(role__in=EMPLOYEE_ROLES)
