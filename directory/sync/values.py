@@ -175,10 +175,16 @@ def make_username(role: str, identifier: str) -> str:
     return IdRules.from_settings().username(role, identifier)
 
 
+def plain_email(value: str) -> bool:
+    """Whether ``value`` is a plain address (``_PLAIN_EMAIL``): one Django's validator
+    accepts too."""
+    return len(value) <= _EMAIL_MAX_LENGTH and _PLAIN_EMAIL.fullmatch(value) is not None
+
+
 def check_email(value: str) -> str:
     if not value:
         return ""
-    if len(value) <= _EMAIL_MAX_LENGTH and _PLAIN_EMAIL.fullmatch(value):
+    if plain_email(value):
         return value
     try:
         validate_email(value)
