@@ -20,6 +20,8 @@ from directory.sync.first_load import indexed_after_loading
 # Keeps `pk IN (...)` lists below every database's parameter limit.
 IN_BATCH = 900
 INSERT_BATCH = 5000
+# Rows of one INSERT statement (fewer where the database takes fewer parameters).
+ROWS_PER_INSERT = 25
 # From this many changed rows, PostgreSQL updates from a staged table.
 STAGE_AT = 500
 
@@ -74,7 +76,9 @@ class _Layout:
 
     def of_values(self, row: Sequence[Any]) -> Sequence[Any]:
         """Values given in the order of the given columns."""
-        values = (*row, *self.tail) if self.tail else row
+        return self._converted((*row, *self.tail) if self.tail else row)
+
+    def _converted(self, values: Sequence[Any]) -> Sequence[Any]:
         if not self.conversions:
             return values
         converted = list(values)
@@ -92,7 +96,7 @@ class _Layout:
             except KeyError:  # as many keys as the first row, not the same ones
                 pass
         defaults = self.defaults
-        return self.of_values(
+        return self._converted(
             tuple(row[name] if name in row else defaults[name] for name in self.names)
         )
 
@@ -154,20 +158,34 @@ def _load(
 def _insert_statements(
     table: str, fields: Sequence[models.Field[Any, Any]], values: Iterable[Sequence[Any]]
 ) -> None:
-    """``executemany`` of a one-row INSERT, in batches: the driver binds each row's
-    values to one prepared statement (a many-row statement would be rewritten for
-    every batch, and its parameters flattened into one list)."""
+    """``executemany`` of one prepared INSERT of ROWS_PER_INSERT rows (the last few rows
+    through a one-row INSERT), in batches. The driver binds each group's values to
+    the same prepared statement, and the database runs one statement per group
+    rather than per row; a statement sized to each batch would be prepared again
+    for every batch."""
     quote = connection.ops.quote_name
+    limit = connection.features.max_query_params or ROWS_PER_INSERT * len(fields)
+    group = max(1, min(ROWS_PER_INSERT, limit // len(fields)))
+    row = "({})".format(", ".join(["%s"] * len(fields)))
     # Identifiers come from model metadata; every value is a query parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    start = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+        quote(table), ", ".join(quote(f.column) for f in fields)
     )
+    grouped, single = start + ", ".join([row] * group), start + row
     iterator = iter(values)
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, INSERT_BATCH)):
-            cursor.executemany(sql, batch)
+            whole = len(batch) - len(batch) % group
+            if whole:
+                cursor.executemany(
+                    grouped,
+                    [
+                        tuple(chain.from_iterable(batch[at : at + group]))
+                        for at in range(0, whole, group)
+                    ],
+                )
+            if whole < len(batch):
+                cursor.executemany(single, batch[whole:])
 
 
 def _copy_rows(
