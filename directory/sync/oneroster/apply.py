@@ -43,6 +43,11 @@ from directory.sync.plan import (
 )
 from directory.sync.writes import update_rows
 
+# New rows' choices are written as plain strings (``str`` of the member, a person's role
+# too): SQLite's driver binds a str subclass such as a choices member only after looking
+# for an adapter for its type, a cost for every value of a big load.
+ACTIVE = str(Status.ACTIVE)
+ONEROSTER = str(SourceSystem.ONEROSTER)
 # A new person's and a new enrollment's values, in the order ``apply_plans`` builds them.
 PERSON_COLUMNS = (
     *PERSON_PLAIN,
@@ -161,11 +166,12 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
     def new_person(sid: str, record: PersonRecord) -> tuple[Any, ...]:
         """What person_fields, person_extra and person_fingerprint give a new person."""
         return (
-            *record[:10],
+            str(record.role),
+            *record[1:10],
             org_pk.get(record.primary_org) if record.primary_org else None,
             sid,
-            Status.ACTIVE,
-            SourceSystem.ONEROSTER,
+            ACTIVE,
+            ONEROSTER,
             now,
             claimable_at,
             fingerprints.get(sid, NO_FINGERPRINT),
@@ -226,7 +232,7 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
             assert isinstance(record, EnrollmentRecord)
             return (
                 sid,
-                Status.ACTIVE,
+                ACTIVE,
                 class_pk[record.klass],
                 person_pk[record.person],
                 record.role,
