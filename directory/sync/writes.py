@@ -112,7 +112,7 @@ def insert_rows(
     through the ORM: for the 300,000 enrollments of a district that is most of the
     import time. Values here are already clean (validated and typed by the importer).
     PostgreSQL takes them through COPY (one stream, no statement per batch); other
-    databases through ``executemany`` of one prepared INSERT.
+    databases through ``executemany`` of one prepared many-row INSERT.
     """
     iterator = iter(rows)
     first = next(iterator, None)
