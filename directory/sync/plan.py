@@ -16,7 +16,13 @@ from django.db import models
 
 from directory.models import Status
 from directory.sync.report import Counts, IgnoredReason
-from directory.sync.writes import in_batches, insert_rows, update_rows
+from directory.sync.writes import (
+    in_batches,
+    insert_rows,
+    insert_values,
+    plain_rows,
+    update_rows,
+)
 
 # One entity's compared values: a NamedTuple per entity (foreign keys as sourcedIds).
 R = TypeVar("R")
@@ -29,6 +35,16 @@ class Existing(Generic[R]):
     pk: int
     active: bool
     values: R
+
+
+@dataclass(frozen=True)
+class NewRows(Generic[R]):
+    """A plan's new rows as value tuples in the order of ``columns`` (attribute names,
+    ``*_id`` for foreign keys; the fields not named take their default): for the
+    biggest tables, where a mapping per row is a good part of the cost of writing."""
+
+    columns: Sequence[str]
+    values: Callable[[str, R], Sequence[Any]]
 
 
 @dataclass
@@ -125,6 +141,7 @@ def apply_entity(
     written_extra: Callable[[str], dict[str, Any]] | None = None,
     tracks_leaving: bool = False,
     pk_map: dict[str, int] | None = None,
+    new_rows: NewRows[R] | None = None,
 ) -> dict[str, int]:
     """Write a plan; returns the new rows' primary keys by sourcedId.
 
@@ -137,7 +154,14 @@ def apply_entity(
     """
     manager = model._default_manager
     created: dict[str, int] = {}
-    if plan.create:
+    if plan.create and new_rows is not None:
+        insert_values(
+            model,
+            new_rows.columns,
+            map(new_rows.values, plan.create.keys(), plan.create.values()),
+            len(plan.create),
+        )
+    elif plan.create:
 
         def rows() -> Iterator[dict[str, Any]]:
             for sid, values in plan.create.items():
@@ -151,14 +175,10 @@ def apply_entity(
                 yield attrs
 
         insert_rows(model, rows(), len(plan.create))
-        if pk_map is not None:
-            wanted = plan.create.keys()
-            created = {
-                sid: pk
-                for sid, pk in manager.values_list("sourced_id", "pk").iterator(chunk_size=5000)
-                if sid in wanted
-            }
-            pk_map.update(created)
+    if plan.create and pk_map is not None:
+        wanted = plan.create.keys()
+        created = {sid: pk for sid, pk in plain_rows(model, ("sourced_id", "pk")) if sid in wanted}
+        pk_map.update(created)
     if plan.update:
         changes = []
         for sid, values in plan.update.items():
@@ -190,14 +210,13 @@ def sync_m2m(
     through_pks: Mapping[tuple[int, int], int],
 ) -> None:
     """Make the through table hold ``desired`` for the given left-hand rows only."""
-    add: list[dict[str, Any]] = []
+    add: list[tuple[int, int]] = []
     remove: list[int] = []
     for left_pk, wanted in desired.items():
         have = existing.get(left_pk, set())
-        for right_pk in wanted - have:
-            add.append({f"{left}_id": left_pk, f"{right}_id": right_pk})
+        add.extend((left_pk, right_pk) for right_pk in wanted - have)
         remove.extend(through_pks[(left_pk, right_pk)] for right_pk in have - wanted)
     if add:
-        insert_rows(through, add, len(add))
+        insert_values(through, (f"{left}_id", f"{right}_id"), add, len(add))
     for batch in in_batches(sorted(remove)):
         through._default_manager.filter(pk__in=batch).delete()

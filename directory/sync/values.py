@@ -20,6 +20,19 @@ EMPLOYEE_ROLES = frozenset({"teacher", "staff", "administrator"})
 # ISO (also with a time after it, as some exports write dates) and US M/D/YYYY.
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# A plain address (letters, digits, "_", "+", "-" and single dots before the "@"; a
+# host name of ASCII labels with a letters-only top-level domain after it), as nearly
+# every district's are. Django's validator accepts each such address too, so these
+# take one match instead of the validator's work; anything else (quoted names, other
+# characters, international domains, address literals) goes to the validator.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+# Longer addresses are refused by Django's validator.
+_EMAIL_MAX_LENGTH = 320
+# The longest text a name field holds.
+TEXT_MAX_LENGTH = 255
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
 
@@ -62,6 +75,9 @@ def parse_bool(value: str) -> bool:
 
 
 def split_list(value: str) -> list[str]:
+    if "," not in value:  # most lists of a district hold one item
+        item = value.strip()
+        return [item] if item else []
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
@@ -159,9 +175,17 @@ def make_username(role: str, identifier: str) -> str:
     return IdRules.from_settings().username(role, identifier)
 
 
+def plain_email(value: str) -> bool:
+    """Whether ``value`` is a plain address (``_PLAIN_EMAIL``): one Django's validator
+    accepts too."""
+    return len(value) <= _EMAIL_MAX_LENGTH and _PLAIN_EMAIL.fullmatch(value) is not None
+
+
 def check_email(value: str) -> str:
     if not value:
         return ""
+    if plain_email(value):
+        return value
     try:
         validate_email(value)
     except ValidationError:
@@ -169,7 +193,7 @@ def check_email(value: str) -> str:
     return value
 
 
-def check_text(value: str, *, required: bool = False, max_length: int = 255) -> str:
+def check_text(value: str, *, required: bool = False, max_length: int = TEXT_MAX_LENGTH) -> str:
     if required and not value:
         raise ValueError(_("A value is required."))
     if len(value) > max_length:

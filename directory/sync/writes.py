@@ -8,8 +8,8 @@ parameter (or a COPY field), and identifiers only from model metadata.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
@@ -20,6 +20,8 @@ from directory.sync.first_load import indexed_after_loading
 # Keeps `pk IN (...)` lists below every database's parameter limit.
 IN_BATCH = 900
 INSERT_BATCH = 5000
+# Rows of one INSERT statement (fewer where the database takes fewer parameters).
+ROWS_PER_INSERT = 25
 # From this many changed rows, PostgreSQL updates from a staged table.
 STAGE_AT = 500
 
@@ -47,28 +49,56 @@ def _remembered(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return remembered
 
 
-def _row_values(
-    fields: Sequence[models.Field[Any, Any]], *, adapted: bool
-) -> Callable[[Mapping[str, Any]], list[Any]]:
-    """A row's values in the order of ``fields`` (missing ones take the field default),
-    with dates and times in the database's format when ``adapted``."""
-    defaults = {f.attname: f.get_default() for f in fields}
-    names = list(defaults)
-    # itemgetter hands back a bare value, not a tuple, for a single name.
-    pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-    conversions = [
-        (position, _remembered(_adapter(f)))
-        for position, f in enumerate(fields)
-        if adapted and f.get_internal_type() in ("DateField", "DateTimeField")
-    ]
+class _Layout:
+    """The columns of an INSERT (or COPY): those the caller's rows give, in their
+    order, then the ones they leave out (which take the field default); and each
+    row's values in that order, dates and times in the database's format where the
+    driver wants them so."""
 
-    def values(row: Mapping[str, Any]) -> list[Any]:
-        picked = list(pick({**defaults, **row}))
-        for position, adapt in conversions:
-            picked[position] = adapt(picked[position])
-        return picked
+    def __init__(self, fields: Sequence[models.Field[Any, Any]], given: Sequence[str]) -> None:
+        by_name = {f.attname: f for f in fields}
+        left_out = [f for f in fields if f.attname not in given]
+        self.fields = [*(by_name[name] for name in given), *left_out]
+        self.defaults = {f.attname: f.get_default() for f in fields}
+        self.names = [f.attname for f in self.fields]
+        self.tail = tuple(self.defaults[f.attname] for f in left_out)
+        # itemgetter hands back a bare value, not a tuple, for a single name.
+        self.pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*given) if len(given) > 1 else lambda row: tuple(row[n] for n in given)
+        )
+        # COPY (PostgreSQL) sends dates and times as they are.
+        self.conversions = [
+            (position, _remembered(_adapter(f)))
+            for position, f in enumerate(self.fields)
+            if connection.vendor != "postgresql"
+            and f.get_internal_type() in ("DateField", "DateTimeField")
+        ]
 
-    return values
+    def of_values(self, row: Sequence[Any]) -> Sequence[Any]:
+        """Values given in the order of the given columns."""
+        return self._converted((*row, *self.tail) if self.tail else row)
+
+    def _converted(self, values: Sequence[Any]) -> Sequence[Any]:
+        if not self.conversions:
+            return values
+        converted = list(values)
+        for position, adapt in self.conversions:
+            converted[position] = adapt(converted[position])
+        return converted
+
+    def of_mapping(self, row: Mapping[str, Any], width: int) -> Sequence[Any]:
+        """Values given by name. Rows of one load are built alike (``width`` keys, as
+        the first one): their values are read straight off them in the given order,
+        which spares merging each over the defaults. Any other row is read by name."""
+        if len(row) == width:
+            try:
+                return self.of_values(self.pick(row))
+            except KeyError:  # as many keys as the first row, not the same ones
+                pass
+        defaults = self.defaults
+        return self._converted(
+            tuple(row[name] if name in row else defaults[name] for name in self.names)
+        )
 
 
 def insert_rows(
@@ -82,49 +112,100 @@ def insert_rows(
     through the ORM: for the 300,000 enrollments of a district that is most of the
     import time. Values here are already clean (validated and typed by the importer).
     PostgreSQL takes them through COPY (one stream, no statement per batch); other
-    databases through ``executemany`` of one prepared INSERT.
+    databases through ``executemany`` of one prepared many-row INSERT.
     """
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    with indexed_after_loading(model._meta.db_table, count):
+    known = {f.attname for f in fields}
+    layout = _Layout(fields, [name for name in first if name in known])
+    width = len(first)
+    _load(
+        model,
+        layout,
+        (layout.of_mapping(row, width) for row in chain([first], iterator)),
+        count,
+    )
+
+
+def insert_values(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    count: int = 0,
+) -> None:
+    """``insert_rows`` for rows given as values in the order of ``columns`` (attribute
+    names): for the biggest loads, where building a mapping per row is a good part of
+    the cost. The fields not named take their default."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    layout = _Layout(fields, columns)
+    _load(model, layout, map(layout.of_values, rows), count)
+
+
+def _load(
+    model: type[models.Model], layout: _Layout, values: Iterable[Sequence[Any]], count: int
+) -> None:
+    table = model._meta.db_table
+    with indexed_after_loading(table, count):
         if connection.vendor == "postgresql":
-            _copy_rows(model._meta.db_table, fields, rows)
+            _copy_rows(table, layout.fields, values)
         else:
-            _insert_statements(model._meta.db_table, fields, rows)
+            _insert_statements(table, layout.fields, values)
 
 
 def _insert_statements(
-    table: str, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+    table: str, fields: Sequence[models.Field[Any, Any]], values: Iterable[Sequence[Any]]
 ) -> None:
-    """``executemany`` of a one-row INSERT, in batches: the driver binds each row's
-    values to one prepared statement (a many-row statement would be rewritten for
-    every batch, and its parameters flattened into one list)."""
+    """``executemany`` of one prepared INSERT of ROWS_PER_INSERT rows (the last few rows
+    through a one-row INSERT), in batches. The driver binds each group's values to
+    the same prepared statement, and the database runs one statement per group
+    rather than per row; a statement sized to each batch would be prepared again
+    for every batch."""
     quote = connection.ops.quote_name
-    values = _row_values(fields, adapted=True)
+    limit = connection.features.max_query_params or ROWS_PER_INSERT * len(fields)
+    group = max(1, min(ROWS_PER_INSERT, limit // len(fields)))
+    row = "({})".format(", ".join(["%s"] * len(fields)))
     # Identifiers come from model metadata; every value is a query parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    start = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+        quote(table), ", ".join(quote(f.column) for f in fields)
     )
-    iterator = map(values, rows)
+    grouped, single = start + ", ".join([row] * group), start + row
+    iterator = iter(values)
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, INSERT_BATCH)):
-            cursor.executemany(sql, batch)
+            whole = len(batch) - len(batch) % group
+            if whole:
+                cursor.executemany(
+                    grouped,
+                    [
+                        tuple(chain.from_iterable(batch[at : at + group]))
+                        for at in range(0, whole, group)
+                    ],
+                )
+            if whole < len(batch):
+                cursor.executemany(single, batch[whole:])
 
 
 def _copy_rows(
-    table: str, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+    table: str, fields: Sequence[models.Field[Any, Any]], values: Iterable[Sequence[Any]]
 ) -> None:
     """COPY rows into ``table`` through psycopg's public ``Cursor.copy`` (Django's cursor
-    hands it through), which adapts each Python value as a query parameter would."""
+    hands it through), in COPY's binary format: each value is dumped for the column's
+    own type, as the table's description gives it, so the server parses no text (and
+    the driver formats none) for hundreds of thousands of rows."""
     quote = connection.ops.quote_name
-    values = _row_values(fields, adapted=False)
-    sql = "COPY {} ({}) FROM STDIN".format(  # identifiers come from model metadata
-        quote(table), ", ".join(quote(f.column) for f in fields)
-    )
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(values(row))
+    # Identifiers come from model metadata.
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {quote(table)} WHERE false")  # noqa: S608
+        types = [column.type_code for column in cursor.description]
+        with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            write = copy.write_row
+            for row in values:
+                write(row)
 
 
 def update_rows(
@@ -189,6 +270,26 @@ def _staged_update(
             f"UPDATE {table} AS t SET {assignments} FROM {stage} AS s WHERE t.{pk} = s.{pk}"  # noqa: S608
         )
         cursor.execute(f"DROP TABLE {stage}")
+
+
+def plain_rows(model: type[models.Model], names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """The values of the fields ``names`` ("pk" for the primary key) of every row of
+    ``model``, from one plain SELECT, as the driver hands them back: for text and
+    integer columns only (nothing is converted). The ORM's per-row work costs more
+    than the query over the tens of thousands of people of a district."""
+    quote = connection.ops.quote_name
+    columns = []
+    for name in names:
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        columns.append(quote(field.column))
+    with connection.cursor() as cursor:
+        # Identifiers come from model metadata.
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)}"  # noqa: S608
+        )
+        while rows := cursor.fetchmany(IN_BATCH * 5):
+            yield from rows
 
 
 def in_batches(items: Sequence[Any], size: int = IN_BATCH) -> Iterable[Sequence[Any]]:

@@ -12,7 +12,15 @@ from typing import Any
 
 from django.conf import settings
 
-from directory.models import AcademicSession, Class, Enrollment, Org, Person, SourceSystem
+from directory.models import (
+    AcademicSession,
+    Class,
+    Enrollment,
+    Org,
+    Person,
+    SourceSystem,
+    Status,
+)
 from directory.sync.fingerprint import NO_FINGERPRINT, refresh_fingerprints
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.schema import (
@@ -23,8 +31,42 @@ from directory.sync.oneroster.schema import (
     PersonRecord,
     SessionRecord,
 )
-from directory.sync.plan import EntityPlan, apply_entity, plan_entity, sync_m2m
+from directory.sync.plan import (
+    EntityPlan,
+    NewRows,
+    apply_entity,
+    plan_entity,
+    sync_m2m,
+)
 from directory.sync.writes import update_rows
+
+# New rows' choices are written as plain strings (``str`` of the member, a person's role
+# too): SQLite's driver binds a str subclass such as a choices member only after looking
+# for an adapter for its type, a cost for every value of a big load.
+ACTIVE = str(Status.ACTIVE)
+ONEROSTER = str(SourceSystem.ONEROSTER)
+# A new person's and a new enrollment's values, in the order ``apply_plans`` builds them.
+PERSON_COLUMNS = (
+    *PERSON_PLAIN,
+    "primary_org_id",
+    "sourced_id",
+    "status",
+    "source_system",
+    "first_seen_at",
+    "claimable_at",
+    "source_fingerprint",
+)
+ENROLLMENT_COLUMNS = (
+    "sourced_id",
+    "status",
+    "klass_id",
+    "person_id",
+    "role",
+    "primary",
+    "begin_date",
+    "end_date",
+    "source_fingerprint",
+)
 
 
 @dataclass
@@ -116,12 +158,28 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
     def person_fingerprint(sid: str) -> dict[str, Any]:
         return {"source_fingerprint": fingerprints.get(sid, NO_FINGERPRINT)}
 
+    claimable_at = now + delay
+
+    def new_person(sid: str, record: PersonRecord) -> tuple[Any, ...]:
+        """What person_fields, person_extra and person_fingerprint give a new person."""
+        return (
+            str(record.role),
+            *record[1:10],
+            org_pk.get(record.primary_org) if record.primary_org else None,
+            sid,
+            ACTIVE,
+            ONEROSTER,
+            now,
+            claimable_at,
+            fingerprints.get(sid, NO_FINGERPRINT),
+        )
+
     users = plans.users
     apply_entity(
         Person, users, snap.people, person_fields,
         (*PERSON_PLAIN, "primary_org", "source_fingerprint"), now=now,
         create_extra=person_extra, written_extra=person_fingerprint, tracks_leaving=True,
-        pk_map=person_pk,
+        pk_map=person_pk, new_rows=NewRows(PERSON_COLUMNS, new_person),
     )  # fmt: skip
     refresh_fingerprints(
         Person, users, snap.people, fingerprints, snap.person_fingerprints,
@@ -174,10 +232,24 @@ def apply_plans(reading: Reading, plans: Plans, now: datetime) -> None:
         def enrollment_fingerprint(sid: str) -> dict[str, Any]:
             return {"source_fingerprint": enrollment_fingerprints.get(sid, NO_FINGERPRINT)}
 
+        def new_enrollment(sid: str, record: EnrollmentRecord) -> tuple[Any, ...]:
+            return (
+                sid,
+                ACTIVE,
+                class_pk[record.klass],
+                person_pk[record.person],
+                record.role,
+                record.primary,
+                record.begin_date,
+                record.end_date,
+                enrollment_fingerprints.get(sid, NO_FINGERPRINT),
+            )
+
         apply_entity(
             Enrollment, plans.enrollments, snap.enrollments, enrollment_fields,
             (*EnrollmentRecord._fields, "source_fingerprint"), now=now,
             written_extra=enrollment_fingerprint,
+            new_rows=NewRows(ENROLLMENT_COLUMNS, new_enrollment),
         )  # fmt: skip
         refresh_fingerprints(
             Enrollment, plans.enrollments, snap.enrollments, enrollment_fingerprints,

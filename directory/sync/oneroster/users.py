@@ -15,17 +15,36 @@ from directory.sync.fingerprint import fingerprinter
 from directory.sync.oneroster.reading import Reading
 from directory.sync.oneroster.roles import role_from_roles_12, role_from_users_11
 from directory.sync.oneroster.schema import COLUMNS, ROLE_MAP, USERS_11, PersonRecord
-from directory.sync.oneroster.sources import SourceSurvey, read_source, setting_for
+from directory.sync.oneroster.sources import (
+    PLAIN_SOURCES,
+    SourceSurvey,
+    read_source,
+    setting_for,
+)
 from directory.sync.oneroster.stored import load_people, people_outside
 from directory.sync.reader import Column, Row
 from directory.sync.report import IgnoredReason
 from directory.sync.rows import FileContext, RowErrors
 from directory.sync.tables import username_owners
-from directory.sync.values import EMPLOYEE_ROLES, IdRules, split_list
+from directory.sync.values import (
+    EMPLOYEE_ROLES,
+    TEXT_MAX_LENGTH,
+    IdRules,
+    plain_email,
+    split_list,
+)
 
 # Cells that say nothing about the person: left out of a row's fingerprint, so an
 # export that restamps every row's date still matches.
 UNHASHED = frozenset({"status", "dateLastModified"})
+# enabledUser as most exports write it (empty reads as enabled); other spellings take
+# the full checks.
+PLAINLY_ENABLED = frozenset({"", "true", "TRUE", "True"})
+# The cells ``plainly_right`` reads, by position; then the two numbers' columns.
+PLAIN_PATH_COLUMNS = (
+    "enabledUser", "role", "orgSourcedIds", "givenName", "familyName", "middleName",
+    "preferredGivenName", "preferredFamilyName", "email", "grades",
+)  # fmt: skip
 
 
 class UserReader:
@@ -46,6 +65,10 @@ class UserReader:
         self.fingerprint = fingerprinter(
             reading.version, self.rules, self.student_source, self.employee_source
         )
+        # Rows that are plainly right are read by position (``plainly_right``), when
+        # both numbers are read from a column of their own.
+        self.plain_sources = {self.student_source, self.employee_source} <= set(PLAIN_SOURCES)
+        self.plain_cells: Callable[[list[str]], tuple[str, ...]] | None = None
 
     @cached_property
     def username_owner(self) -> dict[str, str]:
@@ -136,7 +159,75 @@ class UserReader:
         self.reading.links.by_sid[sid] = snapshot.hr_by_sid[sid]
         return role
 
+    def plainly_right(self, row: Row, sid: str) -> bool:
+        """Takes a present row of a 1.1 package that is plainly right, the way the full
+        checks would take it, with none of their calls: enabled, a directory role, at
+        most one org and that one there, names and an address that pass as they are,
+        a number that forms a free username, no HR employee to link. Most rows of a
+        district are so. False (having changed nothing) leaves the row to the full
+        checks, which name every problem."""
+        reading = self.reading
+        if not reading.manifest.roles_on_users or not self.plain_sources:
+            return False
+        if self.plain_cells is None:
+            columns = (*PLAIN_PATH_COLUMNS, self.student_source, self.employee_source)
+            self.plain_cells = itemgetter(*(row.index[c] for c in columns))
+        (
+            enabled, role_name, org, given, family, middle, preferred_given,
+            preferred_family, email, grades, student_number, employee_number,
+        ) = [cell.strip() for cell in self.plain_cells(row.cells)]  # fmt: skip
+        role = ROLE_MAP.get(role_name.casefold())
+        if (
+            enabled not in PLAINLY_ENABLED
+            or role is None
+            or "," in org
+            or (org and org not in reading.universe.orgs)
+            or not given
+            or not family
+            or max(
+                len(given), len(family), len(middle), len(preferred_given), len(preferred_family)
+            )
+            > TEXT_MAX_LENGTH
+            or (email and email not in self.known_emails and not plain_email(email))
+        ):
+            return False
+        try:
+            number = self.rules.number(
+                role, student_number if role == Person.Role.STUDENT else employee_number
+            )
+        except ValueError:
+            return False
+        identifier, username = number.identifier, number.username
+        snapshot = self.snapshot
+        if sid in snapshot.hr_by_sid or (
+            role in EMPLOYEE_ROLES and identifier in snapshot.hr_by_identifier
+        ):
+            return False
+        owner = self.username_owner.get(username)
+        if owner is not None and owner != sid:
+            return False
+        self.survey.found(role)
+        self.username_owner[username] = sid
+        self.new_owner_line[username] = (sid, row.line)
+        reading.desired.users[sid] = PersonRecord(
+            role=role,
+            given_name=given,
+            family_name=family,
+            middle_name=middle,
+            preferred_given_name=preferred_given,
+            preferred_family_name=preferred_family,
+            identifier=identifier,
+            username=username,
+            email=email,
+            grades=",".join(split_list(grades)),
+            primary_org=org or None,
+            orgs=frozenset((org,)) if org else frozenset(),
+        )
+        return True
+
     def read_row(self, context: FileContext, row: Row, sid: str, present: bool | None) -> None:
+        if present and self.plainly_right(row, sid):
+            return
         reading = self.reading
         errors = RowErrors(context, row.line)
         if present is False:
