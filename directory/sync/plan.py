@@ -16,11 +16,11 @@ from django.db import models
 
 from directory.models import Status
 from directory.sync.report import Counts, IgnoredReason
+from directory.sync.tables import select_sql, stream
 from directory.sync.writes import (
     in_batches,
     insert_rows,
     insert_values,
-    plain_rows,
     update_rows,
 )
 
@@ -177,7 +177,9 @@ def apply_entity(
         insert_rows(model, rows(), len(plan.create))
     if plan.create and pk_map is not None:
         wanted = plan.create.keys()
-        created = {sid: pk for sid, pk in plain_rows(model, ("sourced_id", "pk")) if sid in wanted}
+        created = {
+            sid: pk for sid, pk in stream(select_sql(model, ("sourced_id", "id"))) if sid in wanted
+        }
         pk_map.update(created)
     if plan.update:
         changes = []

@@ -8,7 +8,7 @@ parameter (or a COPY field), and identifiers only from model metadata.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
@@ -270,26 +270,6 @@ def _staged_update(
             f"UPDATE {table} AS t SET {assignments} FROM {stage} AS s WHERE t.{pk} = s.{pk}"  # noqa: S608
         )
         cursor.execute(f"DROP TABLE {stage}")
-
-
-def plain_rows(model: type[models.Model], names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
-    """The values of the fields ``names`` ("pk" for the primary key) of every row of
-    ``model``, from one plain SELECT, as the driver hands them back: for text and
-    integer columns only (nothing is converted). The ORM's per-row work costs more
-    than the query over the tens of thousands of people of a district."""
-    quote = connection.ops.quote_name
-    columns = []
-    for name in names:
-        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-        assert isinstance(field, models.Field)
-        columns.append(quote(field.column))
-    with connection.cursor() as cursor:
-        # Identifiers come from model metadata.
-        cursor.execute(
-            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)}"  # noqa: S608
-        )
-        while rows := cursor.fetchmany(IN_BATCH * 5):
-            yield from rows
 
 
 def in_batches(items: Sequence[Any], size: int = IN_BATCH) -> Iterable[Sequence[Any]]:
