@@ -34,23 +34,27 @@ def apply_employees(imp: HrImport) -> None:
     def extra(sid: str) -> dict[str, Any]:
         return {"first_seen_at": now, "claimable_at": now + delay}
 
-    def fingerprint(sid: str) -> dict[str, Any]:
-        return {"source_fingerprint": imp.fingerprints.get(sid, NO_FINGERPRINT)}
+    def fingerprints(sid: str) -> dict[str, Any]:
+        # Taken over from OneRoster: the fingerprint of the row they were written from
+        # becomes that of the row linked to them, which the next OneRoster run need not
+        # read again. Others keep the one they hold.
+        taken_over = not imp.owned.get(sid, True)
+        return {
+            "source_fingerprint": imp.fingerprints.get(sid, NO_FINGERPRINT),
+            "link_fingerprint": (
+                imp.stored_fingerprints if taken_over else imp.link_fingerprints
+            ).get(sid, NO_FINGERPRINT),
+        }
 
-    # Taken over from OneRoster: the fingerprint of the row each was written from
-    # becomes that of the row linked to them, which the next OneRoster run need not read.
-    taken = [imp.existing[sid].pk for sid in imp.plan.update if not imp.owned.get(sid, True)]
-    for batch in in_batches(sorted({*taken, *imp.takeover})):
-        Person.objects.filter(pk__in=batch).update(link_fingerprint=F("source_fingerprint"))
     created = apply_entity(
         Person,
         imp.plan,
         imp.existing,
         fields,
-        (*PLAIN, "primary_org", "supervisor", "source_fingerprint"),
+        (*PLAIN, "primary_org", "supervisor", "source_fingerprint", "link_fingerprint"),
         now=now,
         create_extra=extra,
-        written_extra=fingerprint,
+        written_extra=fingerprints,
         tracks_leaving=True,
         pk_map=person_pk,
     )
@@ -69,7 +73,9 @@ def apply_employees(imp: HrImport) -> None:
         ["supervisor"],
     )
     for batch in in_batches(imp.takeover):
-        Person.objects.filter(pk__in=batch).update(source_system=SourceSystem.HR)
+        Person.objects.filter(pk__in=batch).update(
+            source_system=SourceSystem.HR, link_fingerprint=F("source_fingerprint")
+        )
     sync_m2m(
         Person.orgs.through,
         "person",

@@ -101,6 +101,7 @@ class HrImport:
         self.unchanged_rows: dict[int, str] = {}
         self.fingerprints: dict[str, int] = {}
         self.stored_fingerprints: dict[str, int] = {}
+        self.link_fingerprints: dict[str, int] = {}  # of OneRoster rows linked, by key
         self.plan: EntityPlan[EmployeeRecord] = EntityPlan()
         self.takeover: list[int] = []
 

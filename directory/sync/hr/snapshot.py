@@ -31,7 +31,7 @@ def load_existing(imp: HrImport) -> None:
     rows = list(
         employees.values_list(
             "sourced_id", "pk", "status", *PLAIN, "primary_org_id", "supervisor_id",
-            "source_fingerprint",
+            "source_fingerprint", "link_fingerprint",
         )
     )  # fmt: skip
     person_sid = {r[1]: r[0] for r in rows}
@@ -57,6 +57,7 @@ def load_existing(imp: HrImport) -> None:
         imp.known_emails.add(record.email)
         imp.owned[sid] = hr_owned
         imp.stored_fingerprints[sid] = fingerprint
+        imp.link_fingerprints[sid] = r[18]
         if hr_owned:
             imp.existing[sid] = entry
             if entry.active:
