@@ -69,7 +69,7 @@ def read_enrollments(reading: Reading, stored: StoredFingerprints) -> None:
             unchanged += 1
             continue
         fingerprints[sid] = row_fingerprint
-        _, klass, school, user, role, primary, begin, end = [cell.strip() for cell in cells]
+        _, klass, school, user, role, primary, begin, end = map(str.strip, cells)
         if (
             present
             and klass in classes
