@@ -13,6 +13,7 @@ from directory.sync.report import Counts, IgnoredReason, Problem
 from directory.sync.values import (
     TEXT_MAX_LENGTH,
     check_email,
+    check_grades,
     check_text,
     parse_bool,
     parse_date,
@@ -89,6 +90,13 @@ class RowErrors:
     def email(self, row: Row, column: str) -> str:
         try:
             return check_email(row.get(column))
+        except ValueError as error:
+            self.fail(column, str(error))
+            return ""
+
+    def grades(self, row: Row, column: str) -> str:
+        try:
+            return check_grades(row.get(column))
         except ValueError as error:
             self.fail(column, str(error))
             return ""

@@ -29,8 +29,10 @@ _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
-# Longer addresses are refused by Django's validator.
-_EMAIL_MAX_LENGTH = 320
+# The longest address a person's record holds (Django's validator takes 320).
+EMAIL_MAX_LENGTH = 254
+# The longest number a person's record holds.
+IDENTIFIER_MAX_LENGTH = 64
 # The longest text a name field holds.
 TEXT_MAX_LENGTH = 255
 _TRUE = frozenset({"true", "yes", "y", "1"})
@@ -121,7 +123,7 @@ class IdRules:
         if digits == 0:
             if not value:
                 raise ValueError(_("The ID is empty."))
-            return value
+            return check_text(value, max_length=IDENTIFIER_MAX_LENGTH)
         if not value.isascii() or not value.isdigit():
             raise ValueError(
                 _("Employee ID %(value)r must contain only digits.") % {"value": value}
@@ -140,7 +142,7 @@ class IdRules:
             raise ValueError(_("The ID is empty."))
         if role in EMPLOYEE_ROLES:
             return self.employee_id(value)
-        return value
+        return check_text(value, max_length=IDENTIFIER_MAX_LENGTH)
 
     def number(self, role: str, value: str) -> PersonNumber:
         """What the directory makes of ``value`` as the number of a person in
@@ -178,12 +180,13 @@ def make_username(role: str, identifier: str) -> str:
 def plain_email(value: str) -> bool:
     """Whether ``value`` is a plain address (``_PLAIN_EMAIL``): one Django's validator
     accepts too."""
-    return len(value) <= _EMAIL_MAX_LENGTH and _PLAIN_EMAIL.fullmatch(value) is not None
+    return len(value) <= EMAIL_MAX_LENGTH and _PLAIN_EMAIL.fullmatch(value) is not None
 
 
 def check_email(value: str) -> str:
     if not value:
         return ""
+    check_text(value, max_length=EMAIL_MAX_LENGTH)
     if plain_email(value):
         return value
     try:
@@ -199,3 +202,8 @@ def check_text(value: str, *, required: bool = False, max_length: int = TEXT_MAX
     if len(value) > max_length:
         raise ValueError(_("The value is longer than %(max)d characters.") % {"max": max_length})
     return value
+
+
+def check_grades(value: str) -> str:
+    """A list of grades as the directory stores it ("09,10"), or ValueError."""
+    return check_text(",".join(split_list(value)))

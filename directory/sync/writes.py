@@ -120,8 +120,11 @@ def insert_rows(
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     known = {f.attname for f in fields}
-    layout = _Layout(fields, [name for name in first if name in known])
-    width = len(first)
+    given = [name for name in first if name in known]
+    layout = _Layout(fields, given)
+    # Rows as wide as the first take the fast path only when the first has no other
+    # key: otherwise a row of another shape could pass for one of its shape.
+    width = len(first) if len(given) == len(first) else -1
     _load(
         model,
         layout,

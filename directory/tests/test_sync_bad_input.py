@@ -11,6 +11,7 @@ from directory.models import AcademicSession, Class, Enrollment, Org, Person, Sy
 from directory.sync import sync_oneroster
 from directory.sync.report import Problem, SyncReport
 from directory.tests.sync_helpers import FIXTURES, append, copy_set, edit, zip_set
+from directory.tests.test_sync_users_plain_rows import USER
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
@@ -323,3 +324,39 @@ def test_a_bad_delta_status_or_date_rejects_only_that_row(tmp_path, settings, ol
     ]
     assert Person.objects.get(sourced_id="u-s2").family_name == "Nguyễn"
     assert Person.objects.get(sourced_id="u-s4").status == "active"
+
+
+@pytest.mark.parametrize(
+    ("cells", "field"),
+    [
+        ({"number": "1" * 65}, "identifier"),  # a person's record holds 64
+        ({"email": "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + ".org"}, "email"),
+        ({"grades": '"' + ",".join(["09"] * 90) + '"'}, "grades"),  # 269 characters
+    ],
+    ids=["identifier", "email", "grades"],
+)
+def test_a_value_longer_than_the_directory_holds_holds_back_its_row(tmp_path, cells, field):
+    folder = copy_set(tmp_path)
+    row = {
+        "enabled": "true", "orgs": "org-hs", "role": "student", "given": "Ana",
+        "family": "Ruiz", "middle": "", "grades": "09", "email": "", "number": "900001",
+    }  # fmt: skip
+    append(folder / "users.csv", USER.format(sid="p-long", **{**row, **cells}))
+
+    report = sync_oneroster(folder, now=NOW)
+
+    assert report.result == "applied"
+    assert [(p.file, p.field) for p in report.problems] == [("users.csv", field)]
+    assert not Person.objects.filter(sourced_id="p-long").exists()
+
+
+def test_a_school_year_in_digits_of_another_kind_holds_back_its_session(tmp_path):
+    folder = copy_set(tmp_path)
+    edit(folder / "academicSessions.csv", "2026-06-01,,2026", "2026-06-01,,²⁰²⁶")
+
+    report = sync_oneroster(folder, now=NOW, force=True)
+
+    assert report.result != "failed"
+    assert ("academicSessions.csv", 2, "schoolYear") in [
+        (p.file, p.line, p.field) for p in report.problems
+    ]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from directory.sync import values
-from directory.sync.values import check_email
+from directory.sync.values import EMAIL_MAX_LENGTH, check_email
 
 PLAIN = [
     "dana.whitfield@example.org",
@@ -70,6 +70,9 @@ def accepted(address: str) -> bool:
 
 
 def django_accepts(address: str) -> bool:
+    """Django's validator, within the length a person's record holds."""
+    if len(address) > EMAIL_MAX_LENGTH:
+        return False
     try:
         validate_email(address)
     except ValidationError:

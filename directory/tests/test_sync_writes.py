@@ -68,3 +68,19 @@ def test_rows_given_as_values_are_written_in_order():
 
     assert written("v") == expected("v")
     assert AcademicSession.objects.filter(status=Status.ACTIVE).count() == COUNT
+
+
+def test_a_row_as_wide_as_a_first_row_with_other_keys_keeps_its_values():
+    base = {
+        "title": "T", "session_type": "term", "start_date": date(2025, 1, 1),
+        "end_date": date(2025, 6, 30), "school_year": 2025,
+    }  # fmt: skip
+    parent = AcademicSession.objects.create(sourced_id="parent", **base)
+    rows = [
+        {"sourced_id": "a", **base, "note": "not a field"},
+        {"sourced_id": "b", **base, "parent_id": parent.pk},
+    ]
+
+    insert_rows(AcademicSession, rows, len(rows))
+
+    assert AcademicSession.objects.get(sourced_id="b").parent_id == parent.pk

@@ -40,17 +40,19 @@ def read_classes(reading: Reading) -> None:
             errors.fail("termSourcedIds", _("A value is required."))
         for term in terms:
             reading.reference(errors, "termSourcedIds", term, "academicSessions", universe.sessions)
+        code = errors.text(row, "classCode")
+        grades = errors.grades(row, "grades")
         if present is None or not errors.ok or class_type is None:
             context.reject(sid, row.line)
             continue
         desired[sid] = ClassRecord(
             title,
-            errors.text(row, "classCode"),
+            code,
             class_type,
             course,
             reading.course_titles.get(course, ""),
             school,
-            ",".join(split_list(row.get("grades"))),
+            grades,
             frozenset(terms),
         )
     existing = reading.snapshot.classes

@@ -55,7 +55,7 @@ def read_sessions(reading: Reading) -> None:
         start = errors.date(row, "startDate", required=True)
         end = errors.date(row, "endDate", required=True)
         year_text = row.get("schoolYear")
-        school_year = int(year_text) if len(year_text) == 4 and year_text.isdigit() else None
+        school_year = int(year_text) if len(year_text) == 4 and year_text.isdecimal() else None
         if not year_text and end is not None:
             # 1.0 has no schoolYear and some 1.1 exports leave it out: the school year
             # is the one the session ends in, as OneRoster counts it.

@@ -198,6 +198,9 @@ class UserReader:
         except ValueError:
             return False
         identifier, username = number.identifier, number.username
+        grades = ",".join(split_list(grades))
+        if len(grades) > TEXT_MAX_LENGTH:
+            return False
         snapshot = self.snapshot
         if sid in snapshot.hr_by_sid or (
             role in EMPLOYEE_ROLES and identifier in snapshot.hr_by_identifier
@@ -219,7 +222,7 @@ class UserReader:
             identifier=identifier,
             username=username,
             email=email,
-            grades=",".join(split_list(grades)),
+            grades=grades,
             primary_org=org or None,
             orgs=frozenset((org,)) if org else frozenset(),
         )
@@ -264,6 +267,7 @@ class UserReader:
                 self.survey.missing(role, row)
             else:
                 self.survey.found(role)
+        grades = errors.grades(row, "grades")
         if present is None or not errors.ok or role is None:
             context.reject(sid, row.line)
             return
@@ -302,7 +306,7 @@ class UserReader:
             identifier=identifier,
             username=username,
             email=email,
-            grades=",".join(split_list(row.get("grades"))),
+            grades=grades,
             primary_org=user_role.primary_org,
             orgs=frozenset(user_role.orgs),
         )
