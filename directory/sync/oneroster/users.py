@@ -210,23 +210,19 @@ class UserReader:
         if owner is not None and owner != sid:
             return False
         self.survey.found(role)
-        self.username_owner[username] = sid
-        self.new_owner_line[username] = (sid, row.line)
-        reading.desired.users[sid] = PersonRecord(
-            role=role,
-            given_name=given,
-            family_name=family,
-            middle_name=middle,
-            preferred_given_name=preferred_given,
-            preferred_family_name=preferred_family,
-            identifier=identifier,
-            username=username,
-            email=email,
-            grades=grades,
-            primary_org=org or None,
-            orgs=frozenset((org,)) if org else frozenset(),
-        )
+        orgs = frozenset((org,)) if org else frozenset()
+        record = PersonRecord(
+            role, given, family, middle, preferred_given, preferred_family, identifier,
+            username, email, grades, org or None, orgs,
+        )  # fmt: skip
+        self.take(sid, row.line, record)
         return True
+
+    def take(self, sid: str, line: int, record: PersonRecord) -> None:
+        """The row's person, who claims the row's username."""
+        self.username_owner[record.username] = sid
+        self.new_owner_line[record.username] = (sid, line)
+        self.reading.desired.users[sid] = record
 
     def read_row(self, context: FileContext, row: Row, sid: str, present: bool | None) -> None:
         if present and self.plainly_right(row, sid):
@@ -294,9 +290,7 @@ class UserReader:
             errors.fail(column, reason)
             context.reject(sid, row.line)
             return
-        self.username_owner[username] = sid
-        self.new_owner_line[username] = (sid, row.line)
-        reading.desired.users[sid] = PersonRecord(
+        record = PersonRecord(
             role=role,
             given_name=given,
             family_name=family,
@@ -310,6 +304,7 @@ class UserReader:
             primary_org=user_role.primary_org,
             orgs=frozenset(user_role.orgs),
         )
+        self.take(sid, row.line, record)
 
     def link_to_hr(
         self,
