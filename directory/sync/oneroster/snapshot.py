@@ -2,8 +2,8 @@
 keyed by sourcedId, with foreign keys turned back into the sourcedIds they point at.
 
 People and enrollments are most of a district: of them the snapshot holds what every
-run needs (which people exist, their keys and usernames, the fingerprints of the
-active records), and ``stored`` adds the full records a run compares."""
+run needs (which people exist, their keys and roles, the fingerprints of the active
+records), and ``stored`` adds the full records a run compares."""
 
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ class KnownPerson(NamedTuple):
     """A person OneRoster owns, as much as every run needs."""
 
     pk: int
-    active: bool
     role: str
 
 
@@ -139,10 +138,9 @@ def _load_people(snap: Snapshot) -> None:
     ):
         snap.emails.add(email)
         if source == SourceSystem.ONEROSTER:
-            active = status == Status.ACTIVE
-            snap.known[sid] = KnownPerson(pk, active, role)
+            snap.known[sid] = KnownPerson(pk, role)
             snap.person_key[pk] = sid
-            if active:
+            if status == Status.ACTIVE:
                 active_fingerprints.append(fingerprint)
         else:
             snap.hr_by_sid[link or sid] = pk
